@@ -1,0 +1,105 @@
+"""Settings of the product, read once from the environment or `.streamlit/secrets.toml`.
+
+Services never read `st.secrets`: the same settings serve the Streamlit app, the command line and the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+
+DEMO_CLIENT_ID = "sandbox-client"
+DEMO_CLIENT_SECRET = "sandbox-secret"
+
+# Every scope the product uses, asked for once at connection time (NOTES.md §1.10).
+FORTNOX_SCOPES = (
+    "companyinformation",
+    "bookkeeping",
+    "settings",
+    "customer",
+    "supplier",
+    "invoice",
+    "supplierinvoice",
+    "payment",
+    "archive",
+    "inbox",
+    "connectfile",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, resolved; demo mode points Fortnox's URLs at the local sandbox."""
+
+    client_id: str
+    client_secret: str
+    redirect_uri: str
+    auth_url: str
+    api_url: str
+    data_dir: Path
+    app_secret_key: str | None
+    port: int
+    sandbox_port: int
+    demo_mode: bool
+    scopes: tuple[str, ...] = FORTNOX_SCOPES
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "app.db"
+
+    @property
+    def sandbox_data_dir(self) -> Path:
+        return self.data_dir / "sandbox"
+
+
+def _read_secrets(path: Path) -> dict[str, str]:
+    """Top-level string keys of secrets.toml (the `[auth]` table belongs to st.login, not to us)."""
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    return {key: str(value) for key, value in data.items() if not isinstance(value, dict)}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path = SECRETS_FILE) -> Settings:
+    """Resolve the settings: environment first, then secrets.toml, then the documented defaults."""
+    env = os.environ if environ is None else environ
+    secrets = _read_secrets(secrets_file)
+
+    def get(name: str, default: str = "") -> str:
+        value = env.get(name)
+        if value is None or value == "":
+            value = secrets.get(name, default)
+        return value or default
+
+    port = int(get("PORT", "8501"))
+    sandbox_port = int(get("SANDBOX_PORT", "8765"))
+    data_dir = Path(get("DATA_DIR", str(PROJECT_ROOT / "data"))).resolve()
+    client_id = get("FORTNOX_CLIENT_ID")
+    demo_mode = client_id == ""
+    if demo_mode:
+        sandbox = f"http://127.0.0.1:{sandbox_port}"
+        client_id, client_secret = DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+        auth_url, api_url = f"{sandbox}/oauth-v1", sandbox
+    else:
+        client_secret = get("FORTNOX_CLIENT_SECRET")
+        auth_url = get("FORTNOX_AUTH_URL", "https://apps.fortnox.se/oauth-v1")
+        api_url = get("FORTNOX_API_URL", "https://api.fortnox.se")
+    return Settings(
+        client_id=client_id,
+        client_secret=client_secret,
+        redirect_uri=get("FORTNOX_REDIRECT_URI", f"http://localhost:{port}/anslut"),
+        auth_url=auth_url.rstrip("/"),
+        api_url=api_url.rstrip("/"),
+        data_dir=data_dir,
+        app_secret_key=get("APP_SECRET_KEY") or None,
+        port=port,
+        sandbox_port=sandbox_port,
+        demo_mode=demo_mode,
+    )

@@ -1,0 +1,106 @@
+"""OAuth2 against Fortnox's authorization server, through authlib.
+
+Fortnox: authorization-code flow, HTTP Basic client authentication, single-use rotating refresh tokens,
+service accounts through `client_credentials` with a `TenantId` header (NOTES.md §1).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+
+import httpx
+from authlib.deprecate import AuthlibDeprecationWarning
+
+# authlib 1.9 prefers the httpx2 fork and warns when it falls back to classic httpx, which this product uses on
+# purpose (one HTTP stack; tests/unit guard that authlib's client is an httpx.Client).
+warnings.filterwarnings("ignore", category=AuthlibDeprecationWarning)
+
+from authlib.integrations.base_client import OAuthError  # noqa: E402
+from authlib.integrations.httpx_client import OAuth2Client  # noqa: E402
+
+from services.fortnox.config import FortnoxConfig  # noqa: E402
+from services.fortnox.errors import AuthError, AuthExpired, FortnoxUnavailable  # noqa: E402
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    access_token: str
+    refresh_token: str | None
+    expires_at: int
+    scope: str
+
+    def __repr__(self) -> str:  # tokens never end up in a log through repr()
+        return f"TokenSet(expires_at={self.expires_at}, scope={self.scope!r})"
+
+
+def _oauth_client(config: FortnoxConfig) -> OAuth2Client:
+    return OAuth2Client(
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        token_endpoint_auth_method="client_secret_basic",
+        redirect_uri=config.redirect_uri,
+        scope=" ".join(config.scopes),
+        timeout=config.timeout,
+        transport=config.transport,
+    )
+
+
+def authorization_url(config: FortnoxConfig, state: str) -> str:
+    """Where to send the user's browser; `state` is the caller's single-use CSRF value."""
+    with _oauth_client(config) as client:
+        url, _ = client.create_authorization_url(f"{config.auth_url}/auth", state=state, access_type="offline")
+    return url
+
+
+def _token_set(token: dict) -> TokenSet:
+    expires_at = token.get("expires_at")
+    if not isinstance(expires_at, int):
+        expires_at = int(time.time()) + int(token.get("expires_in", 3600))
+    return TokenSet(
+        access_token=str(token["access_token"]),
+        refresh_token=token.get("refresh_token"),
+        expires_at=expires_at,
+        scope=str(token.get("scope", "")),
+    )
+
+
+def _token_request(config: FortnoxConfig, **kwargs: object) -> TokenSet:
+    try:
+        with _oauth_client(config) as client:
+            return _token_set(client.fetch_token(config.token_url, **kwargs))
+    except OAuthError as exc:
+        if exc.error == "invalid_grant":
+            raise AuthExpired(
+                "Anslutningen till Fortnox har upphört eller koden har redan använts. Anslut igen.", status=400
+            ) from None
+        raise AuthError(
+            f"Fortnox godtog inte begäran om åtkomst ({exc.error}). Kontrollera integrationens klient-id och hemlighet.",
+        ) from None
+    except httpx.HTTPError as exc:
+        raise FortnoxUnavailable(
+            f"Fortnox inloggning svarar inte ({type(exc).__name__}). Försök igen om en stund."
+        ) from None
+
+
+def exchange_code(config: FortnoxConfig, code: str) -> TokenSet:
+    return _token_request(config, grant_type="authorization_code", code=code)
+
+
+def refresh(config: FortnoxConfig, refresh_token: str) -> TokenSet:
+    """Trade a refresh token for new tokens; the old refresh token is dead afterwards."""
+    return _token_request(config, grant_type="refresh_token", refresh_token=refresh_token)
+
+
+def client_credentials(config: FortnoxConfig, tenant_id: str) -> TokenSet:
+    """A service-account token for one tenant (no refresh token: mint a new one when it expires)."""
+    return _token_request(config, grant_type="client_credentials", headers={"TenantId": tenant_id})
+
+
+def revoke(config: FortnoxConfig, refresh_token: str) -> None:
+    try:
+        with _oauth_client(config) as client:
+            client.revoke_token(f"{config.auth_url}/revoke", token=refresh_token, token_type_hint="refresh_token")
+    except httpx.HTTPError as exc:
+        raise FortnoxUnavailable(f"Fortnox svarar inte ({type(exc).__name__}).") from None

@@ -1,0 +1,182 @@
+"""The product's SQLite database: one file, WAL mode, schema by sqlite-utils migrations.
+
+Open one `Database` per unit of work (`with open_db(path) as db:`): Streamlit runs every session in its own
+thread and a sqlite3 connection must not cross threads.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("skatt_bokslut")
+
+
+@migrations()
+def m001_companies_and_connections(db: Database) -> None:
+    db["companies"].create(
+        {"id": str, "orgnr": str, "name": str, "source": str, "tenant_id": str, "created_at": str},
+        pk="id",
+        not_null={"orgnr", "name", "source"},
+    )
+    db["companies"].create_index(["orgnr"])
+    db["oauth_pending"].create({"state_hash": str, "created_at": int, "redirect_uri": str}, pk="state_hash")
+    db["connections"].create(
+        {
+            "company_id": str,
+            "kind": str,
+            "access_token": str,
+            "refresh_token": str,
+            "expires_at": int,
+            "scope": str,
+            "updated_at": str,
+        },
+        pk="company_id",
+        foreign_keys=[("company_id", "companies", "id")],
+    )
+
+
+@migrations()
+def m002_books(db: Database) -> None:
+    db["financial_years"].create(
+        {"company_id": str, "year_id": str, "start": str, "end": str}, pk=("company_id", "year_id")
+    )
+    db["accounts"].create(
+        {"company_id": str, "year_id": str, "number": str, "name": str, "type": str, "sru": str},
+        pk=("company_id", "year_id", "number"),
+    )
+    db["balances"].create(
+        {"company_id": str, "year_id": str, "kind": str, "account": str, "amount_ore": int},
+        pk=("company_id", "year_id", "kind", "account"),
+    )
+    db["vouchers"].create(
+        {
+            "company_id": str,
+            "year_id": str,
+            "series": str,
+            "number": str,
+            "date": str,
+            "text": str,
+            "reg_date": str,
+        },
+        pk=("company_id", "year_id", "series", "number"),
+    )
+    db["transactions"].create(
+        {
+            "company_id": str,
+            "year_id": str,
+            "series": str,
+            "number": str,
+            "row_no": int,
+            "account": str,
+            "amount_ore": int,
+            "text": str,
+            "objects": str,
+        },
+        pk=("company_id", "year_id", "series", "number", "row_no"),
+    )
+    db["transactions"].create_index(["company_id", "year_id", "account"])
+
+
+@migrations()
+def m003_import_runs(db: Database) -> None:
+    db["import_runs"].create(
+        {
+            "id": int,
+            "company_id": str,
+            "parts": str,
+            "started_by": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "counts": str,
+            "requests": int,
+            "error": str,
+        },
+        pk="id",
+    )
+    db["import_runs"].create_index(["company_id", "started_at"])
+
+
+@migrations()
+def m004_adjustment_vouchers(db: Database) -> None:
+    db["adjustment_vouchers"].create(
+        {
+            "id": str,
+            "company_id": str,
+            "date": str,
+            "text": str,
+            "status": str,
+            "reference": str,
+            "fortnox_series": str,
+            "fortnox_number": str,
+            "fortnox_year": str,
+            "error": str,
+            "created_at": str,
+            "exported_at": str,
+        },
+        pk="id",
+        not_null={"company_id", "date", "text", "status"},
+    )
+    db["adjustment_vouchers"].create_index(["company_id"])
+    db["adjustment_vouchers"].create_index(["reference"], unique=True)
+    db["adjustment_rows"].create(
+        {
+            "voucher_id": str,
+            "row_no": int,
+            "account": str,
+            "debit_ore": int,
+            "credit_ore": int,
+            "text": str,
+            "cost_center": str,
+            "project": str,
+        },
+        pk=("voucher_id", "row_no"),
+        foreign_keys=[("voucher_id", "adjustment_vouchers", "id")],
+    )
+    db["audit_log"].create(
+        {"id": int, "at": str, "actor": str, "company_id": str, "action": str, "detail": str}, pk="id"
+    )
+
+
+def connect(path: Path) -> Database:
+    """A connection with a busy timeout, so concurrent writers wait instead of failing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    db = Database(conn)
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+@contextmanager
+def open_db(path: Path) -> Iterator[Database]:
+    db = connect(path)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def migrate(path: Path) -> None:
+    """Create or upgrade the schema; safe to call at every start."""
+    with open_db(path) as db:
+        db.enable_wal()
+        migrations.apply(db)
+
+
+@contextmanager
+def write_lock(db: Database) -> Iterator[Database]:
+    """A write transaction taken up front (BEGIN IMMEDIATE): a lock that holds across threads and processes."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    else:
+        db.execute("COMMIT")
