@@ -1,0 +1,36 @@
+"""Reading SIE files (the Swedish accounting interchange format, types 1-4).
+
+Public API::
+
+    from services.sie import read_sie, SieError
+
+    doc = read_sie(path.read_bytes())
+    for voucher in doc.vouchers:
+        assert voucher.is_balanced
+
+See ``reader.py`` for what is an error and what is a warning, and
+``shared/sie-samples/FORMAT.md`` for the format itself.
+"""
+
+from .errors import SieError, SieMessage
+from .model import (
+    SieAccount,
+    SieBalance,
+    SieDocument,
+    SieTransaction,
+    SieVoucher,
+    SieYear,
+)
+from .reader import read_sie
+
+__all__ = [
+    "read_sie",
+    "SieDocument",
+    "SieVoucher",
+    "SieTransaction",
+    "SieAccount",
+    "SieBalance",
+    "SieYear",
+    "SieMessage",
+    "SieError",
+]

@@ -1,0 +1,191 @@
+"""The in-memory form of a SIE document (types 1-4, 4E and 4I).
+
+Conventions:
+
+* Amounts are **integer öre** (``-0.96`` is ``-96``), never floats.
+* Identifiers (account numbers, voucher series and numbers, dimension and
+  object ids, ``#FNR``) are **strings**, so ``0027`` keeps its leading zero.
+* Dates are :class:`datetime.date`; an absent optional date is ``None``.
+* Sign convention as in the file: debit positive, credit negative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from .errors import SieMessage
+
+TRANS = "TRANS"
+RTRANS = "RTRANS"
+BTRANS = "BTRANS"
+
+IB = "IB"
+UB = "UB"
+RES = "RES"
+
+
+@dataclass(frozen=True, slots=True)
+class SieYear:
+    """A ``#RAR`` record: fiscal year ``index`` (0 current, -1 previous...)."""
+
+    index: int
+    start: date
+    end: date
+
+
+@dataclass(frozen=True, slots=True)
+class SieAccount:
+    """An account from ``#KONTO`` with its ``#KTYP`` (T/S/K/I) and ``#SRU``.
+
+    ``sru`` is the first ``#SRU`` code given for the account (the standard
+    allows several).
+    """
+
+    number: str
+    name: str
+    type: str | None = None
+    sru: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SieBalance:
+    """An ``#IB``, ``#UB`` or ``#RES`` record for fiscal year ``year``."""
+
+    kind: str  # "IB" | "UB" | "RES"
+    year: int
+    account: str
+    amount_ore: int
+
+
+@dataclass(frozen=True, slots=True)
+class SieTransaction:
+    """A voucher row: ``#TRANS``, ``#RTRANS`` (added) or ``#BTRANS`` (struck).
+
+    ``shadow`` is true for the ``#TRANS`` that repeats the ``#RTRANS`` just
+    before it (FORMAT.md §8); it is kept for fidelity but is not a current row.
+    ``sign`` is the optional signature field (Fortnox and BL put the user's
+    name there on ``#RTRANS``/``#BTRANS``).
+    """
+
+    account: str
+    amount_ore: int
+    objects: tuple[tuple[str, str], ...]
+    date: date | None
+    text: str
+    quantity: Decimal | None
+    kind: str  # "TRANS" | "RTRANS" | "BTRANS"
+    line: int
+    sign: str | None = None
+    shadow: bool = False
+
+    @property
+    def is_current(self) -> bool:
+        """Whether the row is part of the voucher's current content."""
+        if self.kind == TRANS:
+            return not self.shadow
+        return self.kind == RTRANS
+
+
+@dataclass(frozen=True, slots=True)
+class SieVoucher:
+    """A ``#VER`` record with its rows, in file order.
+
+    ``transactions`` holds every row record as written, including the shadow
+    ``#TRANS`` after an ``#RTRANS`` and the struck ``#BTRANS`` rows. ``rows``
+    gives the current content, which is what balances and sums use.
+    """
+
+    series: str
+    number: str
+    date: date
+    text: str
+    reg_date: date | None
+    transactions: tuple[SieTransaction, ...]
+    line: int
+    sign: str | None = None
+
+    @property
+    def rows(self) -> tuple[SieTransaction, ...]:
+        """Current rows: plain ``#TRANS`` and ``#RTRANS``; no shadows, no ``#BTRANS``."""
+        return tuple(t for t in self.transactions if t.is_current)
+
+    @property
+    def total_ore(self) -> int:
+        """Sum of the current rows; 0 for a balanced voucher."""
+        return sum(t.amount_ore for t in self.transactions if t.is_current)
+
+    @property
+    def is_balanced(self) -> bool:
+        return self.total_ore == 0
+
+    @property
+    def label(self) -> str:
+        """Human-readable id such as ``A 12`` (series and number as written)."""
+        return f"{self.series} {self.number}".strip()
+
+
+@dataclass(slots=True)
+class SieDocument:
+    """Everything the reader understood of one SIE file."""
+
+    encoding: str
+    format: str | None = None
+    sietype: int = 1
+    program: str = ""
+    program_version: str = ""
+    generated: date | None = None
+    company_name: str = ""
+    orgnr: str | None = None
+    fnr: str | None = None
+    kptyp: str | None = None
+    currency: str | None = None
+    years: list[SieYear] = field(default_factory=list)
+    accounts: dict[str, SieAccount] = field(default_factory=dict)
+    dimensions: dict[str, str] = field(default_factory=dict)
+    objects: dict[tuple[str, str], str] = field(default_factory=dict)
+    balances: list[SieBalance] = field(default_factory=list)
+    vouchers: list[SieVoucher] = field(default_factory=list)
+    warnings: list[SieMessage] = field(default_factory=list)
+
+    def year(self, index: int) -> SieYear | None:
+        """The ``#RAR`` entry for year ``index`` (0 current, -1 previous)."""
+        for y in self.years:
+            if y.index == index:
+                return y
+        return None
+
+    @property
+    def transaction_count(self) -> int:
+        """Number of current voucher rows in the file."""
+        return sum(len(v.rows) for v in self.vouchers)
+
+    @property
+    def unbalanced_vouchers(self) -> list[SieVoucher]:
+        return [v for v in self.vouchers if not v.is_balanced]
+
+    def balance(self, kind: str, year: int, account: str) -> int | None:
+        """The ``#IB``/``#UB``/``#RES`` amount in öre, or None when absent."""
+        found = None
+        for b in self.balances:
+            if b.kind == kind and b.year == year and b.account == account:
+                found = b.amount_ore
+        return found
+
+    def balances_of(self, kind: str, year: int = 0) -> dict[str, int]:
+        """All ``kind`` balances of ``year`` as ``{account: öre}``."""
+        return {
+            b.account: b.amount_ore
+            for b in self.balances
+            if b.kind == kind and b.year == year
+        }
+
+    def account_totals(self) -> dict[str, int]:
+        """Sum of current voucher rows per account, in öre."""
+        totals: dict[str, int] = {}
+        for v in self.vouchers:
+            for t in v.transactions:
+                if t.is_current:
+                    totals[t.account] = totals.get(t.account, 0) + t.amount_ore
+        return totals
