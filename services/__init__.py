@@ -1,0 +1,1 @@
+"""Everything that is not UI. Nothing below this folder imports streamlit."""

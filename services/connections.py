@@ -1,0 +1,211 @@
+"""Connecting a company's Fortnox and keeping the connection alive.
+
+The OAuth `state` lives server-side (the redirect back starts a new Streamlit session), hashed and single-use.
+Tokens are stored encrypted; a refresh happens inside a `BEGIN IMMEDIATE` transaction that re-reads the token,
+so the app and the command line never spend the same single-use refresh token twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlite_utils import Database
+
+from services import store
+from services.companies import Company, find_company, upsert_fortnox_company
+from services.config import Settings
+from services.fortnox import auth, resources
+from services.fortnox.auth import TokenSet
+from services.fortnox.client import FortnoxClient
+from services.fortnox.config import FortnoxConfig
+from services.fortnox.errors import AuthError, AuthExpired, FortnoxError
+from services.token_cipher import TokenCipher, TokenCipherError
+
+STATE_TTL_SECONDS = 600
+REFRESH_MARGIN_SECONDS = 60
+
+
+class ConnectError(Exception):
+    """The connection could not be made; the message says why, in Swedish, and what to do."""
+
+
+class ReconnectNeeded(FortnoxError):
+    """The stored connection no longer works: the user must click Anslut again."""
+
+
+def fortnox_config(settings: Settings) -> FortnoxConfig:
+    return FortnoxConfig(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        auth_url=settings.auth_url,
+        api_url=settings.api_url,
+        redirect_uri=settings.redirect_uri,
+        scopes=settings.scopes,
+    )
+
+
+def _hash_state(state: str) -> str:
+    return hashlib.sha256(state.encode()).hexdigest()
+
+
+def start_authorization(settings: Settings) -> str:
+    """Record a fresh single-use state and return the Fortnox login URL to send the browser to."""
+    state = secrets.token_urlsafe(32)
+    now = int(time.time())
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        db["oauth_pending"].delete_where("created_at < ?", [now - STATE_TTL_SECONDS])
+        db["oauth_pending"].insert(
+            {"state_hash": _hash_state(state), "created_at": now, "redirect_uri": settings.redirect_uri}
+        )
+    return auth.authorization_url(fortnox_config(settings), state)
+
+
+def _consume_state(settings: Settings, state: str) -> None:
+    """Delete the pending state; refuse unknown, reused or expired ones."""
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        rows = list(db["oauth_pending"].rows_where("state_hash = ?", [_hash_state(state)]))
+        db["oauth_pending"].delete_where("state_hash = ?", [_hash_state(state)])
+    if not rows:
+        raise ConnectError(
+            "Anslutningen kunde inte slutföras: svaret från Fortnox hör inte till en inloggning som startades här "
+            "eller har redan använts. Klicka på Anslut och försök igen."
+        )
+    if rows[0]["created_at"] < time.time() - STATE_TTL_SECONDS:
+        raise ConnectError(
+            "Anslutningen kunde inte slutföras: inloggningen tog mer än 10 minuter. Klicka på Anslut och försök igen."
+        )
+
+
+def finish_authorization(settings: Settings, *, code: str | None, state: str | None, error: str | None) -> Company:
+    """Complete the redirect back from Fortnox: check the state, exchange the code, store the tokens."""
+    if error:
+        if state:
+            _forget_state(settings, state)
+        if error == "access_denied":
+            raise ConnectError("Ingen anslutning gjordes: du avbröt inloggningen hos Fortnox.")
+        raise ConnectError(f"Ingen anslutning gjordes: Fortnox svarade med felet {error!r}.")
+    if not code or not state:
+        raise ConnectError("Svaret från Fortnox saknar kod eller state. Klicka på Anslut och försök igen.")
+    _consume_state(settings, state)
+    config = fortnox_config(settings)
+    try:
+        tokens = auth.exchange_code(config, code)
+    except AuthError:
+        raise ConnectError(
+            "Fortnox godtog inte inloggningskoden (den är ogiltig, för gammal eller redan använd). "
+            "Klicka på Anslut och försök igen."
+        ) from None
+    except FortnoxError as exc:
+        raise ConnectError(exc.message) from None
+    return _store_connection(settings, tokens, kind="user")
+
+
+def connect_service_account(settings: Settings, tenant_id: str) -> Company:
+    """A headless connection (Fortnox service account) for scripts and tests."""
+    try:
+        tokens = auth.client_credentials(fortnox_config(settings), tenant_id)
+    except FortnoxError as exc:
+        raise ConnectError(f"Tjänstekontot för databas {tenant_id} kunde inte anslutas: {exc.message}") from None
+    return _store_connection(settings, tokens, kind="service", tenant_id=tenant_id)
+
+
+def _forget_state(settings: Settings, state: str) -> None:
+    with store.open_db(settings.database_path) as db:
+        db["oauth_pending"].delete_where("state_hash = ?", [_hash_state(state)])
+
+
+class _FixedToken:
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def access_token(self, *, force_refresh: bool = False) -> str:
+        return self._token
+
+
+def _store_connection(settings: Settings, tokens: TokenSet, *, kind: str, tenant_id: str | None = None) -> Company:
+    with FortnoxClient(fortnox_config(settings), _FixedToken(tokens.access_token)) as client:
+        try:
+            info = resources.company_information(client)
+        except FortnoxError as exc:
+            raise ConnectError(f"Anslutningen gjordes men företagsuppgifterna kunde inte hämtas: {exc.message}") from None
+    cipher = TokenCipher(settings.app_secret_key, settings.data_dir)
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        company = upsert_fortnox_company(db, tenant_id or info.tenant_id, info.orgnr, info.name)
+        _save_tokens(db, cipher, company.id, tokens, kind)
+    return company
+
+
+def _save_tokens(db: Database, cipher: TokenCipher, company_id: str, tokens: TokenSet, kind: str) -> None:
+    db["connections"].upsert(
+        {
+            "company_id": company_id,
+            "kind": kind,
+            "access_token": cipher.encrypt(tokens.access_token),
+            "refresh_token": cipher.encrypt(tokens.refresh_token) if tokens.refresh_token else None,
+            "expires_at": tokens.expires_at,
+            "scope": tokens.scope,
+            "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        },
+        pk="company_id",
+    )
+
+
+@dataclass
+class StoredTokens:
+    """A TokenProvider over the encrypted token row of one company."""
+
+    settings: Settings
+    company_id: str
+
+    def access_token(self, *, force_refresh: bool = False) -> str:
+        cipher = TokenCipher(self.settings.app_secret_key, self.settings.data_dir)
+        with store.open_db(self.settings.database_path) as db:
+            row = self._row(db)
+            if not force_refresh and row["expires_at"] > time.time() + REFRESH_MARGIN_SECONDS:
+                return cipher.decrypt(row["access_token"])
+            with store.write_lock(db):
+                fresh = self._row(db)  # another thread or process may have refreshed meanwhile
+                if fresh["access_token"] != row["access_token"] and fresh["expires_at"] > time.time():
+                    return cipher.decrypt(fresh["access_token"])
+                tokens = self._renew(db, cipher, fresh)
+                if tokens is None:
+                    db["connections"].delete_where("company_id = ?", [self.company_id])
+                else:
+                    _save_tokens(db, cipher, self.company_id, tokens, fresh["kind"])
+            if tokens is None:
+                raise ReconnectNeeded(
+                    "Anslutningen till Fortnox har gått ut eller återkallats. "
+                    "Klicka på Anslut igen under Underhåll → Import."
+                )
+            return tokens.access_token
+
+    def _row(self, db: Database) -> dict:
+        rows = list(db["connections"].rows_where("company_id = ?", [self.company_id]))
+        if not rows:
+            raise ReconnectNeeded("Företaget är inte anslutet till Fortnox. Klicka på Anslut under Underhåll → Import.")
+        return rows[0]
+
+    def _renew(self, db: Database, cipher: TokenCipher, row: dict) -> TokenSet | None:
+        """New tokens, or None when the connection is dead for good."""
+        config = fortnox_config(self.settings)
+        try:
+            if row["kind"] == "service":
+                return auth.client_credentials(config, find_company(db, self.company_id).tenant_id or "")
+            return auth.refresh(config, cipher.decrypt(row["refresh_token"]))
+        except (AuthExpired, TokenCipherError):
+            return None
+
+
+def open_client(settings: Settings, company_id: str) -> FortnoxClient:
+    """An API session for one connected company (use as a context manager)."""
+    return FortnoxClient(fortnox_config(settings), StoredTokens(settings, company_id))
+
+
+def is_connected(settings: Settings, company_id: str) -> bool:
+    with store.open_db(settings.database_path) as db:
+        return bool(db["connections"].count_where("company_id = ?", [company_id]))
+

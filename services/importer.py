@@ -1,0 +1,227 @@
+"""Import runs: fetch a company's books from Fortnox and publish them all at once.
+
+Everything of a run is fetched and parsed before anything is written; the publish is one transaction, so a
+failure (Fortnox down, a bad SIE file) leaves the previous good data in place. Re-running replaces, never adds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from sqlite_utils import Database
+
+from services import demo, store
+from services.config import Settings
+from services.connections import open_client
+from services.fortnox import resources
+from services.fortnox.errors import FortnoxError
+from services.fortnox.resources import FinancialYear
+from services.sie import SieDocument, SieError, read_sie
+
+PART_SIE4 = "sie4"
+PART_LEDGERS = "ledgers"
+STALE_RUN = timedelta(hours=1)
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+class ImportFailed(Exception):
+    """The run failed; the message is Swedish and says what to do. Earlier data is untouched."""
+
+
+@dataclass
+class ImportResult:
+    run_id: int
+    company_id: str
+    years: list[FinancialYear]
+    accounts: int = 0
+    vouchers: int = 0
+    transactions: int = 0
+    requests: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def available_years(settings: Settings, company_id: str) -> list[FinancialYear]:
+    """The company's financial years in Fortnox, newest first."""
+    with open_client(settings, company_id) as client:
+        return list(reversed(resources.financial_years(client)))
+
+
+def _begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: str) -> int:
+    with store.write_lock(db):
+        cutoff = (datetime.now(timezone.utc) - STALE_RUN).isoformat(timespec="seconds")
+        db.execute(
+            "update import_runs set status = 'fel', error = 'Avbröts utan att slutföras.', finished_at = ? "
+            "where company_id = ? and status = 'pågår' and started_at < ?",
+            [_now(), company_id, cutoff],
+        )
+        if db["import_runs"].count_where("company_id = ? and status = 'pågår'", [company_id]):
+            raise ImportFailed("En import för företaget pågår redan. Vänta tills den är klar.")
+        return db["import_runs"].insert(
+            {
+                "company_id": company_id,
+                "parts": json.dumps(list(parts)),
+                "started_by": started_by,
+                "started_at": _now(),
+                "status": "pågår",
+                "requests": 0,
+            }
+        ).last_pk
+
+
+def _finish_run(db: Database, run_id: int, status: str, requests: int, counts: dict | None, error: str | None) -> None:
+    db["import_runs"].update(
+        run_id,
+        {
+            "status": status,
+            "finished_at": _now(),
+            "requests": requests,
+            "counts": json.dumps(counts) if counts is not None else None,
+            "error": error,
+        },
+    )
+
+
+def _choose_years(all_years: list[FinancialYear], year_ids: Sequence[str] | None) -> list[FinancialYear]:
+    if not year_ids:
+        return sorted(all_years, key=lambda year: year.start)[-2:]
+    chosen = [year for year in all_years if year.id in set(year_ids)]
+    if len(chosen) != len(set(year_ids)):
+        raise ImportFailed("Ett valt räkenskapsår finns inte i Fortnox. Välj bland företagets räkenskapsår.")
+    return chosen
+
+
+def run_import(
+    settings: Settings,
+    company_id: str,
+    *,
+    parts: Sequence[str] = (PART_SIE4,),
+    year_ids: Sequence[str] | None = None,
+    started_by: str = "okänd",
+    on_progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Fetch the chosen parts for the chosen years (default: the two latest) and publish them."""
+    report = on_progress or (lambda part, done, total: None)
+    with store.open_db(settings.database_path) as db:
+        run_id = _begin_run(db, company_id, parts, started_by)
+    requests = 0
+    try:
+        with open_client(settings, company_id) as client:
+            try:
+                years = _choose_years(resources.financial_years(client), year_ids)
+                documents: list[tuple[FinancialYear, SieDocument]] = []
+                for done, year in enumerate(years):
+                    report(PART_SIE4, done, len(years))
+                    documents.append((year, _parse(resources.sie(client, year.id), year)))
+                report(PART_SIE4, len(years), len(years))
+            finally:
+                requests = client.requests_made
+        with store.open_db(settings.database_path) as db:
+            with store.write_lock(db):
+                result = _publish_sie(db, company_id, documents)
+                result.run_id, result.requests = run_id, requests
+                _finish_run(db, run_id, "klar", requests, result.counts, None)
+                if settings.demo_mode:
+                    demo.create_demo_drafts(db, company_id, years[-1])
+        return result
+    except (FortnoxError, ImportFailed) as exc:
+        message = exc.message if isinstance(exc, FortnoxError) else str(exc)
+        with store.open_db(settings.database_path) as db:
+            _finish_run(db, run_id, "fel", requests, None, message)
+        raise ImportFailed(message) from None
+
+
+def _parse(data: bytes, year: FinancialYear) -> SieDocument:
+    try:
+        return read_sie(data)
+    except SieError as exc:
+        raise ImportFailed(
+            f"SIE-filen för räkenskapsåret {year.start}–{year.end} från Fortnox kunde inte läsas: {exc.message}"
+        ) from None
+
+
+def _publish_sie(db: Database, company_id: str, documents: list[tuple[FinancialYear, SieDocument]]) -> ImportResult:
+    result = ImportResult(run_id=0, company_id=company_id, years=[year for year, _ in documents])
+    for year, document in documents:
+        key = [company_id, year.id]
+        for table in ("financial_years", "accounts", "balances", "vouchers", "transactions"):
+            db[table].delete_where("company_id = ? and year_id = ?", key)
+        db["financial_years"].insert(
+            {"company_id": company_id, "year_id": year.id, "start": year.start.isoformat(), "end": year.end.isoformat()}
+        )
+        db["accounts"].insert_all(
+            {
+                "company_id": company_id,
+                "year_id": year.id,
+                "number": account.number,
+                "name": account.name,
+                "type": account.type,
+                "sru": account.sru,
+            }
+            for account in document.accounts.values()
+        )
+        balances = [
+            {
+                "company_id": company_id,
+                "year_id": year.id,
+                "kind": balance.kind,
+                "account": balance.account,
+                "amount_ore": balance.amount_ore,
+            }
+            for balance in document.balances
+            if balance.year == 0
+        ]
+        db["balances"].insert_all(balances, replace=True)  # a repeated balance line: the last one counts
+        db["vouchers"].insert_all(
+            {
+                "company_id": company_id,
+                "year_id": year.id,
+                "series": voucher.series,
+                "number": voucher.number,
+                "date": voucher.date.isoformat(),
+                "text": voucher.text,
+                "reg_date": voucher.reg_date.isoformat() if voucher.reg_date else None,
+            }
+            for voucher in document.vouchers
+        )
+        db["transactions"].insert_all(
+            {
+                "company_id": company_id,
+                "year_id": year.id,
+                "series": voucher.series,
+                "number": voucher.number,
+                "row_no": row_no,
+                "account": row.account,
+                "amount_ore": row.amount_ore,
+                "text": row.text,
+                "objects": json.dumps(row.objects),
+            }
+            for voucher in document.vouchers
+            for row_no, row in enumerate(voucher.rows, start=1)
+        )
+        result.accounts += len(document.accounts)
+        result.vouchers += len(document.vouchers)
+        result.transactions += sum(len(voucher.rows) for voucher in document.vouchers)
+    result.counts = {"accounts": result.accounts, "vouchers": result.vouchers, "transactions": result.transactions}
+    return result
+
+
+def import_runs(settings: Settings, company_id: str, limit: int = 50) -> list[dict]:
+    """The company's latest runs, newest first, for the history tab."""
+    with store.open_db(settings.database_path) as db:
+        rows = list(
+            db.query(
+                "select * from import_runs where company_id = ? order by id desc limit ?", [company_id, limit]
+            )
+        )
+    for row in rows:
+        row["parts"] = json.loads(row["parts"] or "[]")
+        row["counts"] = json.loads(row["counts"] or "{}")
+    return rows

@@ -1,0 +1,59 @@
+"""Shared fixtures: one Fortnox sandbox per test session over real HTTP, and settings pointing at it.
+
+The sandbox's rate limit is raised here so the suite never waits on it; the rate limit itself is tested against
+its own sandbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sandbox.background import RunningSandbox, start_server
+from services import store
+from services.config import Settings, load_settings
+
+SMALL_COMPANY = 0  # index in GET /sandbox/tenants
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    server = start_server(
+        port=0, seed=1, data_dir=tmp_path_factory.mktemp("sandbox"), rate_requests=100_000, rate_window=5.0
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def tenants(sandbox: RunningSandbox) -> list[dict]:
+    return httpx.get(f"{sandbox.url}/sandbox/tenants").json()
+
+
+@pytest.fixture
+def small_tenant(tenants: list[dict]) -> dict:
+    return tenants[SMALL_COMPANY]
+
+
+def settings_for(data_dir: Path, sandbox_port: int, **extra: str) -> Settings:
+    """Demo-mode settings exactly as the app resolves them, with their own database."""
+    environ = {"DATA_DIR": str(data_dir), "SANDBOX_PORT": str(sandbox_port), "PORT": "8501", **extra}
+    settings = load_settings(environ, secrets_file=data_dir / "no-secrets.toml")
+    store.migrate(settings.database_path)
+    return settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path, sandbox: RunningSandbox) -> Settings:
+    return settings_for(tmp_path, sandbox.port)
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_faults(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that injects sandbox faults never leaks them into the next test."""
+    yield
+    if "sandbox" in request.fixturenames:
+        httpx.delete(f"{request.getfixturevalue('sandbox').url}/sandbox/faults")

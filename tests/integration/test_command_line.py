@@ -1,0 +1,54 @@
+"""`python -m services`: the same operations headless, JSON on stdout, exit codes as DESIGN §8 says."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(sandbox, data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATA_DIR": str(data_dir), "SANDBOX_PORT": str(sandbox.port)}
+    env.pop("FORTNOX_CLIENT_ID", None)
+    return subprocess.run(
+        [sys.executable, "-m", "services", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_connect_import_list_and_export_without_a_browser(sandbox, small_tenant: dict, tmp_path: Path) -> None:
+    connected = _run(sandbox, tmp_path, "connect", "--tenant-id", small_tenant["tenant_id"], "--json")
+    assert connected.returncode == 0, connected.stderr
+    assert json.loads(connected.stdout)["orgnr"] == small_tenant["orgnr"]
+
+    imported = _run(sandbox, tmp_path, "import", small_tenant["orgnr"], "--parts", "sie4", "--json")
+    assert imported.returncode == 0, imported.stderr
+    summary = json.loads(imported.stdout)
+    assert summary["status"] == "ok" and summary["parts"]["sie4"]["vouchers"] > 0
+
+    listed = json.loads(_run(sandbox, tmp_path, "vouchers", "list", small_tenant["orgnr"], "--json").stdout)
+    assert [v["status"] for v in listed] == ["draft", "draft"]
+    assert all(isinstance(row["debit"], str) for v in listed for row in v["rows"])
+
+    exported = _run(sandbox, tmp_path, "export", small_tenant["orgnr"], "--vouchers", listed[0]["id"], "--json")
+    assert exported.returncode == 0, exported.stderr
+    [result] = json.loads(exported.stdout)
+    assert result["status"] == "exported" and result["fortnox"]["series"] == "A"
+
+    again = _run(sandbox, tmp_path, "export", small_tenant["orgnr"], "--vouchers", listed[0]["id"], "--json")
+    assert again.returncode == 1
+
+
+def test_an_unknown_company_exits_1_with_a_swedish_message(sandbox, tmp_path: Path) -> None:
+    result = _run(sandbox, tmp_path, "import", "000000-0000")
+    assert result.returncode == 1
+    assert "finns inte" in result.stderr
+
+
+def test_an_unsupported_part_is_a_usage_error(sandbox, small_tenant: dict, tmp_path: Path) -> None:
+    _run(sandbox, tmp_path, "connect", "--tenant-id", small_tenant["tenant_id"])
+    result = _run(sandbox, tmp_path, "import", small_tenant["orgnr"], "--parts", "attachments")
+    assert result.returncode == 2

@@ -1,0 +1,86 @@
+"""Connecting a company through Fortnox's authorization-code flow, against the sandbox over HTTP."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import pytest
+
+from services import store
+from services.config import Settings
+from services.connections import (
+    ConnectError,
+    StoredTokens,
+    finish_authorization,
+    fortnox_config,
+    open_client,
+    start_authorization,
+)
+from services.fortnox import auth, resources
+from services.fortnox.errors import AuthExpired
+from services.token_cipher import TokenCipher
+from tests.fortnox_login import authorize
+
+
+def _callback(settings: Settings, **login: object) -> dict[str, str]:
+    location = authorize(start_authorization(settings), **login)
+    assert location.startswith(settings.redirect_uri)
+    return {key: values[0] for key, values in parse_qs(urlparse(location).query).items()}
+
+
+def test_connecting_names_the_company_and_stores_encrypted_tokens(settings: Settings, small_tenant: dict) -> None:
+    params = _callback(settings)
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    assert (company.name, company.orgnr) == (small_tenant["name"], small_tenant["orgnr"])
+    with store.open_db(settings.database_path) as db:
+        row = next(db["connections"].rows)
+    token = StoredTokens(settings, company.id).access_token()
+    assert token not in row["access_token"]
+    assert row["refresh_token"] and "bookkeeping" in row["scope"]
+
+
+def test_the_state_comes_back_unchanged(settings: Settings) -> None:
+    url = start_authorization(settings)
+    sent = parse_qs(urlparse(url).query)["state"][0]
+    assert parse_qs(urlparse(authorize(url)).query)["state"][0] == sent
+
+
+def test_avbryt_at_fortnox_connects_nothing(settings: Settings) -> None:
+    params = _callback(settings, approve=False)
+    assert params["error"] == "access_denied"
+    with pytest.raises(ConnectError, match="avbröt"):
+        finish_authorization(settings, code=None, state=params["state"], error=params["error"])
+    with store.open_db(settings.database_path) as db:
+        assert db["connections"].count == 0 and db["companies"].count == 0
+
+
+def test_a_replayed_callback_is_refused_and_keeps_no_new_token(settings: Settings) -> None:
+    params = _callback(settings)
+    finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    with pytest.raises(ConnectError, match="redan använts"):
+        finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+
+
+def test_a_replayed_code_with_a_fresh_state_is_refused_by_fortnox(settings: Settings) -> None:
+    params = _callback(settings)
+    finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    fresh_state = parse_qs(urlparse(start_authorization(settings)).query)["state"][0]
+    with pytest.raises(ConnectError, match="inloggningskoden"):
+        finish_authorization(settings, code=params["code"], state=fresh_state, error=None)
+
+
+def test_an_expired_access_token_is_refreshed_and_the_refresh_token_rotated(settings: Settings, sandbox) -> None:
+    params = _callback(settings)
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    with store.open_db(settings.database_path) as db:
+        before = next(db["connections"].rows)
+    httpx.post(f"{sandbox.url}/sandbox/clock", json={"advance_seconds": 3700})
+    with open_client(settings, company.id) as client:
+        assert resources.company_information(client).orgnr == company.orgnr
+    with store.open_db(settings.database_path) as db:
+        after = next(db["connections"].rows)
+    cipher = TokenCipher(settings.app_secret_key, settings.data_dir)
+    assert cipher.decrypt(after["refresh_token"]) != cipher.decrypt(before["refresh_token"])
+    with pytest.raises(AuthExpired):
+        auth.refresh(fortnox_config(settings), cipher.decrypt(before["refresh_token"]))

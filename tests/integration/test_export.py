@@ -1,0 +1,76 @@
+"""Exporting adjustment vouchers to the sandbox: each is created once, with its rows, or refused with Fortnox's words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+import pytest
+
+from services import store
+from services.companies import Company
+from services.config import Settings
+from services.connections import connect_service_account
+from services.importer import run_import
+from tests.fortnox_peek import voucher_rows, vouchers_with_comment
+from services.vouchers import EXPORTED, FAILED, AdjustmentRow, create_draft, export_vouchers, list_vouchers
+
+
+@pytest.fixture
+def company(settings: Settings, small_tenant: dict) -> Company:
+    connected = connect_service_account(settings, small_tenant["tenant_id"])
+    run_import(settings, connected.id)
+    return connected
+
+
+def _draft(settings: Settings, company: Company, rows: list[AdjustmentRow], day: date = date(2025, 12, 31)) -> str:
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        return create_draft(db, company.id, day, "Testverifikation", rows)
+
+
+def test_an_exported_draft_exists_in_fortnox_with_its_rows(settings: Settings, company: Company, sandbox, small_tenant) -> None:
+    draft = list_vouchers(settings, company.id)[0]
+    [result] = export_vouchers(settings, company.id, [draft.id], actor="test")
+    assert result.ok, result.message
+    rows = voucher_rows(sandbox.url, small_tenant["tenant_id"], result.series, result.number, result.year)
+    assert rows == {(r.account, r.debit_ore, r.credit_ore) for r in draft.rows}
+    [stored] = [v for v in list_vouchers(settings, company.id) if v.id == draft.id]
+    assert (stored.status, stored.fortnox_series, stored.fortnox_number) == (EXPORTED, result.series, result.number)
+
+
+def test_a_voucher_is_never_exported_twice(settings: Settings, company: Company) -> None:
+    draft = list_vouchers(settings, company.id)[0]
+    export_vouchers(settings, company.id, [draft.id], actor="test")
+    [again] = export_vouchers(settings, company.id, [draft.id], actor="test")
+    assert not again.ok and "redan exporterad" in again.message
+
+
+def test_fortnox_refusal_is_kept_beside_the_voucher(settings: Settings, company: Company) -> None:
+    voucher_id = _draft(settings, company, [AdjustmentRow("7832", debit_ore=100), AdjustmentRow("1229", credit_ore=99)])
+    [result] = export_vouchers(settings, company.id, [voucher_id], actor="test")
+    assert not result.ok and "balans" in result.message
+    [stored] = [v for v in list_vouchers(settings, company.id) if v.id == voucher_id]
+    assert stored.status == FAILED and "balans" in stored.error
+
+
+def test_a_date_without_financial_year_is_refused_before_sending(settings: Settings, company: Company) -> None:
+    voucher_id = _draft(
+        settings, company, [AdjustmentRow("7832", debit_ore=100), AdjustmentRow("1229", credit_ore=100)], date(2031, 1, 1)
+    )
+    [result] = export_vouchers(settings, company.id, [voucher_id], actor="test")
+    assert not result.ok and "räkenskapsår" in result.message
+
+
+def test_export_after_dropped_answer_creates_voucher_once(settings: Settings, company: Company, sandbox, small_tenant) -> None:
+    httpx.put(
+        f"{sandbox.url}/sandbox/faults",
+        json=[{"method": "POST", "path": "/3/vouchers", "kind": "drop_after_commit", "times": 1}],
+    )
+    draft = list_vouchers(settings, company.id)[1]
+    [result] = export_vouchers(settings, company.id, [draft.id], actor="test")
+    assert result.ok, result.message
+    with store.open_db(settings.database_path) as db:
+        reference = db["adjustment_vouchers"].get(draft.id)["reference"]
+    assert len(vouchers_with_comment(sandbox.url, small_tenant["tenant_id"], result.year, reference)) == 1
+    rows = voucher_rows(sandbox.url, small_tenant["tenant_id"], result.series, result.number, result.year)
+    assert rows == {(r.account, r.debit_ore, r.credit_ore) for r in draft.rows}

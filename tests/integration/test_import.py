@@ -1,0 +1,84 @@
+"""Importing SIE4-data from the sandbox: what lands in SQLite, re-runs, and Fortnox being down."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from services import store
+from services.companies import Company
+from services.config import Settings
+from services.connections import connect_service_account, open_client
+from services.fortnox import resources
+from services.importer import ImportFailed, import_runs, run_import
+from services.sie import read_sie
+from tests.conftest import settings_for
+
+
+@pytest.fixture
+def company(settings: Settings, small_tenant: dict) -> Company:
+    return connect_service_account(settings, small_tenant["tenant_id"])
+
+
+def _count(settings: Settings, table: str, company: Company) -> int:
+    with store.open_db(settings.database_path) as db:
+        return db[table].count_where("company_id = ?", [company.id])
+
+
+def test_import_stores_what_fortnox_exports_for_the_two_latest_years(settings: Settings, company: Company) -> None:
+    result = run_import(settings, company.id, started_by="test")
+    with open_client(settings, company.id) as client:
+        years = resources.financial_years(client)[-2:]
+        documents = [read_sie(resources.sie(client, year.id)) for year in years]
+    assert [year.id for year in result.years] == [year.id for year in years]
+    assert result.vouchers == sum(len(doc.vouchers) for doc in documents) == _count(settings, "vouchers", company)
+    assert result.transactions == sum(len(v.rows) for doc in documents for v in doc.vouchers)
+    assert result.transactions == _count(settings, "transactions", company)
+    assert result.requests == 1 + len(years)
+
+
+def test_imported_balances_are_integer_ore_and_match_the_sie_file(settings: Settings, company: Company) -> None:
+    run_import(settings, company.id)
+    with open_client(settings, company.id) as client:
+        latest = resources.financial_years(client)[-1]
+        document = read_sie(resources.sie(client, latest.id))
+    expected = {(b.kind, b.account): b.amount_ore for b in document.balances if b.year == 0}
+    with store.open_db(settings.database_path) as db:
+        stored = {
+            (row["kind"], row["account"]): row["amount_ore"]
+            for row in db["balances"].rows_where("company_id = ? and year_id = ?", [company.id, latest.id])
+        }
+    assert stored == expected
+    assert all(isinstance(amount, int) for amount in stored.values())
+
+
+def test_running_the_import_again_does_not_duplicate(settings: Settings, company: Company) -> None:
+    first = run_import(settings, company.id)
+    second = run_import(settings, company.id)
+    assert _count(settings, "vouchers", company) == first.vouchers == second.vouchers
+    assert [run["status"] for run in import_runs(settings, company.id)] == ["klar", "klar"]
+
+
+def test_fortnox_down_gives_a_clear_message_and_keeps_earlier_data(
+    settings: Settings, company: Company, tmp_path
+) -> None:
+    first = run_import(settings, company.id)
+    down = settings_for(settings.data_dir, sandbox_port=9)  # same database, nothing listening at Fortnox's address
+    with pytest.raises(ImportFailed, match="nå Fortnox"):
+        run_import(down, company.id)
+    assert _count(settings, "vouchers", company) == first.vouchers
+    latest = import_runs(settings, company.id)[0]
+    assert latest["status"] == "fel" and "Fortnox" in latest["error"]
+
+
+def test_a_fortnox_server_error_mid_import_publishes_nothing(settings: Settings, company: Company, sandbox) -> None:
+    httpx.put(f"{sandbox.url}/sandbox/faults", json=[{"method": "GET", "path": "/3/sie/*", "kind": "status:503", "times": 1}])
+    with pytest.raises(ImportFailed, match="serverfel"):
+        run_import(settings, company.id)
+    assert _count(settings, "vouchers", company) == 0
+
+
+def test_demo_mode_adds_two_drafts_after_the_first_import_only(settings: Settings, company: Company) -> None:
+    run_import(settings, company.id)
+    run_import(settings, company.id)
+    assert _count(settings, "adjustment_vouchers", company) == 2
