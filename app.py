@@ -1,0 +1,50 @@
+"""Skatt & Bokslut – the Fortnox integration dashboard.
+
+The only place that configures the page and the navigation; the sidebar drawn here frames every page, deep links
+included (pages live in app_pages/, not pages/, so Streamlit never runs a page without this file).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import context
+
+st.set_page_config(page_title="Skatt & Bokslut", page_icon=":material/account_balance:", layout="wide")
+
+underhall = st.Page("app_pages/underhall.py", title="Underhåll", icon=":material/build:", url_path="underhall")
+verifikationer = st.Page(
+    "app_pages/verifikationer.py", title="Verifikationer", icon=":material/receipt_long:", url_path="verifikationer"
+)
+anslut = st.Page("app_pages/anslut.py", title="Anslut", icon=":material/link:", url_path="anslut", visibility="hidden")
+start = st.Page(lambda: st.switch_page(underhall), title="Start", default=True, visibility="hidden")
+
+navigation = st.navigation({"Bokslut": [underhall, verifikationer], "": [anslut, start]})
+
+settings = context.settings()
+with st.sidebar:
+    st.markdown("### Skatt & Bokslut")
+    if settings.demo_mode:
+        st.info(
+            "**Demoläge.** Fortnox är den inbyggda sandlådan. Logga in hos Fortnox med "
+            "`demo@example.com` och lösenordet `demo`.",
+            icon=":material/science:",
+        )
+    known = context.companies()
+    company = context.current_company()
+    if company is None:
+        st.caption("Inget företag är anslutet ännu. Anslut under Underhåll → Import.")
+    else:
+        picked = st.selectbox(
+            "Företag",
+            known,
+            index=known.index(company),
+            format_func=lambda c: c.label,
+        )
+        context.choose_company(picked.id)
+        if picked.connected:
+            st.caption(":material/check_circle: Ansluten till Fortnox")
+        else:
+            st.caption(":material/link_off: Inte ansluten – klicka på Anslut under Underhåll → Import.")
+
+navigation.run()

@@ -1,0 +1,30 @@
+"""The article's connection steps as a user clicks them, shared by the browser tests."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page
+
+from tests.e2e.conftest import RunningApp, wait_for_app
+
+
+def connect_through_fortnox(page: Page, app: RunningApp, approve: bool = True) -> None:
+    """Underhåll → Import → Importkälla Fortnox → Anslut → log in → Fortsätt → Godkänn (or Avbryt)."""
+    page.goto(app.url)
+    wait_for_app(page)
+    page.get_by_role("link", name="Underhåll").click()
+    wait_for_app(page)
+    page.get_by_role("tab", name="Import").click()
+    page.get_by_test_id("stSelectbox").filter(has_text="Importkälla").click()
+    page.get_by_role("option", name="Fortnox").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Anslut", exact=True).click()
+    page.wait_for_url(re.compile(r"/oauth-v1/"))
+    page.get_by_label("E-post").fill("demo@example.com")
+    page.get_by_label("Lösenord").fill("demo")
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("button", name="Fortsätt").click()
+    page.get_by_role("button", name="Godkänn" if approve else "Avbryt").click()
+    page.wait_for_url(re.compile(re.escape(app.url)))
+    wait_for_app(page)

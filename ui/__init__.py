@@ -1,0 +1,1 @@
+"""Small Streamlit helpers shared by app.py and the pages (the only Streamlit code outside app_pages/)."""
