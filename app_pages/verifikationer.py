@@ -47,12 +47,10 @@ def _draw_voucher(voucher: AdjustmentVoucher) -> bool:
 
 @st.dialog("Exportera till Fortnox")
 def _confirm(company_id: str, chosen: list[AdjustmentVoucher]) -> None:
-    st.write(
-        f"{len(chosen)} verifikation(er) skapas i Fortnox i verifikationsserie **{vouchers.DEFAULT_SERIES}**, "
-        f"i det räkenskapsår som varje verifikations datum hör till."
-    )
+    st.write(f"{len(chosen)} verifikation(er) skapas i Fortnox i verifikationsserie **{vouchers.DEFAULT_SERIES}**:")
     for voucher in chosen:
-        st.write(f"- {voucher.date} · {voucher.text}")
+        year = vouchers.financial_year_label(context.settings(), company_id, voucher.date)
+        st.write(f"- {voucher.date} · {voucher.text} · räkenskapsår {year}")
     st.warning("Verifikationer i Fortnox kan inte ändras eller tas bort efteråt.", icon=":material/warning:")
     ok, cancel = st.columns(2)
     if ok.button("Exportera", type="primary", key="verifikationer.confirm.ok"):

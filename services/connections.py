@@ -166,11 +166,11 @@ class StoredTokens:
         with store.open_db(self.settings.database_path) as db:
             row = self._row(db)
             if not force_refresh and row["expires_at"] > time.time() + REFRESH_MARGIN_SECONDS:
-                return cipher.decrypt(row["access_token"])
+                return self._decrypt(cipher, row["access_token"])
             with store.write_lock(db):
                 fresh = self._row(db)  # another thread or process may have refreshed meanwhile
                 if fresh["access_token"] != row["access_token"] and fresh["expires_at"] > time.time():
-                    return cipher.decrypt(fresh["access_token"])
+                    return self._decrypt(cipher, fresh["access_token"])
                 tokens = self._renew(db, cipher, fresh)
                 if tokens is None:
                     db["connections"].delete_where("company_id = ?", [self.company_id])
@@ -182,6 +182,16 @@ class StoredTokens:
                     "Klicka på Anslut igen under Underhåll → Import."
                 )
             return tokens.access_token
+
+    @staticmethod
+    def _decrypt(cipher: TokenCipher, ciphertext: str) -> str:
+        try:
+            return cipher.decrypt(ciphertext)
+        except TokenCipherError:
+            raise ReconnectNeeded(
+                "Den sparade anslutningen kan inte läsas (krypteringsnyckeln APP_SECRET_KEY har ändrats). "
+                "Klicka på Anslut igen under Underhåll → Import."
+            ) from None
 
     def _row(self, db: Database) -> dict:
         rows = list(db["connections"].rows_where("company_id = ?", [self.company_id]))

@@ -132,6 +132,17 @@ def list_vouchers(settings: Settings, company_id: str) -> list[AdjustmentVoucher
         ]
 
 
+def financial_year_label(settings: Settings, company_id: str, day: date) -> str:
+    """The imported financial year a date falls in, as "2025-01-01 – 2025-12-31", for the export confirmation."""
+    with store.open_db(settings.database_path) as db:
+        for row in db.query(
+            'select start, "end" from financial_years where company_id = ? and start <= ? and "end" >= ?',
+            [company_id, day.isoformat(), day.isoformat()],
+        ):
+            return f"{row['start']} – {row['end']}"
+    return "inget importerat räkenskapsår"
+
+
 def _claim(settings: Settings, company_id: str, voucher_id: str) -> tuple[AdjustmentVoucher, str, bool] | None:
     """Move one voucher to SENDING under the write lock; None when another export owns it or it is done.
 

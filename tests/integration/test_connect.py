@@ -11,7 +11,9 @@ from services import store
 from services.config import Settings
 from services.connections import (
     ConnectError,
+    ReconnectNeeded,
     StoredTokens,
+    connect_service_account,
     finish_authorization,
     fortnox_config,
     open_client,
@@ -20,6 +22,7 @@ from services.connections import (
 from services.fortnox import auth, resources
 from services.fortnox.errors import AuthExpired
 from services.token_cipher import TokenCipher
+from tests.conftest import settings_for
 from tests.fortnox_login import authorize
 
 
@@ -84,3 +87,25 @@ def test_an_expired_access_token_is_refreshed_and_the_refresh_token_rotated(sett
     assert cipher.decrypt(after["refresh_token"]) != cipher.decrypt(before["refresh_token"])
     with pytest.raises(AuthExpired):
         auth.refresh(fortnox_config(settings), cipher.decrypt(before["refresh_token"]))
+
+
+def test_a_revoked_connection_asks_the_user_to_connect_again(settings: Settings, sandbox, small_tenant: dict) -> None:
+    params = _callback(settings)
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    httpx.put(
+        f"{sandbox.url}/sandbox/faults",
+        json=[{"method": "GET", "path": "/3/*", "kind": "revoke_refresh", "times": 1}],
+    )
+    with open_client(settings, company.id) as client:  # the customer revokes the integration in Fortnox
+        resources.company_information(client)
+    with pytest.raises(ReconnectNeeded, match="Anslut igen"):
+        StoredTokens(settings, company.id).access_token(force_refresh=True)
+    with store.open_db(settings.database_path) as db:
+        assert db["connections"].count == 0
+
+
+def test_tokens_stored_under_another_key_ask_for_a_new_connection(settings: Settings, small_tenant: dict) -> None:
+    company = connect_service_account(settings, small_tenant["tenant_id"])
+    other_key = settings_for(settings.data_dir, settings.sandbox_port, APP_SECRET_KEY="another key")
+    with pytest.raises(ReconnectNeeded, match="APP_SECRET_KEY"):
+        StoredTokens(other_key, company.id).access_token()
