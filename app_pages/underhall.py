@@ -113,7 +113,7 @@ def _draw_history(company) -> None:
         {
             "Start": [run["started_at"] for run in runs],
             "Klar": [run["finished_at"] for run in runs],
-            "Status": [run["status"] for run in runs],
+            "Status": [importer.STATUS_LABELS[run["status"]] for run in runs],
             "Av": [run["started_by"] for run in runs],
             "Konton": [run["counts"].get("accounts") for run in runs],
             "Verifikationer": [run["counts"].get("vouchers") for run in runs],

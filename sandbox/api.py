@@ -34,8 +34,8 @@ from sandbox.errors import (
     error_information,
 )
 from sandbox.pipeline import fortnox_api
+from sandbox.records import ChartAccount, CompanyRecord, FinancialYear, Voucher, VoucherSeriesInfo
 from sandbox.sie_export import SIE_TYPES, export_sie
-from sandbox.state import AccountRecord, CompanyRecord, RowRecord, SeriesRecord, VoucherRecord, YearRecord
 from sandbox.voucher_rules import parse_json_body, validate_new_voucher
 
 DEFAULT_LIMIT = 100
@@ -96,7 +96,7 @@ def paginate(request: Request, items: Sequence[T]) -> tuple[Sequence[T], dict[st
     return remaining[start:start + limit], meta
 
 
-def _year_from_query(request: Request, caller: Caller, required: bool = False) -> YearRecord:
+def _year_from_query(request: Request, caller: Caller, required: bool = False) -> FinancialYear:
     sandbox = sandbox_of(request)
     raw = request.query_params.get("financialyear") or request.query_params.get("financialYear")
     if raw is None or raw == "":
@@ -145,7 +145,7 @@ async def company_information(request: Request, caller: Caller) -> Response:
     }})
 
 
-def _financial_year_json(request: Request, year: YearRecord) -> dict[str, Any]:
+def _financial_year_json(request: Request, year: FinancialYear) -> dict[str, Any]:
     return {
         "@url": f"{_base(request)}/3/financialyears/{year.id}",
         "Id": year.id,
@@ -186,7 +186,7 @@ async def locked_period(request: Request, caller: Caller) -> Response:
 # -- accounts -----------------------------------------------------------------------------------
 
 
-def _account_json(request: Request, account: AccountRecord, year: YearRecord, opening: dict[str, int],
+def _account_json(request: Request, account: ChartAccount, year: FinancialYear, opening: dict[str, int],
                   closing: dict[str, int] | None = None) -> dict[str, Any]:
     balance = is_balance_account(account.number)
     item: dict[str, Any] = {
@@ -195,7 +195,7 @@ def _account_json(request: Request, account: AccountRecord, year: YearRecord, op
         "BalanceBroughtForward": json_amount(opening.get(account.number, 0) if balance else 0),
         "CostCenter": "",
         "CostCenterSettings": "ALLOWED",
-        "Description": account.description,
+        "Description": account.name,
         "Number": int(account.number),
         "Project": "",
         "ProjectSettings": "ALLOWED",
@@ -243,7 +243,7 @@ async def account(request: Request, caller: Caller) -> Response:
 # -- voucher series -----------------------------------------------------------------------------------
 
 
-def _series_json(request: Request, series: SeriesRecord, year: YearRecord, next_number: int | None = None
+def _series_json(request: Request, series: VoucherSeriesInfo, year: FinancialYear, next_number: int | None = None
                  ) -> dict[str, Any]:
     item: dict[str, Any] = {
         "@url": f"{_base(request)}/3/voucherseries/{series.code}?financialyear={year.id}",
@@ -282,7 +282,7 @@ async def voucher_series(request: Request, caller: Caller) -> Response:
 # -- vouchers ---------------------------------------------------------------------------------------
 
 
-def _voucher_item(request: Request, voucher: VoucherRecord) -> dict[str, Any]:
+def _voucher_item(request: Request, voucher: Voucher) -> dict[str, Any]:
     return {
         "@url": f"{_base(request)}/3/vouchers/{voucher.series}/{voucher.number}?financialyear={voucher.year_id}",
         "ApprovalState": voucher.approval_state,
@@ -297,9 +297,9 @@ def _voucher_item(request: Request, voucher: VoucherRecord) -> dict[str, Any]:
     }
 
 
-def _voucher_json(request: Request, caller: Caller, voucher: VoucherRecord, rows: list[RowRecord]) -> dict[str, Any]:
+def _voucher_json(request: Request, caller: Caller, voucher: Voucher) -> dict[str, Any]:
     store = sandbox_of(request).store
-    names = {a.number: a.description for a in store.accounts(caller.tenant_id, voucher.year_id)}
+    names = {a.number: a.name for a in store.accounts(caller.tenant_id, voucher.year_id)}
     item = _voucher_item(request, voucher)
     item.update({
         "CostCenter": "",
@@ -314,7 +314,7 @@ def _voucher_json(request: Request, caller: Caller, voucher: VoucherRecord, rows
             "Quantity": 0,
             "Removed": False,
             "TransactionInformation": row.transaction_information,
-        } for row in rows],
+        } for row in voucher.rows],
     })
     return _fortnox_order(item)
 
@@ -361,7 +361,7 @@ async def voucher(request: Request, caller: Caller) -> Response:
     found = store.voucher(caller.tenant_id, year.id, series, int(raw_number)) if raw_number.isdigit() else None
     if found is None:
         return error_information(404, VOUCHER_NOT_FOUND, "Kan inte hitta verifikationen.")
-    return FortnoxJSONResponse({"Voucher": _voucher_json(request, caller, *found)})
+    return FortnoxJSONResponse({"Voucher": _voucher_json(request, caller, found)})
 
 
 @fortnox_api("bookkeeping")
@@ -376,7 +376,7 @@ async def create_voucher(request: Request, caller: Caller) -> Response:
     )
     stored = sandbox.store.voucher(caller.tenant_id, new.year.id, new.series, number)
     assert stored is not None
-    return FortnoxJSONResponse({"Voucher": _voucher_json(request, caller, *stored)}, status_code=201)
+    return FortnoxJSONResponse({"Voucher": _voucher_json(request, caller, stored)}, status_code=201)
 
 
 @fortnox_api("bookkeeping")

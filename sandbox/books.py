@@ -10,14 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sandbox.chart import is_balance_account
-from sandbox.state import Store, YearRecord
+from sandbox.records import FinancialYear
+from sandbox.state import Store
 
 
 @dataclass(frozen=True)
 class YearBalances:
     """One financial year's figures, öre per account (debit positive)."""
 
-    year: YearRecord
+    year: FinancialYear
     opening: dict[str, int]
     movements: dict[str, int]
 
@@ -33,18 +34,18 @@ class YearBalances:
         return {a: v for a, v in self.movements.items() if not is_balance_account(a)}
 
 
-def previous_year(store: Store, tenant_id: str, year: YearRecord) -> YearRecord | None:
+def previous_year(store: Store, tenant_id: str, year: FinancialYear) -> FinancialYear | None:
     """The financial year that ends the day before `year` starts, if the company has one."""
     earlier = [y for y in store.financial_years(tenant_id) if y.to_date < year.from_date]
     return max(earlier, key=lambda y: y.to_date) if earlier else None
 
 
-def year_balances(store: Store, tenant_id: str, year: YearRecord) -> YearBalances:
+def year_balances(store: Store, tenant_id: str, year: FinancialYear) -> YearBalances:
     """IB, movements (and through them UB and RES) of one year."""
     return YearBalances(year, opening_balances(store, tenant_id, year), store.movements(tenant_id, year.id))
 
 
-def opening_balances(store: Store, tenant_id: str, year: YearRecord) -> dict[str, int]:
+def opening_balances(store: Store, tenant_id: str, year: FinancialYear) -> dict[str, int]:
     """IB per balance account: stored for the first year, the previous year's UB for later years."""
     before = previous_year(store, tenant_id, year)
     if before is None:

@@ -6,23 +6,7 @@ Names follow the BAS chart; SRU codes follow the INK2R/INK2S mapping (cross-chec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class ChartAccount:
-    """One account of the chart; `number` is a string (account numbers are identifiers)."""
-
-    number: str
-    name: str
-    sru: int
-    vat_code: str = ""
-
-    @property
-    def is_balance(self) -> bool:
-        """Balance-sheet accounts (classes 1-2) carry IB/UB; the others carry RES."""
-        return self.number < "3000"
-
+from sandbox.records import ChartAccount
 
 # number | name | SRU | VAT code
 _BAS = """

@@ -15,7 +15,8 @@ from starlette.requests import Request
 from sandbox.clock import Clock, today
 from sandbox.faults import FaultBook
 from sandbox.ratelimit import RequestCounter, SlidingWindowLimiter
-from sandbox.state import Store, YearRecord
+from sandbox.records import FinancialYear
+from sandbox.state import Store
 from sandbox.tokens import decode_jwt, encode_jwt
 from sandbox.world import USERS, User
 
@@ -92,7 +93,7 @@ class Sandbox:
         return Caller(tenant_id, str(claims.get("clientId", "")), frozenset(str(claims.get("scope", "")).split()),
                       jti, claims.get("sub") if claims.get("sub") != "service-account" else None)
 
-    def default_year(self, tenant_id: str) -> YearRecord:
+    def default_year(self, tenant_id: str) -> FinancialYear:
         """Fortnox's "preselected" year: the one containing today, else the latest that has started, else the first."""
         years = self.store.financial_years(tenant_id)
         now = today(self.clock)

@@ -14,7 +14,8 @@ from datetime import date
 
 from sandbox.amounts import sie_amount
 from sandbox.books import YearBalances, previous_year, year_balances
-from sandbox.state import Store, YearRecord
+from sandbox.records import FinancialYear
+from sandbox.state import Store
 
 PROGRAM_VERSION = "3.56.9"
 SIE_TYPES = (1, 2, 3, 4)
@@ -43,13 +44,13 @@ def _res_lines(balances: YearBalances, index: int) -> list[str]:
     return [f"#RES {index} {account} {sie_amount(amount)} 0" for account, amount in sorted(balances.result.items())]
 
 
-def _psaldo_lines(store: Store, tenant_id: str, year: YearRecord, index: int) -> list[str]:
+def _psaldo_lines(store: Store, tenant_id: str, year: FinancialYear, index: int) -> list[str]:
     monthly = store.monthly_movements(tenant_id, year.id)
     return [f"#PSALDO {index} {period} {account} {{}} {sie_amount(amount)} 0"
             for (account, period), amount in sorted(monthly.items())]
 
 
-def export_sie(store: Store, tenant_id: str, year: YearRecord, sie_type: int, generated: date) -> bytes:
+def export_sie(store: Store, tenant_id: str, year: FinancialYear, sie_type: int, generated: date) -> bytes:
     """The SIE file of one financial year as Fortnox would deliver it: CP437 bytes."""
     if sie_type not in SIE_TYPES:
         raise ValueError(f"SIE type must be 1-4, not {sie_type}")
@@ -77,7 +78,7 @@ def export_sie(store: Store, tenant_id: str, year: YearRecord, sie_type: int, ge
     lines += [f"#ORGNR {company.orgnr}", f"#OMFATTN {_ymd(year.to_date)}", "#KPTYP EUBAS97", ""]
 
     for account in store.accounts(tenant_id, year.id):
-        lines.append(f"#KONTO {account.number} {quote(account.description)}")
+        lines.append(f"#KONTO {account.number} {quote(account.name)}")
         if account.sru:
             lines.append(f"#SRU {account.number} {account.sru}")
     lines.append("")

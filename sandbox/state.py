@@ -13,10 +13,11 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from sandbox.records import ChartAccount, CompanyRecord, FinancialYear, Voucher, VoucherRow, VoucherSeriesInfo
 from sandbox.world import World, generate_world
 
 SCHEMA_VERSION = "1"
@@ -79,75 +80,6 @@ CREATE TABLE IF NOT EXISTS dead_access_tokens (jti TEXT PRIMARY KEY);
 # milliseconds instead of regenerating and inserting the world again.
 _TEMPLATES: dict[int, bytes] = {}
 _TEMPLATES_LOCK = threading.Lock()
-
-
-@dataclass(frozen=True)
-class CompanyRecord:
-    tenant_id: str
-    name: str
-    orgnr: str
-    address: str
-    zip_code: str
-    city: str
-    phone: str
-    contact: str
-    email: str
-    locked_until: date | None
-
-
-@dataclass(frozen=True)
-class YearRecord:
-    id: int
-    from_date: date
-    to_date: date
-
-    def contains(self, day: date) -> bool:
-        return self.from_date <= day <= self.to_date
-
-
-@dataclass(frozen=True)
-class AccountRecord:
-    number: str
-    description: str
-    sru: int
-    vat_code: str
-    active: bool
-
-
-@dataclass(frozen=True)
-class SeriesRecord:
-    code: str
-    description: str
-    manual: bool
-
-
-@dataclass(frozen=True)
-class RowRecord:
-    account: str
-    debit: int
-    credit: int
-    transaction_information: str
-    cost_center: str
-    project: str
-
-    @property
-    def amount(self) -> int:
-        return self.debit - self.credit
-
-
-@dataclass(frozen=True)
-class VoucherRecord:
-    year_id: int
-    series: str
-    number: int
-    transaction_date: date
-    registration_date: date
-    description: str
-    comments: str | None
-    reference_type: str
-    reference_number: str
-    approval_state: int
-    modified_at: str
 
 
 @dataclass(frozen=True)
@@ -256,18 +188,8 @@ class Store:
                 )
                 conn.executemany("INSERT INTO voucher_series VALUES (?,?,?,?)",
                                  [(tenant, s.code, s.description, int(s.manual)) for s in company.voucher_series])
-                conn.executemany(
-                    "INSERT INTO vouchers VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [(tenant, v.year_id, v.series, v.number, v.transaction_date.isoformat(),
-                      v.registration_date.isoformat(), v.description, None, v.reference_type, v.reference_number, 0,
-                      f"{v.registration_date.isoformat()} 12:00:00") for v in company.vouchers],
-                )
-                conn.executemany(
-                    "INSERT INTO voucher_rows VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    [(tenant, v.year_id, v.series, v.number, position, r.account, r.debit, r.credit,
-                      r.transaction_information, "", "")
-                     for v in company.vouchers for position, r in enumerate(v.rows)],
-                )
+                conn.executemany(_INSERT_VOUCHER, [_voucher_values(tenant, v) for v in company.vouchers])
+                conn.executemany(_INSERT_ROWS, [row for v in company.vouchers for row in _row_values(tenant, v)])
 
     # -- meta ------------------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -290,22 +212,23 @@ class Store:
         rows = self._query("SELECT * FROM companies WHERE tenant_id = ?", (tenant_id,))
         return _company(rows[0]) if rows else None
 
-    def financial_years(self, tenant_id: str) -> list[YearRecord]:
+    def financial_years(self, tenant_id: str) -> list[FinancialYear]:
         rows = self._query("SELECT * FROM financial_years WHERE tenant_id = ? ORDER BY id", (tenant_id,))
-        return [YearRecord(r["id"], date.fromisoformat(r["from_date"]), date.fromisoformat(r["to_date"])) for r in rows]
+        return [FinancialYear(r["id"], date.fromisoformat(r["from_date"]), date.fromisoformat(r["to_date"]))
+                for r in rows]
 
-    def financial_year(self, tenant_id: str, year_id: int) -> YearRecord | None:
+    def financial_year(self, tenant_id: str, year_id: int) -> FinancialYear | None:
         return next((y for y in self.financial_years(tenant_id) if y.id == year_id), None)
 
-    def year_for_date(self, tenant_id: str, day: date) -> YearRecord | None:
+    def year_for_date(self, tenant_id: str, day: date) -> FinancialYear | None:
         return next((y for y in self.financial_years(tenant_id) if y.contains(day)), None)
 
-    def accounts(self, tenant_id: str, year_id: int) -> list[AccountRecord]:
+    def accounts(self, tenant_id: str, year_id: int) -> list[ChartAccount]:
         rows = self._query("SELECT * FROM accounts WHERE tenant_id = ? AND year_id = ? ORDER BY number",
                            (tenant_id, year_id))
         return [_account(r) for r in rows]
 
-    def account(self, tenant_id: str, year_id: int, number: str) -> AccountRecord | None:
+    def account(self, tenant_id: str, year_id: int, number: str) -> ChartAccount | None:
         rows = self._query("SELECT * FROM accounts WHERE tenant_id = ? AND year_id = ? AND number = ?",
                            (tenant_id, year_id, number))
         return _account(rows[0]) if rows else None
@@ -315,11 +238,11 @@ class Store:
                            (tenant_id, year_id))
         return {r["account"]: r["amount"] for r in rows}
 
-    def voucher_series(self, tenant_id: str) -> list[SeriesRecord]:
+    def voucher_series(self, tenant_id: str) -> list[VoucherSeriesInfo]:
         rows = self._query("SELECT * FROM voucher_series WHERE tenant_id = ? ORDER BY code", (tenant_id,))
-        return [SeriesRecord(r["code"], r["description"], bool(r["manual"])) for r in rows]
+        return [VoucherSeriesInfo(r["code"], r["description"], bool(r["manual"])) for r in rows]
 
-    def series(self, tenant_id: str, code: str) -> SeriesRecord | None:
+    def series(self, tenant_id: str, code: str) -> VoucherSeriesInfo | None:
         return next((s for s in self.voucher_series(tenant_id) if s.code == code), None)
 
     def next_voucher_number(self, tenant_id: str, year_id: int, series: str) -> int:
@@ -337,7 +260,8 @@ class Store:
         to_date: date | None = None,
         modified_since: str | None = None,
         cost_center: str | None = None,
-    ) -> list[VoucherRecord]:
+    ) -> list[Voucher]:
+        """The heads of a year's vouchers (without rows), filtered as `GET /3/vouchers` filters them."""
         sql = "SELECT * FROM vouchers v WHERE tenant_id = ? AND year_id = ?"
         params: list[object] = [tenant_id, year_id]
         if series is not None:
@@ -360,20 +284,19 @@ class Store:
         sql += " ORDER BY series, number"
         return [_voucher(r) for r in self._query(sql, params)]
 
-    def voucher(
-        self, tenant_id: str, year_id: int, series: str, number: int
-    ) -> tuple[VoucherRecord, list[RowRecord]] | None:
+    def voucher(self, tenant_id: str, year_id: int, series: str, number: int) -> Voucher | None:
+        """One voucher with its rows."""
         heads = self._query("SELECT * FROM vouchers WHERE tenant_id = ? AND year_id = ? AND series = ? AND number = ?",
                             (tenant_id, year_id, series, number))
         if not heads:
             return None
         rows = self._query("SELECT * FROM voucher_rows WHERE tenant_id = ? AND year_id = ? AND series = ?"
                            " AND number = ? ORDER BY position", (tenant_id, year_id, series, number))
-        return _voucher(heads[0]), [_row(r) for r in rows]
+        return replace(_voucher(heads[0]), rows=tuple(_row(r) for r in rows))
 
-    def voucher_rows_by_voucher(self, tenant_id: str, year_id: int) -> dict[tuple[str, int], list[RowRecord]]:
+    def voucher_rows_by_voucher(self, tenant_id: str, year_id: int) -> dict[tuple[str, int], list[VoucherRow]]:
         """All rows of a year in one query, grouped per (series, number) — for the SIE export."""
-        grouped: dict[tuple[str, int], list[RowRecord]] = {}
+        grouped: dict[tuple[str, int], list[VoucherRow]] = {}
         for r in self._query("SELECT * FROM voucher_rows WHERE tenant_id = ? AND year_id = ? "
                              "ORDER BY series, number, position", (tenant_id, year_id)):
             grouped.setdefault((r["series"], r["number"]), []).append(_row(r))
@@ -406,7 +329,7 @@ class Store:
         registration_date: date,
         description: str,
         comments: str | None,
-        rows: list[RowRecord],
+        rows: list[VoucherRow],
         modified_at: str,
         reference_type: str = "MANUAL",
         reference_number: str = "",
@@ -416,16 +339,13 @@ class Store:
             number = int(conn.execute(
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM vouchers WHERE tenant_id = ? AND year_id = ? AND series = ?",
                 (tenant_id, year_id, series)).fetchone()[0])
-            conn.execute(
-                "INSERT INTO vouchers VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (tenant_id, year_id, series, number, transaction_date.isoformat(), registration_date.isoformat(),
-                 description, comments, reference_type, reference_number, 0, modified_at),
+            voucher = Voucher(
+                year_id=year_id, series=series, number=number, transaction_date=transaction_date,
+                registration_date=registration_date, description=description, reference_type=reference_type,
+                reference_number=reference_number, modified_at=modified_at, comments=comments, rows=tuple(rows),
             )
-            conn.executemany(
-                "INSERT INTO voucher_rows VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [(tenant_id, year_id, series, number, position, r.account, r.debit, r.credit,
-                  r.transaction_information, r.cost_center, r.project) for position, r in enumerate(rows)],
-            )
+            conn.execute(_INSERT_VOUCHER, _voucher_values(tenant_id, voucher))
+            conn.executemany(_INSERT_ROWS, _row_values(tenant_id, voucher))
         return number
 
     # -- OAuth: authorization requests in progress -----------------------------------------------------
@@ -525,12 +445,13 @@ def _company(r: sqlite3.Row) -> CompanyRecord:
     )
 
 
-def _account(r: sqlite3.Row) -> AccountRecord:
-    return AccountRecord(r["number"], r["description"], int(r["sru"]), r["vat_code"], bool(r["active"]))
+def _account(r: sqlite3.Row) -> ChartAccount:
+    return ChartAccount(r["number"], r["description"], int(r["sru"]), r["vat_code"], bool(r["active"]))
 
 
-def _voucher(r: sqlite3.Row) -> VoucherRecord:
-    return VoucherRecord(
+def _voucher(r: sqlite3.Row) -> Voucher:
+    """A voucher head; its rows are read separately."""
+    return Voucher(
         year_id=r["year_id"], series=r["series"], number=r["number"],
         transaction_date=date.fromisoformat(r["transaction_date"]),
         registration_date=date.fromisoformat(r["registration_date"]), description=r["description"],
@@ -539,6 +460,21 @@ def _voucher(r: sqlite3.Row) -> VoucherRecord:
     )
 
 
-def _row(r: sqlite3.Row) -> RowRecord:
-    return RowRecord(r["account"], r["debit"], r["credit"], r["transaction_information"], r["cost_center"],
-                     r["project"])
+def _row(r: sqlite3.Row) -> VoucherRow:
+    return VoucherRow(r["account"], r["debit"], r["credit"], r["transaction_information"], r["cost_center"],
+                      r["project"])
+
+
+# Seeded and API-created vouchers are written the same way: a head, then its rows numbered by position.
+_INSERT_VOUCHER = "INSERT INTO vouchers VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+_INSERT_ROWS = "INSERT INTO voucher_rows VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+
+
+def _voucher_values(tenant_id: str, v: Voucher) -> tuple[object, ...]:
+    return (tenant_id, v.year_id, v.series, v.number, v.transaction_date.isoformat(), v.registration_date.isoformat(),
+            v.description, v.comments, v.reference_type, v.reference_number, v.approval_state, v.modified_at)
+
+
+def _row_values(tenant_id: str, v: Voucher) -> list[tuple[object, ...]]:
+    return [(tenant_id, v.year_id, v.series, v.number, position, r.account, r.debit, r.credit,
+             r.transaction_information, r.cost_center, r.project) for position, r in enumerate(v.rows)]

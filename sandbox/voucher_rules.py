@@ -33,19 +33,20 @@ from sandbox.errors import (
     UNBALANCED_VOUCHER,
     ApiError,
 )
-from sandbox.state import CompanyRecord, RowRecord, Store, YearRecord
+from sandbox.records import CompanyRecord, FinancialYear, VoucherRow
+from sandbox.state import Store
 
 
 @dataclass(frozen=True)
 class NewVoucher:
     """A voucher that passed every check and can be stored."""
 
-    year: YearRecord
+    year: FinancialYear
     series: str
     transaction_date: date
     description: str
     comments: str | None
-    rows: list[RowRecord]
+    rows: list[VoucherRow]
 
 
 def parse_json_body(body: bytes) -> Any:
@@ -147,7 +148,7 @@ def validate_new_voucher(store: Store, company: CompanyRecord, payload: Any, fin
     if len(raw_rows) < 2:
         raise ApiError(400, TOO_FEW_ROWS, "En verifikation måste ha minst två rader.")
 
-    rows: list[RowRecord] = []
+    rows: list[VoucherRow] = []
     for raw in raw_rows:
         if not isinstance(raw, dict):
             raise ApiError(400, NO_DATA, "Ingen eller felaktig typ av data.")
@@ -163,7 +164,7 @@ def validate_new_voucher(store: Store, company: CompanyRecord, payload: Any, fin
         project = _text(raw.get("Project")).strip()
         if project:
             raise ApiError(400, PROJECT_NOT_FOUND, f"Projektet {project} finns inte.")
-        rows.append(RowRecord(
+        rows.append(VoucherRow(
             account=number,
             debit=_amount(raw.get("Debit")),
             credit=_amount(raw.get("Credit")),

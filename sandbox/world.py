@@ -12,11 +12,20 @@ from __future__ import annotations
 import calendar
 import functools
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from sandbox.chart import BAS_CHART, INACTIVE_ACCOUNTS, ChartAccount
+from sandbox.chart import BAS_CHART, INACTIVE_ACCOUNTS
+from sandbox.records import (
+    ChartAccount,
+    CompanyDetails,
+    CompanyRecord,
+    FinancialYear,
+    Voucher,
+    VoucherRow,
+    VoucherSeriesInfo,
+)
 
 SMALL_TENANT_ID = "500101"
 MIDSIZE_TENANT_ID = "500202"
@@ -30,76 +39,15 @@ VAT_ACCOUNTS = ("2610", "2617", "2640", "2647")
 
 
 @dataclass(frozen=True)
-class VoucherRow:
-    """One row; amounts in öre, debit and credit kept apart as Fortnox does."""
-
-    account: str
-    debit: int
-    credit: int
-    transaction_information: str = ""
-
-    @property
-    def amount(self) -> int:
-        """Signed amount, debit positive (the SIE convention)."""
-        return self.debit - self.credit
-
-
-@dataclass(frozen=True)
-class Voucher:
-    """A booked voucher; identity is (year_id, series, number)."""
-
-    year_id: int
-    series: str
-    number: int
-    transaction_date: date
-    registration_date: date
-    description: str
-    rows: tuple[VoucherRow, ...]
-    reference_type: str
-    reference_number: str
-
-
-@dataclass(frozen=True)
-class FinancialYear:
-    """A financial year; `id` is Fortnox's financial-year Id (the `financialyear=` value)."""
-
-    id: int
-    from_date: date
-    to_date: date
-
-    def contains(self, day: date) -> bool:
-        return self.from_date <= day <= self.to_date
-
-
-@dataclass(frozen=True)
-class VoucherSeriesInfo:
-    """A voucher series; only manual series accept vouchers through the API."""
-
-    code: str
-    description: str
-    manual: bool
-
-
-@dataclass(frozen=True)
-class Company:
+class Company(CompanyRecord):
     """One demo tenant with everything needed to seed its books."""
 
-    tenant_id: str
-    name: str
-    orgnr: str
-    address: str
-    zip_code: str
-    city: str
-    phone: str
-    contact: str
-    email: str
     financial_years: tuple[FinancialYear, ...]
     voucher_series: tuple[VoucherSeriesInfo, ...]
     chart: tuple[ChartAccount, ...]
     inactive_accounts: frozenset[str]
     opening_balances: tuple[tuple[str, int], ...]
     vouchers: tuple[Voucher, ...]
-    locked_until: date | None
 
 
 @dataclass(frozen=True)
@@ -176,16 +124,7 @@ class _Supplier:
 
 
 @dataclass(frozen=True)
-class _Profile:
-    tenant_id: str
-    name: str
-    orgnr: str
-    address: str
-    zip_code: str
-    city: str
-    phone: str
-    contact: str
-    email: str
+class _Profile(CompanyDetails):
     first_year_start: date
     customers: tuple[_Customer, ...]
     suppliers: tuple[_Supplier, ...]
@@ -675,16 +614,9 @@ class _Generator:
         self.loan()
         self.vat_returns()
         self.close_first_year()
+        details = {f.name: getattr(self.p, f.name) for f in fields(CompanyDetails)}
         return Company(
-            tenant_id=self.p.tenant_id,
-            name=self.p.name,
-            orgnr=self.p.orgnr,
-            address=self.p.address,
-            zip_code=self.p.zip_code,
-            city=self.p.city,
-            phone=self.p.phone,
-            contact=self.p.contact,
-            email=self.p.email,
+            **details,
             financial_years=self.years,
             voucher_series=STANDARD_SERIES,
             chart=BAS_CHART,
@@ -695,7 +627,10 @@ class _Generator:
         )
 
     def _numbered(self) -> tuple[Voucher, ...]:
-        """Number each series per financial year in date order (ties keep booking order)."""
+        """Number each series per financial year in date order (ties keep booking order).
+
+        A seeded voucher counts as last modified at noon on its registration day.
+        """
         by_key: dict[tuple[int, str], list[_Draft]] = {}
         for draft in self.ledger.drafts:
             year = next(y for y in self.years if y.contains(draft.day))
@@ -707,8 +642,12 @@ class _Generator:
                 rows = tuple(
                     VoucherRow(account, max(amount, 0), max(-amount, 0), text) for account, amount, text in draft.rows
                 )
-                vouchers.append(Voucher(year_id, series, number, draft.day, draft.reg_day, draft.text, rows,
-                                        draft.reference_type, draft.reference_number))
+                vouchers.append(Voucher(
+                    year_id=year_id, series=series, number=number, transaction_date=draft.day,
+                    registration_date=draft.reg_day, description=draft.text,
+                    reference_type=draft.reference_type, reference_number=draft.reference_number,
+                    modified_at=f"{draft.reg_day.isoformat()} 12:00:00", rows=rows,
+                ))
         return tuple(vouchers)
 
 

@@ -18,7 +18,7 @@ from services.config import Settings, load_settings
 from services.connections import ConnectError, connect_service_account
 from services.demo import ensure_sandbox
 from services.fortnox.errors import FortnoxError
-from services.importer import PART_SIE4, ImportFailed, available_years, run_import
+from services.importer import DONE, PART_SIE4, ImportFailed, available_years, run_import
 from services.money import ore_to_json
 from services.vouchers import ExportRefused, export_vouchers, list_vouchers
 
@@ -80,7 +80,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> Outcome:
     result = run_import(settings, company.id, parts=parts, year_ids=year_ids, started_by=CLI_ACTOR)
     payload = {
         "run_id": result.run_id,
-        "status": "ok",
+        "status": DONE,
         "parts": {"sie4": result.counts},
         "requests": result.requests,
     }

@@ -24,6 +24,8 @@ from services.sie import SieDocument, SieError, read_sie
 PART_SIE4 = "sie4"
 PART_LEDGERS = "ledgers"
 STALE_RUN = timedelta(hours=1)
+RUNNING, DONE, FAILED = "running", "ok", "failed"
+STATUS_LABELS = {RUNNING: "Pågår", DONE: "Klar", FAILED: "Fel"}
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -58,11 +60,11 @@ def _begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: 
     with store.write_lock(db):
         cutoff = (datetime.now(timezone.utc) - STALE_RUN).isoformat(timespec="seconds")
         db.execute(
-            "update import_runs set status = 'fel', error = 'Avbröts utan att slutföras.', finished_at = ? "
-            "where company_id = ? and status = 'pågår' and started_at < ?",
-            [_now(), company_id, cutoff],
+            "update import_runs set status = ?, error = 'Avbröts utan att slutföras.', finished_at = ? "
+            "where company_id = ? and status = ? and started_at < ?",
+            [FAILED, _now(), company_id, RUNNING, cutoff],
         )
-        if db["import_runs"].count_where("company_id = ? and status = 'pågår'", [company_id]):
+        if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RUNNING]):
             raise ImportFailed("En import för företaget pågår redan. Vänta tills den är klar.")
         return db["import_runs"].insert(
             {
@@ -70,7 +72,7 @@ def _begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: 
                 "parts": json.dumps(list(parts)),
                 "started_by": started_by,
                 "started_at": _now(),
-                "status": "pågår",
+                "status": RUNNING,
                 "requests": 0,
             }
         ).last_pk
@@ -127,14 +129,14 @@ def run_import(
             with store.write_lock(db):
                 result = _publish_sie(db, company_id, documents)
                 result.run_id, result.requests = run_id, requests
-                _finish_run(db, run_id, "klar", requests, result.counts, None)
+                _finish_run(db, run_id, DONE, requests, result.counts, None)
                 if settings.demo_mode:
                     demo.create_demo_drafts(db, company_id, years[-1])
         return result
     except (FortnoxError, ImportFailed) as exc:
         message = exc.message if isinstance(exc, FortnoxError) else str(exc)
         with store.open_db(settings.database_path) as db:
-            _finish_run(db, run_id, "fel", requests, None, message)
+            _finish_run(db, run_id, FAILED, requests, None, message)
         raise ImportFailed(message) from None
 
 

@@ -43,19 +43,7 @@ from .model import (
 )
 from .tokenizer import SieLine, tokenize_line
 
-__all__ = [
-    "read_sie",
-    "parse_amount_ore",
-    "parse_date",
-    "SieDocument",
-    "SieVoucher",
-    "SieTransaction",
-    "SieAccount",
-    "SieBalance",
-    "SieYear",
-    "SieMessage",
-    "SieError",
-]
+__all__ = ["read_sie", "parse_amount_ore", "parse_date"]
 
 _AMOUNT = re.compile(r"(-?)([0-9]+)(?:\.([0-9]{1,2}))?")
 _QUANTITY = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")

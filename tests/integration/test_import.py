@@ -10,7 +10,7 @@ from services.companies import Company
 from services.config import Settings
 from services.connections import connect_service_account, open_client
 from services.fortnox import resources
-from services.importer import ImportFailed, import_runs, run_import
+from services.importer import DONE, FAILED, ImportFailed, import_runs, run_import
 from services.sie import read_sie
 from tests.conftest import settings_for
 
@@ -56,7 +56,7 @@ def test_running_the_import_again_does_not_duplicate(settings: Settings, company
     first = run_import(settings, company.id)
     second = run_import(settings, company.id)
     assert _count(settings, "vouchers", company) == first.vouchers == second.vouchers
-    assert [run["status"] for run in import_runs(settings, company.id)] == ["klar", "klar"]
+    assert [run["status"] for run in import_runs(settings, company.id)] == [DONE, DONE]
 
 
 def test_fortnox_down_gives_a_clear_message_and_keeps_earlier_data(
@@ -68,7 +68,7 @@ def test_fortnox_down_gives_a_clear_message_and_keeps_earlier_data(
         run_import(down, company.id)
     assert _count(settings, "vouchers", company) == first.vouchers
     latest = import_runs(settings, company.id)[0]
-    assert latest["status"] == "fel" and "Fortnox" in latest["error"]
+    assert latest["status"] == FAILED and "Fortnox" in latest["error"]
 
 
 def test_a_fortnox_server_error_mid_import_publishes_nothing(settings: Settings, company: Company, sandbox) -> None:
