@@ -6,7 +6,7 @@ counts, move the clock and inject faults.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -52,7 +52,7 @@ async def clock(request: Request) -> Response:
         sandbox.advance_clock(seconds)
     now = sandbox.clock.now()
     return JSONResponse({
-        "now": datetime.fromtimestamp(now, tz=timezone.utc).isoformat(timespec="seconds"),
+        "now": datetime.fromtimestamp(now, tz=UTC).isoformat(timespec="seconds"),
         "epoch_seconds": now,
         "offset_seconds": sandbox.clock.offset,
     })

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 
@@ -76,9 +76,9 @@ class ManualClock:
 
 def today(clock: Clock) -> date:
     """The sandbox's current date (UTC), used for registration dates and `#GEN`."""
-    return datetime.fromtimestamp(clock.now(), tz=timezone.utc).date()
+    return datetime.fromtimestamp(clock.now(), tz=UTC).date()
 
 
 def timestamp(clock: Clock) -> str:
     """The sandbox's current time as Fortnox writes `lastmodified` values: `YYYY-MM-DD HH:MM:SS`."""
-    return datetime.fromtimestamp(clock.now(), tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.fromtimestamp(clock.now(), tz=UTC).strftime("%Y-%m-%d %H:%M:%S")

@@ -461,13 +461,7 @@ class _Generator:
         for year, month in _months(self.ledger.first_day, self.ledger.last_day):
             for supplier in p.suppliers:
                 days: list[int] = []
-                if supplier.schedule == "monthly":
-                    days = [supplier.day]
-                elif supplier.schedule == "bimonthly" and month % 2 == 1:
-                    days = [supplier.day]
-                elif supplier.schedule == "quarterly" and month % 3 == 1:
-                    days = [supplier.day]
-                elif supplier.schedule == "yearly" and month == supplier.month:
+                if supplier.schedule == "monthly" or supplier.schedule == "bimonthly" and month % 2 == 1 or supplier.schedule == "quarterly" and month % 3 == 1 or supplier.schedule == "yearly" and month == supplier.month:
                     days = [supplier.day]
                 elif supplier.schedule == "random":
                     days = [rng.randint(1, 28) for _ in range(rng.randint(*supplier.per_month))]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
@@ -36,7 +36,7 @@ def upsert_fortnox_company(db: Database, tenant_id: str, orgnr: str, name: str) 
     existing = db["companies"].count_where("id = ?", [company_id])
     row = {"id": company_id, "orgnr": orgnr, "name": name, "source": "fortnox", "tenant_id": tenant_id}
     if not existing:
-        row["created_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        row["created_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     db["companies"].upsert(row, pk="id")
     return Company(id=company_id, orgnr=orgnr, name=name, source="fortnox", tenant_id=tenant_id, connected=True)
 

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
@@ -148,7 +148,7 @@ def _save_tokens(db: Database, cipher: TokenCipher, company_id: str, tokens: Tok
             "refresh_token": cipher.encrypt(tokens.refresh_token) if tokens.refresh_token else None,
             "expires_at": tokens.expires_at,
             "scope": tokens.scope,
-            "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         },
         pk="company_id",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -47,7 +47,7 @@ class ImportResult:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def available_years(settings: Settings, company_id: str) -> list[FinancialYear]:
@@ -58,7 +58,7 @@ def available_years(settings: Settings, company_id: str) -> list[FinancialYear]:
 
 def _begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: str) -> int:
     with store.write_lock(db):
-        cutoff = (datetime.now(timezone.utc) - STALE_RUN).isoformat(timespec="seconds")
+        cutoff = (datetime.now(UTC) - STALE_RUN).isoformat(timespec="seconds")
         db.execute(
             "update import_runs set status = ?, error = 'Avbröts utan att slutföras.', finished_at = ? "
             "where company_id = ? and status = ? and started_at < ?",
@@ -125,13 +125,12 @@ def run_import(
                 report(PART_SIE4, len(years), len(years))
             finally:
                 requests = client.requests_made
-        with store.open_db(settings.database_path) as db:
-            with store.write_lock(db):
-                result = _publish_sie(db, company_id, documents)
-                result.run_id, result.requests = run_id, requests
-                _finish_run(db, run_id, DONE, requests, result.counts, None)
-                if settings.demo_mode:
-                    demo.create_demo_drafts(db, company_id, years[-1])
+        with store.open_db(settings.database_path) as db, store.write_lock(db):
+            result = _publish_sie(db, company_id, documents)
+            result.run_id, result.requests = run_id, requests
+            _finish_run(db, run_id, DONE, requests, result.counts, None)
+            if settings.demo_mode:
+                demo.create_demo_drafts(db, company_id, years[-1])
         return result
     except (FortnoxError, ImportFailed) as exc:
         message = exc.message if isinstance(exc, FortnoxError) else str(exc)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlite_utils import Database
@@ -82,7 +82,7 @@ class ExportRefused(Exception):
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def create_draft(db: Database, company_id: str, day: date, text: str, rows: Sequence[AdjustmentRow]) -> str:
@@ -154,7 +154,7 @@ def _claim(settings: Settings, company_id: str, voucher_id: str) -> tuple[Adjust
             return None
         row = rows[0]
         stuck = row["status"] == SENDING and (row["exported_at"] or "") < (
-            datetime.now(timezone.utc) - STUCK_SENDING
+            datetime.now(UTC) - STUCK_SENDING
         ).isoformat(timespec="seconds")
         if row["status"] not in (DRAFT, FAILED) and not stuck:
             return None

@@ -17,11 +17,11 @@ from authlib.deprecate import AuthlibDeprecationWarning
 # purpose (one HTTP stack; tests/unit guard that authlib's client is an httpx.Client).
 warnings.filterwarnings("ignore", category=AuthlibDeprecationWarning)
 
-from authlib.integrations.base_client import OAuthError  # noqa: E402
-from authlib.integrations.httpx_client import OAuth2Client  # noqa: E402
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.httpx_client import OAuth2Client
 
-from services.fortnox.config import FortnoxConfig  # noqa: E402
-from services.fortnox.errors import AuthError, AuthExpired, FortnoxUnavailable  # noqa: E402
+from services.fortnox.config import FortnoxConfig
+from services.fortnox.errors import AuthError, AuthExpired, FortnoxUnavailable
 
 
 @dataclass(frozen=True)

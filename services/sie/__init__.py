@@ -24,13 +24,13 @@ from .model import (
 from .reader import read_sie
 
 __all__ = [
-    "read_sie",
-    "SieDocument",
-    "SieVoucher",
-    "SieTransaction",
     "SieAccount",
     "SieBalance",
-    "SieYear",
-    "SieMessage",
+    "SieDocument",
     "SieError",
+    "SieMessage",
+    "SieTransaction",
+    "SieVoucher",
+    "SieYear",
+    "read_sie",
 ]

@@ -21,9 +21,9 @@ Records are handled in any order; ``#KTYP`` and ``#SRU`` are resolved against
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Callable
 
 from .encoding import CP437, decode
 from .errors import SieError, SieMessage, where
@@ -43,7 +43,7 @@ from .model import (
 )
 from .tokenizer import SieLine, tokenize_line
 
-__all__ = ["read_sie", "parse_amount_ore", "parse_date"]
+__all__ = ["parse_amount_ore", "parse_date", "read_sie"]
 
 _AMOUNT = re.compile(r"(-?)([0-9]+)(?:\.([0-9]{1,2}))?")
 _QUANTITY = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,14 +21,14 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)
     from starlette.testclient import TestClient
 
-from sandbox.clock import ManualClock  # noqa: E402
-from sandbox.context import Sandbox  # noqa: E402
-from sandbox.server import SandboxSettings, create_app  # noqa: E402
-from tests.sandbox_flows import bearer, service_token  # noqa: E402
-from sandbox.world import MIDSIZE_TENANT_ID, SMALL_TENANT_ID  # noqa: E402
+from sandbox.clock import ManualClock
+from sandbox.context import Sandbox
+from sandbox.server import SandboxSettings, create_app
+from sandbox.world import MIDSIZE_TENANT_ID, SMALL_TENANT_ID
+from tests.sandbox_flows import bearer, service_token
 
 # A fixed "now" (2026-03-02 09:00 UTC): after both demo companies' latest year, like the real date.
-SANDBOX_EPOCH = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc).timestamp()
+SANDBOX_EPOCH = datetime(2026, 3, 2, 9, 0, tzinfo=UTC).timestamp()
 
 
 @pytest.fixture

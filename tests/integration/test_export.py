@@ -12,8 +12,8 @@ from services.companies import Company
 from services.config import Settings
 from services.connections import connect_service_account
 from services.importer import run_import
-from tests.fortnox_peek import voucher_rows, vouchers_with_comment
 from services.vouchers import EXPORTED, FAILED, AdjustmentRow, create_draft, export_vouchers, list_vouchers
+from tests.fortnox_peek import voucher_rows, vouchers_with_comment
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.sandbox_flows import bearer, service_token
 from tests.contract import validate_response
+from tests.sandbox_flows import bearer, service_token
 
 
 def _get(sandbox_client, sandbox_auth, path):

@@ -64,7 +64,7 @@ def test_file_is_cp437_with_crlf_and_no_newline_after_the_last_brace(store):
 
     assert data.endswith(b"\r\n}")
     assert b"\n" not in data.replace(b"\r\n", b"")
-    assert "ö".encode("cp437") in data and "ö".encode("utf-8") not in data
+    assert "ö".encode("cp437") in data and "ö".encode() not in data
 
 
 def test_header_is_in_fortnox_order(store):

@@ -168,7 +168,7 @@ def test_fortnox_leading_zero_account_and_minimal_amounts():
     by_line = {t.line: t for v in doc.vouchers for t in v.transactions}
     assert by_line[3124].amount_ore == 343450  # 3434.5
     assert by_line[18864].amount_ore == -96  # -0.96
-    assert by_line[3124].quantity == Decimal("0")
+    assert by_line[3124].quantity == Decimal(0)
 
 
 def test_fortnox_escaped_quote_in_voucher_text():

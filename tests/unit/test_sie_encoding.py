@@ -44,7 +44,7 @@ def test_cp437_swedish_letters_decode():
 
 
 def test_valid_utf8_with_non_ascii_bytes_is_utf8():
-    assert decode('#FNAMN "Övningsbolaget"'.encode("utf-8")) == ('#FNAMN "Övningsbolaget"', "utf-8")
+    assert decode('#FNAMN "Övningsbolaget"'.encode()) == ('#FNAMN "Övningsbolaget"', "utf-8")
 
 
 def test_utf8_byte_order_mark_means_utf8_and_is_dropped():

@@ -315,7 +315,7 @@ def test_voucher_with_rows():
         "A", "1", date(2024, 1, 10), "Text", date(2024, 1, 11), BODY
     )
     assert v.transactions == (
-        SieTransaction("1930", -10000, (), date(2024, 1, 10), "Bank", Decimal("2"), "TRANS", BODY + 2),
+        SieTransaction("1930", -10000, (), date(2024, 1, 10), "Bank", Decimal(2), "TRANS", BODY + 2),
         SieTransaction("6110", 10000, (("1", "10"),), None, "", None, "TRANS", BODY + 3),
     )
     assert v.rows == v.transactions
@@ -340,7 +340,7 @@ def test_empty_series_and_number_are_allowed_in_4i():
 def test_empty_optional_fields_in_a_row_are_none():
     (v,) = read(*voucher('#TRANS 1930 {} 12559 "" "" 0')).vouchers
     t = v.transactions[0]
-    assert (t.amount_ore, t.date, t.text, t.quantity) == (1255900, None, "", Decimal("0"))
+    assert (t.amount_ore, t.date, t.text, t.quantity) == (1255900, None, "", Decimal(0))
 
 
 def test_quantity_keeps_all_its_decimals():

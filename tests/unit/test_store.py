@@ -18,8 +18,7 @@ def test_a_failed_write_transaction_leaves_nothing_behind(tmp_path: Path) -> Non
     path = tmp_path / "app.db"
     store.migrate(path)
     with store.open_db(path) as db:
-        with pytest.raises(RuntimeError):
-            with store.write_lock(db):
-                db["companies"].insert({"id": "x", "orgnr": "556000-0000", "name": "X AB", "source": "fortnox"})
-                raise RuntimeError
+        with pytest.raises(RuntimeError), store.write_lock(db):
+            db["companies"].insert({"id": "x", "orgnr": "556000-0000", "name": "X AB", "source": "fortnox"})
+            raise RuntimeError
         assert db["companies"].count == 0
