@@ -11,6 +11,7 @@ from services import importer
 from services.connections import start_authorization
 from services.fortnox.errors import FortnoxError
 from services.importer import ImportFailed, ImportResult
+from services.timestamps import local_time
 from ui import context
 
 RESULT_KEY = "underhall.result"
@@ -111,8 +112,8 @@ def _draw_history(company) -> None:
         return
     table = pd.DataFrame(
         {
-            "Start": [run["started_at"] for run in runs],
-            "Klar": [run["finished_at"] for run in runs],
+            "Start": [local_time(run["started_at"]) for run in runs],
+            "Klar": [local_time(run["finished_at"]) for run in runs],
             "Status": [importer.STATUS_LABELS[run["status"]] for run in runs],
             "Av": [run["started_by"] for run in runs],
             "Konton": [run["counts"].get("accounts") for run in runs],

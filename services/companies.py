@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlite_utils import Database
+
+from services.timestamps import now_iso
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def upsert_fortnox_company(db: Database, tenant_id: str, orgnr: str, name: str) 
     existing = db["companies"].count_where("id = ?", [company_id])
     row = {"id": company_id, "orgnr": orgnr, "name": name, "source": "fortnox", "tenant_id": tenant_id}
     if not existing:
-        row["created_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        row["created_at"] = now_iso()
     db["companies"].upsert(row, pk="id")
     return Company(id=company_id, orgnr=orgnr, name=name, source="fortnox", tenant_id=tenant_id, connected=True)
 

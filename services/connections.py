@@ -11,7 +11,6 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
@@ -23,6 +22,7 @@ from services.fortnox.auth import TokenSet
 from services.fortnox.client import FortnoxClient
 from services.fortnox.config import FortnoxConfig
 from services.fortnox.errors import AuthError, AuthExpired, FortnoxError
+from services.timestamps import now_iso
 from services.token_cipher import TokenCipher, TokenCipherError
 
 STATE_TTL_SECONDS = 600
@@ -148,7 +148,7 @@ def _save_tokens(db: Database, cipher: TokenCipher, company_id: str, tokens: Tok
             "refresh_token": cipher.encrypt(tokens.refresh_token) if tokens.refresh_token else None,
             "expires_at": tokens.expires_at,
             "scope": tokens.scope,
-            "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "updated_at": now_iso(),
         },
         pk="company_id",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlite_utils import Database
 
@@ -20,6 +20,7 @@ from services.fortnox import resources
 from services.fortnox.errors import FortnoxError
 from services.fortnox.resources import FinancialYear
 from services.sie import SieDocument, SieError, read_sie
+from services.timestamps import now_iso
 
 PART_SIE4 = "sie4"
 PART_LEDGERS = "ledgers"
@@ -46,10 +47,6 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def available_years(settings: Settings, company_id: str) -> list[FinancialYear]:
     """The company's financial years in Fortnox, newest first."""
     with open_client(settings, company_id) as client:
@@ -58,11 +55,11 @@ def available_years(settings: Settings, company_id: str) -> list[FinancialYear]:
 
 def _begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: str) -> int:
     with store.write_lock(db):
-        cutoff = (datetime.now(UTC) - STALE_RUN).isoformat(timespec="seconds")
+        cutoff = now_iso(-STALE_RUN)
         db.execute(
             "update import_runs set status = ?, error = 'Avbröts utan att slutföras.', finished_at = ? "
             "where company_id = ? and status = ? and started_at < ?",
-            [FAILED, _now(), company_id, RUNNING, cutoff],
+            [FAILED, now_iso(), company_id, RUNNING, cutoff],
         )
         if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RUNNING]):
             raise ImportFailed("En import för företaget pågår redan. Vänta tills den är klar.")
@@ -71,7 +68,7 @@ def _begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: 
                 "company_id": company_id,
                 "parts": json.dumps(list(parts)),
                 "started_by": started_by,
-                "started_at": _now(),
+                "started_at": now_iso(),
                 "status": RUNNING,
                 "requests": 0,
             }
@@ -83,7 +80,7 @@ def _finish_run(db: Database, run_id: int, status: str, requests: int, counts: d
         run_id,
         {
             "status": status,
-            "finished_at": _now(),
+            "finished_at": now_iso(),
             "requests": requests,
             "counts": json.dumps(counts) if counts is not None else None,
             "error": error,
@@ -150,6 +147,7 @@ def _parse(data: bytes, year: FinancialYear) -> SieDocument:
 
 def _publish_sie(db: Database, company_id: str, documents: list[tuple[FinancialYear, SieDocument]]) -> ImportResult:
     result = ImportResult(run_id=0, company_id=company_id, years=[year for year, _ in documents])
+    account_numbers: set[str] = set()
     for year, document in documents:
         key = [company_id, year.id]
         for table in ("financial_years", "accounts", "balances", "vouchers", "transactions"):
@@ -207,9 +205,10 @@ def _publish_sie(db: Database, company_id: str, documents: list[tuple[FinancialY
             for voucher in document.vouchers
             for row_no, row in enumerate(voucher.rows, start=1)
         )
-        result.accounts += len(document.accounts)
+        account_numbers.update(document.accounts)
         result.vouchers += len(document.vouchers)
         result.transactions += sum(len(voucher.rows) for voucher in document.vouchers)
+    result.accounts = len(account_numbers)
     result.counts = {"accounts": result.accounts, "vouchers": result.vouchers, "transactions": result.transactions}
     return result
 

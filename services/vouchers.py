@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlite_utils import Database
@@ -21,6 +21,7 @@ from services.connections import open_client
 from services.fortnox import resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import FortnoxApiError, FortnoxError, FortnoxUnavailable, RateLimited
+from services.timestamps import now_iso
 
 DRAFT, SENDING, EXPORTED, FAILED = "draft", "sending", "exported", "failed"
 STATUS_LABELS = {DRAFT: "Utkast", SENDING: "Skickas", EXPORTED: "Exporterad", FAILED: "Fel"}
@@ -81,15 +82,11 @@ class ExportRefused(Exception):
     """The export could not start at all (e.g. nothing exportable was chosen)."""
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def create_draft(db: Database, company_id: str, day: date, text: str, rows: Sequence[AdjustmentRow]) -> str:
     """Store a new draft; callers hold the transaction."""
     voucher_id = uuid.uuid4().hex
     db["adjustment_vouchers"].insert(
-        {"id": voucher_id, "company_id": company_id, "date": day.isoformat(), "text": text, "status": DRAFT, "created_at": _now()}
+        {"id": voucher_id, "company_id": company_id, "date": day.isoformat(), "text": text, "status": DRAFT, "created_at": now_iso()}
     )
     db["adjustment_rows"].insert_all(
         {
@@ -153,14 +150,12 @@ def _claim(settings: Settings, company_id: str, voucher_id: str) -> tuple[Adjust
         if not rows:
             return None
         row = rows[0]
-        stuck = row["status"] == SENDING and (row["exported_at"] or "") < (
-            datetime.now(UTC) - STUCK_SENDING
-        ).isoformat(timespec="seconds")
+        stuck = row["status"] == SENDING and (row["exported_at"] or "") < now_iso(-STUCK_SENDING)
         if row["status"] not in (DRAFT, FAILED) and not stuck:
             return None
         earlier_attempt = row["reference"] is not None
         reference = row["reference"] or uuid.uuid4().hex
-        db["adjustment_vouchers"].update(voucher_id, {"status": SENDING, "reference": reference, "exported_at": _now()})
+        db["adjustment_vouchers"].update(voucher_id, {"status": SENDING, "reference": reference, "exported_at": now_iso()})
         return _voucher(db, row), reference, earlier_attempt
 
 
@@ -173,14 +168,14 @@ def _record(settings: Settings, voucher: AdjustmentVoucher, actor: str, result: 
                 "fortnox_number": result.number,
                 "fortnox_year": result.year,
                 "error": None,
-                "exported_at": _now(),
+                "exported_at": now_iso(),
             }
         else:
             update = {"status": FAILED, "error": result.message}
         db["adjustment_vouchers"].update(voucher.id, update)
         db["audit_log"].insert(
             {
-                "at": _now(),
+                "at": now_iso(),
                 "actor": actor,
                 "company_id": voucher.company_id,
                 "action": "export" if result.ok else "export_refused",

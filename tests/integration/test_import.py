@@ -35,6 +35,7 @@ def test_import_stores_what_fortnox_exports_for_the_two_latest_years(settings: S
     assert result.transactions == sum(len(v.rows) for doc in documents for v in doc.vouchers)
     assert result.transactions == _count(settings, "transactions", company)
     assert result.requests == 1 + len(years)
+    assert result.accounts == len(set().union(*(doc.accounts for doc in documents)))
 
 
 def test_imported_balances_are_integer_ore_and_match_the_sie_file(settings: Settings, company: Company) -> None:

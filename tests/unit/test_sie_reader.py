@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -635,10 +634,10 @@ def test_read_records_are_immutable():
     assert isinstance(v, SieVoucher)
 
 
-# ------------------------------------------------------------ performance
+# ------------------------------------------------------------ size (speed is measured in benchmarks/, not here)
 
 
-def test_reads_a_few_megabytes_well_under_a_second_per_megabyte():
+def test_reads_a_file_of_several_megabytes_completely():
     # Rows with cost centre and project objects, texts with escaped quotes.
     rows = [f'#TRANS {4000 + k} {{1 "10{k}" 6 "P{k}"}} {k}.5 "" "Rad {k}" 0' for k in range(4)]
     rows.append('#TRANS 1930 {} -8.00 "" "" 0')
@@ -646,11 +645,7 @@ def test_reads_a_few_megabytes_well_under_a_second_per_megabyte():
     for n in range(1, 12_001):
         lines += [f'#VER A {n} 20240110 "Verifikation {n} \\"x\\"" 20240111', "{", *rows, "}"]
     data = sie_bytes(*lines)
-    megabytes = len(data) / 1_000_000
-    start = time.perf_counter()
     doc = read_sie(data)
-    elapsed = time.perf_counter() - start
-    assert megabytes > 3
+    assert len(data) > 3_000_000
     assert (len(doc.vouchers), doc.transaction_count) == (12_000, 60_000)
     assert doc.unbalanced_vouchers == []
-    assert elapsed / megabytes < 0.5, f"{elapsed:.2f} s for {megabytes:.1f} MB"
