@@ -6,10 +6,11 @@ PORT ?= 8501
 SANDBOX_PORT ?= 8765
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test bench sandbox chromium clean
+.PHONY: run test bench sandbox chromium shared clean
 
 $(VENV)/.runtime: requirements.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "Python 3.11 or newer is needed" && exit 1)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV) || (rm -rf $(VENV) && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV))
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
@@ -18,13 +19,17 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 chromium:
-	@test -x $(CHROMIUM) || (apt-get update && apt-get install -y chromium)
+	@test -x $(CHROMIUM) || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+# Tests read Fortnox's OpenAPI spec and the SIE corpus from ../shared, beside the clone (as CI lays it out).
+shared:
+	@test -f ../shared/fortnox/openapi.json || (echo "../shared (Fortnox spec, SIE samples) must lie beside this repository" && exit 1)
 
 run: $(VENV)/.runtime
 	PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) $(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.dev chromium
-	$(PY) -m pytest
+test: $(VENV)/.dev chromium shared
+	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest
 
 bench: $(VENV)/.dev
 	$(PY) -m benchmarks

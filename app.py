@@ -31,7 +31,7 @@ with st.sidebar:
             icon=":material/science:",
         )
     known = context.companies()
-    company = context.current_company()
+    company = context.current_company(known)
     if company is None:
         st.caption("Inget företag är anslutet ännu. Anslut under Underhåll → Import.")
     else:

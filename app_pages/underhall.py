@@ -9,7 +9,6 @@ import streamlit as st
 
 from services import importer
 from services.connections import start_authorization
-from services.fortnox.errors import FortnoxError
 from services.importer import ImportFailed, ImportResult
 from services.timestamps import local_time
 from ui import context
@@ -45,9 +44,13 @@ def _draw_parts(company) -> None:
     sie4 = st.checkbox("SIE4-data", key="underhall.sie4", help="Kontoplan, saldon och verifikationer.")
     try:
         years = _years(company.id)
-    except FortnoxError as exc:
-        st.warning(f"Räkenskapsåren kunde inte hämtas från Fortnox: {exc.message}")
-        years = []
+    except ImportFailed as exc:
+        st.error(
+            f"Räkenskapsåren kunde inte hämtas från Fortnox: {exc} Tidigare importerade uppgifter finns kvar.",
+            icon=":material/cloud_off:",
+        )
+        st.button("Försök igen", key="underhall.retry")
+        return
     chosen = st.multiselect(
         "Räkenskapsår",
         years,
@@ -74,6 +77,7 @@ def _draw_parts(company) -> None:
 
 
 def _run_import(company, year_ids: list[str]) -> None:
+    failure = None
     with st.status("Importerar från Fortnox …", expanded=True) as status:
         bar = st.progress(0.0, text="Hämtar räkenskapsår …")
 
@@ -81,16 +85,17 @@ def _run_import(company, year_ids: list[str]) -> None:
             bar.progress(done / max(total, 1), text=f"SIE4-data: {done} av {total} räkenskapsår hämtade")
 
         try:
-            result = importer.run_import(
+            st.session_state[RESULT_KEY] = importer.run_import(
                 context.settings(), company.id, year_ids=year_ids, started_by=context.actor(), on_progress=progress
             )
         except ImportFailed as exc:
-            status.update(label="Importen misslyckades", state="error")
-            st.error(f"{exc} Tidigare importerade uppgifter finns kvar.", icon=":material/error:")
+            failure = str(exc)
             st.session_state.pop(RESULT_KEY, None)
-            return
-        status.update(label="Importen är klar", state="complete", expanded=False)
-    st.session_state[RESULT_KEY] = result
+            status.update(label="Importen misslyckades", state="error", expanded=False)
+        else:
+            status.update(label="Importen är klar", state="complete", expanded=False)
+    if failure:
+        st.error(f"{failure} Tidigare importerade uppgifter finns kvar.", icon=":material/error:")
 
 
 def _draw_result(result: ImportResult) -> None:

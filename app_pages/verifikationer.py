@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from services import vouchers
-from services.fortnox.errors import FortnoxError
 from services.money import format_sek
 from services.vouchers import AdjustmentVoucher, ExportRefused, ExportResult
 from ui import context
@@ -45,7 +44,11 @@ def _draw_voucher(voucher: AdjustmentVoucher) -> bool:
     return ticked and voucher.exportable
 
 
-@st.dialog("Exportera till Fortnox")
+def _close_dialog() -> None:
+    st.session_state[CONFIRM_KEY] = None
+
+
+@st.dialog("Exportera till Fortnox", on_dismiss=_close_dialog)
 def _confirm(company_id: str, chosen: list[AdjustmentVoucher]) -> None:
     st.write(f"{len(chosen)} verifikation(er) skapas i Fortnox i verifikationsserie **{vouchers.DEFAULT_SERIES}**:")
     for voucher in chosen:
@@ -55,18 +58,15 @@ def _confirm(company_id: str, chosen: list[AdjustmentVoucher]) -> None:
     ok, cancel = st.columns(2)
     if ok.button("Exportera", type="primary", key="verifikationer.confirm.ok"):
         try:
-            results = vouchers.export_vouchers(
+            st.session_state[RESULTS_KEY] = vouchers.export_vouchers(
                 context.settings(), company_id, [v.id for v in chosen], actor=context.actor()
             )
         except ExportRefused as exc:
-            results = [ExportResult("", False, str(exc))]
-        except FortnoxError as exc:
-            results = [ExportResult("", False, exc.message)]
-        st.session_state[RESULTS_KEY] = results
-        st.session_state[CONFIRM_KEY] = None
+            context.flash("error", str(exc))
+        _close_dialog()
         st.rerun()
     if cancel.button("Avbryt", key="verifikationer.confirm.cancel"):
-        st.session_state[CONFIRM_KEY] = None
+        _close_dialog()
         st.rerun()
 
 
@@ -87,6 +87,7 @@ if company is None:
     st.info("Inget företag är anslutet. Anslut under Underhåll → Import.")
     st.stop()
 st.caption(f"Bokslutsverifikationer för {company.label}")
+context.show_flash()
 all_vouchers = vouchers.list_vouchers(context.settings(), company.id)
 by_id = {voucher.id: voucher for voucher in all_vouchers}
 results = st.session_state.pop(RESULTS_KEY, None)

@@ -14,12 +14,12 @@ from typing import Any
 
 from services import store
 from services.companies import Company, UnknownCompany, find_company, list_companies
-from services.config import Settings, load_settings
+from services.config import Settings
 from services.connections import ConnectError, connect_service_account
-from services.demo import ensure_sandbox
 from services.fortnox.errors import FortnoxError
 from services.importer import DONE, PART_SIE4, ImportFailed, available_years, run_import
 from services.money import ore_to_json
+from services.startup import prepare
 from services.vouchers import ExportRefused, export_vouchers, list_vouchers
 
 SUPPORTED_PARTS = {PART_SIE4}
@@ -160,10 +160,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = load_settings()
-    store.migrate(settings.database_path)
-    if settings.demo_mode:
-        ensure_sandbox(settings)
+    settings = prepare()
     try:
         outcome = args.handler(settings, args)
     except UsageError as exc:

@@ -24,8 +24,8 @@ class Company:
 
 
 class UnknownCompany(LookupError):
-    def __init__(self, key: str) -> None:
-        super().__init__(f"Företaget {key} finns inte här. Anslut det först under Underhåll → Import.")
+    def __init__(self) -> None:  # the key is not echoed: a sole trader's organisation number is a personal number
+        super().__init__("Företaget finns inte här. Anslut det först under Underhåll → Import.")
 
 
 def fortnox_company_id(tenant_id: str) -> str:
@@ -60,11 +60,11 @@ def _company(row: dict) -> Company:
 
 
 def list_companies(db: Database) -> list[Company]:
-    return [_company(row) for row in db.query(_SELECT + " order by k.updated_at is null, k.updated_at desc, c.name")]
+    return [_company(row) for row in db.query(_SELECT + " order by k.connected_at is null, k.connected_at desc, c.name")]
 
 
 def find_company(db: Database, key: str) -> Company:
     """By internal id or organisation number (NNNNNN-NNNN)."""
     for row in db.query(_SELECT + " where c.id = ? or c.orgnr = ? limit 1", [key, key]):
         return _company(row)
-    raise UnknownCompany(key)
+    raise UnknownCompany

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -38,12 +38,12 @@ class Settings:
     """Everything configurable, resolved; demo mode points Fortnox's URLs at the local sandbox."""
 
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)
     redirect_uri: str
     auth_url: str
     api_url: str
     data_dir: Path
-    app_secret_key: str | None
+    app_secret_key: str | None = field(repr=False)
     port: int
     sandbox_port: int
     demo_mode: bool

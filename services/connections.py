@@ -29,6 +29,16 @@ STATE_TTL_SECONDS = 600
 REFRESH_MARGIN_SECONDS = 60
 
 
+# RFC 6749 §4.1.2.1 error codes; anything else in the URL is not echoed back to the page.
+OAUTH_ERRORS = {
+    "access_denied": "Ingen anslutning gjordes: du avbröt inloggningen hos Fortnox.",
+    "invalid_scope": "Ingen anslutning gjordes: Fortnox godtog inte behörigheterna som begärdes.",
+    "unauthorized_client": "Ingen anslutning gjordes: integrationen får inte ansluta till Fortnox. Kontakta support.",
+    "server_error": "Ingen anslutning gjordes: Fortnox hade ett tillfälligt fel. Försök igen om en stund.",
+    "temporarily_unavailable": "Ingen anslutning gjordes: Fortnox hade ett tillfälligt fel. Försök igen om en stund.",
+}
+
+
 class ConnectError(Exception):
     """The connection could not be made; the message says why, in Swedish, and what to do."""
 
@@ -58,9 +68,7 @@ def start_authorization(settings: Settings) -> str:
     now = int(time.time())
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         db["oauth_pending"].delete_where("created_at < ?", [now - STATE_TTL_SECONDS])
-        db["oauth_pending"].insert(
-            {"state_hash": _hash_state(state), "created_at": now, "redirect_uri": settings.redirect_uri}
-        )
+        db["oauth_pending"].insert({"state_hash": _hash_state(state), "created_at": now})
     return auth.authorization_url(fortnox_config(settings), state)
 
 
@@ -85,9 +93,7 @@ def finish_authorization(settings: Settings, *, code: str | None, state: str | N
     if error:
         if state:
             _forget_state(settings, state)
-        if error == "access_denied":
-            raise ConnectError("Ingen anslutning gjordes: du avbröt inloggningen hos Fortnox.")
-        raise ConnectError(f"Ingen anslutning gjordes: Fortnox svarade med felet {error!r}.")
+        raise ConnectError(OAUTH_ERRORS.get(error, "Ingen anslutning gjordes: Fortnox nekade inloggningen. Försök igen."))
     if not code or not state:
         raise ConnectError("Svaret från Fortnox saknar kod eller state. Klicka på Anslut och försök igen.")
     _consume_state(settings, state)
@@ -122,7 +128,7 @@ class _FixedToken:
     def __init__(self, token: str) -> None:
         self._token = token
 
-    def access_token(self, *, force_refresh: bool = False) -> str:
+    def access_token(self, *, rejected: str | None = None) -> str:
         return self._token
 
 
@@ -136,6 +142,7 @@ def _store_connection(settings: Settings, tokens: TokenSet, *, kind: str, tenant
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         company = upsert_fortnox_company(db, tenant_id or info.tenant_id, info.orgnr, info.name)
         _save_tokens(db, cipher, company.id, tokens, kind)
+        db["connections"].update(company.id, {"connected_at": now_iso()})
     return company
 
 
@@ -161,16 +168,20 @@ class StoredTokens:
     settings: Settings
     company_id: str
 
-    def access_token(self, *, force_refresh: bool = False) -> str:
+    def access_token(self, *, rejected: str | None = None) -> str:
         cipher = TokenCipher(self.settings.app_secret_key, self.settings.data_dir)
         with store.open_db(self.settings.database_path) as db:
             row = self._row(db)
-            if not force_refresh and row["expires_at"] > time.time() + REFRESH_MARGIN_SECONDS:
-                return self._decrypt(cipher, row["access_token"])
+            current = self._decrypt(cipher, row["access_token"])
+            if rejected is None and row["expires_at"] > time.time() + REFRESH_MARGIN_SECONDS:
+                return current
+            if rejected is not None and current != rejected:
+                return current  # Fortnox refused an older token; another session has refreshed since
             with store.write_lock(db):
-                fresh = self._row(db)  # another thread or process may have refreshed meanwhile
-                if fresh["access_token"] != row["access_token"] and fresh["expires_at"] > time.time():
-                    return self._decrypt(cipher, fresh["access_token"])
+                fresh = self._row(db)  # re-read inside the lock: another thread or process may have refreshed
+                fresh_token = self._decrypt(cipher, fresh["access_token"])
+                if fresh_token != current:
+                    return fresh_token
                 tokens = self._renew(db, cipher, fresh)
                 if tokens is None:
                     db["connections"].delete_where("company_id = ?", [self.company_id])
@@ -213,9 +224,4 @@ class StoredTokens:
 def open_client(settings: Settings, company_id: str) -> FortnoxClient:
     """An API session for one connected company (use as a context manager)."""
     return FortnoxClient(fortnox_config(settings), StoredTokens(settings, company_id))
-
-
-def is_connected(settings: Settings, company_id: str) -> bool:
-    with store.open_db(settings.database_path) as db:
-        return bool(db["connections"].count_where("company_id = ?", [company_id]))
 

@@ -7,6 +7,7 @@ failure (Fortnox down, a bad SIE file) leaves the previous good data in place. R
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,7 +24,6 @@ from services.sie import SieDocument, SieError, read_sie
 from services.timestamps import now_iso
 
 PART_SIE4 = "sie4"
-PART_LEDGERS = "ledgers"
 STALE_RUN = timedelta(hours=1)
 RUNNING, DONE, FAILED = "running", "ok", "failed"
 STATUS_LABELS = {RUNNING: "Pågår", DONE: "Klar", FAILED: "Fel"}
@@ -49,8 +49,11 @@ class ImportResult:
 
 def available_years(settings: Settings, company_id: str) -> list[FinancialYear]:
     """The company's financial years in Fortnox, newest first."""
-    with open_client(settings, company_id) as client:
-        return list(reversed(resources.financial_years(client)))
+    try:
+        with open_client(settings, company_id) as client:
+            return list(reversed(resources.financial_years(client)))
+    except FortnoxError as exc:
+        raise ImportFailed(exc.message) from None
 
 
 def _begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: str) -> int:
@@ -89,6 +92,8 @@ def _finish_run(db: Database, run_id: int, status: str, requests: int, counts: d
 
 
 def _choose_years(all_years: list[FinancialYear], year_ids: Sequence[str] | None) -> list[FinancialYear]:
+    if not all_years:
+        raise ImportFailed("Företaget har inga räkenskapsår i Fortnox. Skapa räkenskapsåret i Fortnox först.")
     if not year_ids:
         return sorted(all_years, key=lambda year: year.start)[-2:]
     chosen = [year for year in all_years if year.id in set(year_ids)]
@@ -129,11 +134,28 @@ def run_import(
             if settings.demo_mode:
                 demo.create_demo_drafts(db, company_id, years[-1])
         return result
-    except (FortnoxError, ImportFailed) as exc:
-        message = exc.message if isinstance(exc, FortnoxError) else str(exc)
-        with store.open_db(settings.database_path) as db:
-            _finish_run(db, run_id, FAILED, requests, None, message)
+    except (FortnoxError, ImportFailed, sqlite3.DatabaseError) as exc:
+        message = _message_of(exc)
+        _fail_run(settings, run_id, requests, message)
         raise ImportFailed(message) from None
+    except BaseException:
+        # The page was left or a button pressed mid-import (Streamlit stops the script): the run must not stay
+        # "running", or it would block the company's next import.
+        _fail_run(settings, run_id, requests, "Importen avbröts innan den var klar. Inget nytt publicerades.")
+        raise
+
+
+def _message_of(exc: Exception) -> str:
+    if isinstance(exc, FortnoxError):
+        return exc.message
+    if isinstance(exc, sqlite3.DatabaseError):
+        return "Importen kunde inte sparas i databasen. Inget nytt publicerades; försök igen."
+    return str(exc)
+
+
+def _fail_run(settings: Settings, run_id: int, requests: int, message: str) -> None:
+    with store.open_db(settings.database_path) as db:
+        _finish_run(db, run_id, FAILED, requests, None, message)
 
 
 def _parse(data: bytes, year: FinancialYear) -> SieDocument:

@@ -12,6 +12,11 @@ def format_sek(ore: int) -> str:
     return f"{sign}{kronor:,}".replace(",", "\u00a0") + f",{rest:02d}"
 
 
+def ore_to_decimal(ore: int) -> Decimal:
+    """12345 → Decimal('123.45'), exactly."""
+    return Decimal(ore).scaleb(-2)
+
+
 def ore_to_json(ore: int) -> str:
     """The JSON/CLI form: '-1234.50' (DESIGN §8)."""
-    return format(Decimal(ore).scaleb(-2), ".2f")
+    return format(ore_to_decimal(ore), ".2f")

@@ -24,7 +24,7 @@ def m001_companies_and_connections(db: Database) -> None:
         not_null={"orgnr", "name", "source"},
     )
     db["companies"].create_index(["orgnr"])
-    db["oauth_pending"].create({"state_hash": str, "created_at": int, "redirect_uri": str}, pk="state_hash")
+    db["oauth_pending"].create({"state_hash": str, "created_at": int}, pk="state_hash")
     db["connections"].create(
         {
             "company_id": str,
@@ -143,12 +143,20 @@ def m004_adjustment_vouchers(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_attempts_and_connection_time(db: Database) -> None:
+    """When an export attempt started (to recognise one that never finished), and when a company was connected
+    (token refreshes must not change which company the app opens on)."""
+    db["adjustment_vouchers"].add_column("attempted_at", str)
+    db["connections"].add_column("connected_at", str)
+
+
 def connect(path: Path) -> Database:
     """A connection with a busy timeout, so concurrent writers wait instead of failing."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    conn = sqlite3.connect(path, timeout=60, isolation_level=None)
     db = Database(conn)
-    db.execute("PRAGMA busy_timeout = 30000")
+    db.execute("PRAGMA busy_timeout = 60000")  # well above a token call, the longest write transaction
     db.execute("PRAGMA foreign_keys = ON")
     return db
 

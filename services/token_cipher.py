@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -32,17 +33,19 @@ def _fernet_key(secret: str) -> bytes:
 
 
 def _key_from_file(data_dir: Path) -> bytes:
+    """Read the generated key, creating it first if needed; a concurrent process never sees a half-written file."""
     path = data_dir / KEY_FILE_NAME
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        key = Fernet.generate_key()
+        fd, draft = tempfile.mkstemp(dir=data_dir, prefix=".secret-")  # created with mode 0600
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(Fernet.generate_key())
+            os.link(draft, path)  # atomic and refuses to overwrite: the first process to get here wins
         except FileExistsError:
-            return path.read_bytes().strip()
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(key)
-        return key
+            pass
+        finally:
+            os.unlink(draft)
     return path.read_bytes().strip()
 
 

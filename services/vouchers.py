@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from sqlite_utils import Database
 
@@ -21,6 +20,7 @@ from services.connections import open_client
 from services.fortnox import resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import FortnoxApiError, FortnoxError, FortnoxUnavailable, RateLimited
+from services.money import ore_to_decimal
 from services.timestamps import now_iso
 
 DRAFT, SENDING, EXPORTED, FAILED = "draft", "sending", "exported", "failed"
@@ -50,6 +50,7 @@ class AdjustmentVoucher:
     fortnox_number: str | None = None
     fortnox_year: str | None = None
     error: str | None = None
+    attempted_at: str | None = None
 
     @property
     def status_label(self) -> str:
@@ -57,6 +58,9 @@ class AdjustmentVoucher:
 
     @property
     def exportable(self) -> bool:
+        """Drafts, refused ones, and sends that never finished (a crash mid-export; checked in Fortnox first)."""
+        if self.status == SENDING:
+            return (self.attempted_at or "") < now_iso(-STUCK_SENDING)
         return self.status in (DRAFT, FAILED)
 
     @property
@@ -118,6 +122,7 @@ def _voucher(db: Database, row: dict) -> AdjustmentVoucher:
         fortnox_number=row["fortnox_number"],
         fortnox_year=row["fortnox_year"],
         error=row["error"],
+        attempted_at=row["attempted_at"],
     )
 
 
@@ -149,14 +154,13 @@ def _claim(settings: Settings, company_id: str, voucher_id: str) -> tuple[Adjust
         rows = list(db["adjustment_vouchers"].rows_where("id = ? and company_id = ?", [voucher_id, company_id]))
         if not rows:
             return None
-        row = rows[0]
-        stuck = row["status"] == SENDING and (row["exported_at"] or "") < now_iso(-STUCK_SENDING)
-        if row["status"] not in (DRAFT, FAILED) and not stuck:
+        voucher = _voucher(db, rows[0])
+        if not voucher.exportable:
             return None
-        earlier_attempt = row["reference"] is not None
-        reference = row["reference"] or uuid.uuid4().hex
-        db["adjustment_vouchers"].update(voucher_id, {"status": SENDING, "reference": reference, "exported_at": now_iso()})
-        return _voucher(db, row), reference, earlier_attempt
+        earlier_attempt = rows[0]["reference"] is not None
+        reference = rows[0]["reference"] or uuid.uuid4().hex
+        db["adjustment_vouchers"].update(voucher_id, {"status": SENDING, "reference": reference, "attempted_at": now_iso()})
+        return voucher, reference, earlier_attempt
 
 
 def _record(settings: Settings, voucher: AdjustmentVoucher, actor: str, result: ExportResult) -> None:
@@ -191,10 +195,6 @@ def _find_in_fortnox(client: FortnoxClient, year_id: str, voucher: AdjustmentVou
     return None
 
 
-def _ore_to_decimal(ore: int) -> Decimal:
-    return Decimal(ore).scaleb(-2)
-
-
 def _send_one(client: FortnoxClient, years: list[resources.FinancialYear], voucher: AdjustmentVoucher, reference: str, earlier_attempt: bool, series: str) -> ExportResult:
     year = next((y for y in years if y.contains(voucher.date)), None)
     if year is None:
@@ -209,7 +209,7 @@ def _send_one(client: FortnoxClient, years: list[resources.FinancialYear], vouch
         voucher.text,
         REFERENCE_PREFIX + reference,
         [
-            resources.VoucherRow(account=row.account, debit=_ore_to_decimal(row.debit_ore), credit=_ore_to_decimal(row.credit_ore), text=row.text)
+            resources.VoucherRow(account=row.account, debit=ore_to_decimal(row.debit_ore), credit=ore_to_decimal(row.credit_ore), text=row.text)
             for row in voucher.rows
         ],
     )
@@ -221,7 +221,7 @@ def _send_one(client: FortnoxClient, years: list[resources.FinancialYear], vouch
         found = _find_in_fortnox(client, year.id, voucher, reference)
         if found:
             return _exported(voucher, found)
-        return ExportResult(voucher.id, False, f"{exc.message} Verifikationen skapades inte i Fortnox; du kan exportera den igen.")
+        return ExportResult(voucher.id, False, f"{exc.message} Verifikationen hittades inte i Fortnox; vid nästa export kontrolleras det igen innan den skickas.")
 
 
 def _exported(voucher: AdjustmentVoucher, ref: resources.VoucherRef) -> ExportResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,13 @@ def fortnox_get(sandbox_url: str, tenant_id: str, path: str, params: dict[str, A
     with httpx.Client(base_url=sandbox_url) as client:
         response = client.get(path, params=params, headers=bearer(service_token(client, tenant_id)))
     response.raise_for_status()
-    return response.json()
+    return json.loads(response.content, parse_float=Decimal)
+
+
+def voucher_count(sandbox_url: str, tenant_id: str, year_id: str) -> int:
+    """How many vouchers the financial year has in Fortnox."""
+    data = fortnox_get(sandbox_url, tenant_id, "/3/vouchers", {"financialyear": year_id, "limit": 1})
+    return int(data["MetaInformation"]["@TotalResources"])
 
 
 def vouchers_with_comment(sandbox_url: str, tenant_id: str, year_id: str, text: str) -> list[dict]:
@@ -37,4 +44,4 @@ def voucher_rows(sandbox_url: str, tenant_id: str, series: str, number: str, yea
 
 
 def _ore(amount: Any) -> int:
-    return int(Decimal(str(amount)) * 100)
+    return int(Decimal(str(amount)).scaleb(2))

@@ -6,21 +6,21 @@ import streamlit as st
 
 from services import store
 from services.companies import Company, list_companies
-from services.config import Settings, load_settings
-from services.demo import ensure_sandbox
+from services.config import Settings
+from services.startup import prepare
 
 COMPANY_KEY = "company_id"
 FLASH_KEY = "flash"
+FLASH_STYLES = {
+    "success": lambda message: st.success(message, icon=":material/check_circle:"),
+    "error": lambda message: st.error(message, icon=":material/error:"),
+}
 
 
 @st.cache_resource(show_spinner=False)
 def settings() -> Settings:
-    """Once per process: read the settings, migrate the database, start the demo sandbox when needed."""
-    resolved = load_settings()
-    store.migrate(resolved.database_path)
-    if resolved.demo_mode:
-        ensure_sandbox(resolved)
-    return resolved
+    """Once per process (see services.startup)."""
+    return prepare()
 
 
 def companies() -> list[Company]:
@@ -28,9 +28,9 @@ def companies() -> list[Company]:
         return list_companies(db)
 
 
-def current_company() -> Company | None:
+def current_company(known: list[Company] | None = None) -> Company | None:
     """The company chosen in the sidebar; by default the one connected last."""
-    known = companies()
+    known = companies() if known is None else known
     chosen = st.session_state.get(COMPANY_KEY)
     for company in known:
         if company.id == chosen:
@@ -57,7 +57,5 @@ def flash(kind: str, message: str) -> None:
 
 def show_flash() -> None:
     kind, message = st.session_state.pop(FLASH_KEY, (None, None))
-    if kind == "success":
-        st.success(message, icon=":material/check_circle:")
-    elif kind == "error":
-        st.error(message, icon=":material/error:")
+    if kind is not None:
+        FLASH_STYLES[kind](message)

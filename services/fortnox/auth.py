@@ -21,7 +21,7 @@ from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import OAuth2Client
 
 from services.fortnox.config import FortnoxConfig
-from services.fortnox.errors import AuthError, AuthExpired, FortnoxUnavailable
+from services.fortnox.errors import AuthError, AuthExpired, FortnoxUnavailable, RateLimited
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,21 @@ def _oauth_client(config: FortnoxConfig) -> OAuth2Client:
         token_endpoint_auth_method="client_secret_basic",
         redirect_uri=config.redirect_uri,
         scope=" ".join(config.scopes),
-        timeout=config.timeout,
+        timeout=config.token_timeout,
         transport=config.transport,
+        event_hooks={"response": [_raise_for_overload]},
     )
+
+
+def _raise_for_overload(response: httpx.Response) -> None:
+    """Answers that carry no OAuth error body: rate limiting and server faults."""
+    if response.status_code == 429:
+        raise RateLimited("Fortnox begränsar antalet anrop just nu. Vänta några sekunder och försök igen.", status=429)
+    if response.status_code >= 500:
+        raise FortnoxUnavailable(
+            f"Fortnox inloggning svarade med ett serverfel (HTTP {response.status_code}). Försök igen om en stund.",
+            status=response.status_code,
+        )
 
 
 def authorization_url(config: FortnoxConfig, state: str) -> str:
@@ -82,6 +94,8 @@ def _token_request(config: FortnoxConfig, **kwargs: object) -> TokenSet:
         raise FortnoxUnavailable(
             f"Fortnox inloggning svarar inte ({type(exc).__name__}). Försök igen om en stund."
         ) from None
+    except (ValueError, KeyError, TypeError):
+        raise FortnoxUnavailable("Fortnox inloggning skickade ett svar som inte gick att läsa. Försök igen.") from None
 
 
 def exchange_code(config: FortnoxConfig, code: str) -> TokenSet:
@@ -96,11 +110,3 @@ def refresh(config: FortnoxConfig, refresh_token: str) -> TokenSet:
 def client_credentials(config: FortnoxConfig, tenant_id: str) -> TokenSet:
     """A service-account token for one tenant (no refresh token: mint a new one when it expires)."""
     return _token_request(config, grant_type="client_credentials", headers={"TenantId": tenant_id})
-
-
-def revoke(config: FortnoxConfig, refresh_token: str) -> None:
-    try:
-        with _oauth_client(config) as client:
-            client.revoke_token(f"{config.auth_url}/revoke", token=refresh_token, token_type_hint="refresh_token")
-    except httpx.HTTPError as exc:
-        raise FortnoxUnavailable(f"Fortnox svarar inte ({type(exc).__name__}).") from None

@@ -14,9 +14,9 @@ from services.fortnox.errors import FortnoxError, FortnoxUnavailable, error_from
 
 
 class TokenProvider(Protocol):
-    """Hands out a valid access token; `force_refresh` after Fortnox refused the current one."""
+    """Hands out a valid access token; given the token Fortnox `rejected`, one that differs from it."""
 
-    def access_token(self, *, force_refresh: bool = False) -> str: ...
+    def access_token(self, *, rejected: str | None = None) -> str: ...
 
 
 class BearerAuth(httpx.Auth):
@@ -24,10 +24,11 @@ class BearerAuth(httpx.Auth):
         self._provider = provider
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._provider.access_token()}"
+        token = self._provider.access_token()
+        request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code == 401:
-            request.headers["Authorization"] = f"Bearer {self._provider.access_token(force_refresh=True)}"
+            request.headers["Authorization"] = f"Bearer {self._provider.access_token(rejected=token)}"
             yield request
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -10,12 +10,13 @@ import httpx
 @dataclass(frozen=True)
 class FortnoxConfig:
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)
     auth_url: str
     api_url: str
     redirect_uri: str
     scopes: tuple[str, ...]
     timeout: float = 30.0
+    token_timeout: float = 10.0  # token calls run inside the database's write lock: keep them short
     transport: httpx.BaseTransport | None = None
 
     @property

@@ -88,16 +88,18 @@ def vouchers_on(client: FortnoxClient, year_id: str, day: date) -> list[VoucherR
     items = paginate(
         client, "/3/vouchers", "Vouchers", {"financialyear": year_id, "fromdate": day.isoformat(), "todate": day.isoformat()}
     )
-    return [
-        VoucherRef(
-            series=_text(item.get("VoucherSeries")),
-            number=_text(item.get("VoucherNumber")),
-            year_id=_text(item.get("Year")) or year_id,
-            date=_date(item.get("TransactionDate")),
-            comments=_text(item.get("Comments")),
-        )
-        for item in items
-    ]
+    return [_voucher_ref(item, year_id) for item in items]
+
+
+def _voucher_ref(item: dict[str, Any], year_id: str) -> VoucherRef:
+    """A voucher's identity from a list item or a single answer (Year may be absent or a string)."""
+    return VoucherRef(
+        series=_text(item.get("VoucherSeries")),
+        number=_text(item.get("VoucherNumber")),
+        year_id=_text(item.get("Year")) or year_id,
+        date=_date(item.get("TransactionDate")),
+        comments=_text(item.get("Comments")),
+    )
 
 
 def voucher_payload(series: str, day: date, text: str, comments: str, rows: list[VoucherRow]) -> dict[str, Any]:
@@ -125,10 +127,4 @@ def voucher_payload(series: str, day: date, text: str, comments: str, rows: list
 
 def create_voucher(client: FortnoxClient, year_id: str, payload: dict[str, Any]) -> VoucherRef:
     created = client.post_json("/3/vouchers", payload, {"financialyear": year_id}).get("Voucher") or {}
-    return VoucherRef(
-        series=_text(created.get("VoucherSeries")),
-        number=_text(created.get("VoucherNumber")),
-        year_id=_text(created.get("Year")) or year_id,
-        date=_date(created.get("TransactionDate")),
-        comments=_text(created.get("Comments")),
-    )
+    return _voucher_ref(created, year_id)

@@ -9,7 +9,9 @@ from playwright.sync_api import Page, expect
 from services import store
 from tests.e2e.conftest import RunningApp, wait_for_app
 from tests.e2e.steps import connect_through_fortnox
-from tests.fortnox_peek import voucher_rows, vouchers_with_comment
+from tests.fortnox_peek import voucher_count, voucher_rows, vouchers_with_comment
+
+YEAR_2025 = "2"  # the small demo company's financial-year Id for 2025, where the demo drafts are dated
 
 
 def test_the_article_steps_connect_import_and_export_one_voucher_once(
@@ -31,6 +33,7 @@ def test_the_article_steps_connect_import_and_export_one_voucher_once(
     page.get_by_role("button", name="Exportera till Fortnox").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("verifikationsserie A")
+    before = voucher_count(sandbox.url, small_tenant["tenant_id"], YEAR_2025)
     dialog.get_by_role("button", name="Exportera", exact=True).click()
     outcome = page.get_by_text(re.compile(r"exporterad till Fortnox som A \d+"))
     expect(outcome).to_be_visible(timeout=30_000)
@@ -40,6 +43,7 @@ def test_the_article_steps_connect_import_and_export_one_voucher_once(
         rows = list(db["adjustment_rows"].rows_where("voucher_id = ?", [exported["id"]], order_by="row_no"))
     in_fortnox = vouchers_with_comment(sandbox.url, small_tenant["tenant_id"], exported["fortnox_year"], exported["reference"])
     assert len(in_fortnox) == 1
+    assert voucher_count(sandbox.url, small_tenant["tenant_id"], YEAR_2025) == before + 1
     assert str(in_fortnox[0]["VoucherNumber"]) == exported["fortnox_number"]
     in_fortnox_rows = voucher_rows(
         sandbox.url, small_tenant["tenant_id"], exported["fortnox_series"], exported["fortnox_number"], exported["fortnox_year"]

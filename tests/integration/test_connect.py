@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlparse
 
 import httpx
@@ -20,7 +21,7 @@ from services.connections import (
     start_authorization,
 )
 from services.fortnox import auth, resources
-from services.fortnox.errors import AuthExpired
+from services.fortnox.errors import AuthExpired, FortnoxUnavailable, RateLimited
 from services.token_cipher import TokenCipher
 from tests.conftest import settings_for
 from tests.fortnox_login import authorize
@@ -58,19 +59,28 @@ def test_avbryt_at_fortnox_connects_nothing(settings: Settings) -> None:
         assert db["connections"].count == 0 and db["companies"].count == 0
 
 
+def _connection_row(settings: Settings) -> dict:
+    with store.open_db(settings.database_path) as db:
+        return next(db["connections"].rows)
+
+
 def test_a_replayed_callback_is_refused_and_keeps_no_new_token(settings: Settings) -> None:
     params = _callback(settings)
     finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    before = _connection_row(settings)
     with pytest.raises(ConnectError, match="redan använts"):
         finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    assert _connection_row(settings) == before
 
 
 def test_a_replayed_code_with_a_fresh_state_is_refused_by_fortnox(settings: Settings) -> None:
     params = _callback(settings)
     finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    before = _connection_row(settings)
     fresh_state = parse_qs(urlparse(start_authorization(settings)).query)["state"][0]
     with pytest.raises(ConnectError, match="inloggningskoden"):
         finish_authorization(settings, code=params["code"], state=fresh_state, error=None)
+    assert _connection_row(settings) == before
 
 
 def test_an_expired_access_token_is_refreshed_and_the_refresh_token_rotated(settings: Settings, sandbox) -> None:
@@ -98,8 +108,9 @@ def test_a_revoked_connection_asks_the_user_to_connect_again(settings: Settings,
     )
     with open_client(settings, company.id) as client:  # the customer revokes the integration in Fortnox
         resources.company_information(client)
+    tokens = StoredTokens(settings, company.id)
     with pytest.raises(ReconnectNeeded, match="Anslut igen"):
-        StoredTokens(settings, company.id).access_token(force_refresh=True)
+        tokens.access_token(rejected=tokens.access_token())
     with store.open_db(settings.database_path) as db:
         assert db["connections"].count == 0
 
@@ -109,3 +120,32 @@ def test_tokens_stored_under_another_key_ask_for_a_new_connection(settings: Sett
     other_key = settings_for(settings.data_dir, settings.sandbox_port, APP_SECRET_KEY="another key")
     with pytest.raises(ReconnectNeeded, match="APP_SECRET_KEY"):
         StoredTokens(other_key, company.id).access_token()
+
+
+def test_a_token_about_to_expire_is_refreshed_before_the_call(settings: Settings) -> None:
+    params = _callback(settings)
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    with store.open_db(settings.database_path) as db:
+        db["connections"].update(company.id, {"expires_at": 0})
+    before = _connection_row(settings)
+    with open_client(settings, company.id) as client:
+        resources.company_information(client)
+        assert client.requests_made == 1  # no 401 round trip: the refresh happened first
+    assert _connection_row(settings)["refresh_token"] != before["refresh_token"]
+
+
+def test_concurrent_sessions_refresh_a_shared_token_once(settings: Settings, sandbox) -> None:
+    params = _callback(settings)
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    with store.open_db(settings.database_path) as db:
+        db["connections"].update(company.id, {"expires_at": 0})
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        tokens = set(pool.map(lambda _: StoredTokens(settings, company.id).access_token(), range(6)))
+    assert len(tokens) == 1  # one refresh; the others re-read its result inside the lock
+
+
+@pytest.mark.parametrize(("fault", "kind"), [("status:429", RateLimited), ("body:malformed", FortnoxUnavailable)])
+def test_token_endpoint_trouble_is_a_typed_error(settings: Settings, sandbox, small_tenant: dict, fault: str, kind) -> None:
+    httpx.put(f"{sandbox.url}/sandbox/faults", json=[{"method": "POST", "path": "/oauth-v1/token", "kind": fault, "times": 1}])
+    with pytest.raises(kind):
+        auth.client_credentials(fortnox_config(settings), small_tenant["tenant_id"])

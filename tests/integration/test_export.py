@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import httpx
@@ -10,10 +11,23 @@ import pytest
 from services import store
 from services.companies import Company
 from services.config import Settings
-from services.connections import connect_service_account
+from services.connections import connect_service_account, open_client
+from services.fortnox.resources import VoucherRow, create_voucher, voucher_payload
 from services.importer import run_import
-from services.vouchers import EXPORTED, FAILED, AdjustmentRow, create_draft, export_vouchers, list_vouchers
-from tests.fortnox_peek import voucher_rows, vouchers_with_comment
+from services.money import ore_to_decimal
+from services.vouchers import (
+    EXPORTED,
+    FAILED,
+    REFERENCE_PREFIX,
+    SENDING,
+    AdjustmentRow,
+    create_draft,
+    export_vouchers,
+    list_vouchers,
+)
+from tests.fortnox_peek import voucher_count, voucher_rows
+
+YEAR_2025 = "2"  # the small demo company's Fortnox financial-year Id for 2025
 
 
 @pytest.fixture
@@ -67,10 +81,41 @@ def test_export_after_dropped_answer_creates_voucher_once(settings: Settings, co
         json=[{"method": "POST", "path": "/3/vouchers", "kind": "drop_after_commit", "times": 1}],
     )
     draft = list_vouchers(settings, company.id)[1]
+    before = voucher_count(sandbox.url, small_tenant["tenant_id"], YEAR_2025)
     [result] = export_vouchers(settings, company.id, [draft.id], actor="test")
     assert result.ok, result.message
-    with store.open_db(settings.database_path) as db:
-        reference = db["adjustment_vouchers"].get(draft.id)["reference"]
-    assert len(vouchers_with_comment(sandbox.url, small_tenant["tenant_id"], result.year, reference)) == 1
+    assert voucher_count(sandbox.url, small_tenant["tenant_id"], YEAR_2025) == before + 1
     rows = voucher_rows(sandbox.url, small_tenant["tenant_id"], result.series, result.number, result.year)
     assert rows == {(r.account, r.debit_ore, r.credit_ore) for r in draft.rows}
+
+
+def test_two_sessions_exporting_the_same_voucher_at_once_create_it_once(
+    settings: Settings, company: Company, sandbox, small_tenant
+) -> None:
+    draft = list_vouchers(settings, company.id)[0]
+    before = voucher_count(sandbox.url, small_tenant["tenant_id"], YEAR_2025)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(lambda _: export_vouchers(settings, company.id, [draft.id], actor="test")[0], range(2)))
+    assert sorted(outcome.ok for outcome in outcomes) == [False, True]
+    assert voucher_count(sandbox.url, small_tenant["tenant_id"], YEAR_2025) == before + 1
+
+
+def test_an_export_that_crashed_after_reaching_fortnox_is_found_not_sent_again(
+    settings: Settings, company: Company, sandbox, small_tenant
+) -> None:
+    draft = list_vouchers(settings, company.id)[0]
+    with store.open_db(settings.database_path) as db:  # a crash mid-export, 10 minutes ago, after Fortnox got it
+        db["adjustment_vouchers"].update(
+            draft.id, {"status": SENDING, "reference": "crashed-1", "attempted_at": "2000-01-01T00:00:00+00:00"}
+        )
+    payload = voucher_payload(
+        "A", draft.date, draft.text, REFERENCE_PREFIX + "crashed-1",
+        [VoucherRow(r.account, ore_to_decimal(r.debit_ore), ore_to_decimal(r.credit_ore)) for r in draft.rows],
+    )
+    with open_client(settings, company.id) as client:
+        created = create_voucher(client, YEAR_2025, payload)
+    assert [v.id for v in list_vouchers(settings, company.id) if v.exportable][0] == draft.id
+    before = voucher_count(sandbox.url, small_tenant["tenant_id"], YEAR_2025)
+    [result] = export_vouchers(settings, company.id, [draft.id], actor="test")
+    assert (result.ok, result.number) == (True, created.number)
+    assert voucher_count(sandbox.url, small_tenant["tenant_id"], YEAR_2025) == before

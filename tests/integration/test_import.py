@@ -72,14 +72,37 @@ def test_fortnox_down_gives_a_clear_message_and_keeps_earlier_data(
     assert latest["status"] == FAILED and "Fortnox" in latest["error"]
 
 
-def test_a_fortnox_server_error_mid_import_publishes_nothing(settings: Settings, company: Company, sandbox) -> None:
-    httpx.put(f"{sandbox.url}/sandbox/faults", json=[{"method": "GET", "path": "/3/sie/*", "kind": "status:503", "times": 1}])
+def test_a_fortnox_failure_after_the_first_year_publishes_nothing(settings: Settings, company: Company, sandbox) -> None:
+    first = run_import(settings, company.id)
+    with store.open_db(settings.database_path) as db:
+        db["vouchers"].update((company.id, first.years[0].id, "A", "1"), {"text": "från förra importen"})
+
+    def fail_after_first_year(part: str, done: int, total: int) -> None:
+        if done == 1:
+            httpx.put(
+                f"{sandbox.url}/sandbox/faults",
+                json=[{"method": "GET", "path": "/3/sie/*", "kind": "status:503", "times": 1}],
+            )
+
     with pytest.raises(ImportFailed, match="serverfel"):
-        run_import(settings, company.id)
-    assert _count(settings, "vouchers", company) == 0
+        run_import(settings, company.id, on_progress=fail_after_first_year)
+    with store.open_db(settings.database_path) as db:
+        assert db["vouchers"].get((company.id, first.years[0].id, "A", "1"))["text"] == "från förra importen"
+    assert _count(settings, "vouchers", company) == first.vouchers
+
+
+def test_an_import_interrupted_by_the_page_does_not_block_the_next(settings: Settings, company: Company) -> None:
+    def leave_the_page(part: str, done: int, total: int) -> None:
+        raise KeyboardInterrupt  # what Streamlit's stop/rerun looks like to the service: a BaseException
+
+    with pytest.raises(KeyboardInterrupt):
+        run_import(settings, company.id, on_progress=leave_the_page)
+    assert import_runs(settings, company.id)[0]["status"] == FAILED
+    assert run_import(settings, company.id).vouchers > 0
 
 
 def test_demo_mode_adds_two_drafts_after_the_first_import_only(settings: Settings, company: Company) -> None:
     run_import(settings, company.id)
+    assert _count(settings, "adjustment_vouchers", company) == 2
     run_import(settings, company.id)
     assert _count(settings, "adjustment_vouchers", company) == 2
