@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from services.fortnox.config import FortnoxConfig
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 
@@ -37,17 +39,12 @@ FORTNOX_SCOPES = (
 class Settings:
     """Everything configurable, resolved; demo mode points Fortnox's URLs at the local sandbox."""
 
-    client_id: str
-    client_secret: str = field(repr=False)
-    redirect_uri: str
-    auth_url: str
-    api_url: str
+    fortnox: FortnoxConfig
     data_dir: Path
     app_secret_key: str | None = field(repr=False)
     port: int
     sandbox_port: int
     demo_mode: bool
-    scopes: tuple[str, ...] = FORTNOX_SCOPES
 
     @property
     def database_path(self) -> Path:
@@ -92,11 +89,14 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path =
         auth_url = get("FORTNOX_AUTH_URL", "https://apps.fortnox.se/oauth-v1")
         api_url = get("FORTNOX_API_URL", "https://api.fortnox.se")
     return Settings(
-        client_id=client_id,
-        client_secret=client_secret,
-        redirect_uri=get("FORTNOX_REDIRECT_URI", f"http://localhost:{port}/anslut"),
-        auth_url=auth_url.rstrip("/"),
-        api_url=api_url.rstrip("/"),
+        fortnox=FortnoxConfig(
+            client_id=client_id,
+            client_secret=client_secret,
+            auth_url=auth_url.rstrip("/"),
+            api_url=api_url.rstrip("/"),
+            redirect_uri=get("FORTNOX_REDIRECT_URI", f"http://localhost:{port}/anslut"),
+            scopes=FORTNOX_SCOPES,
+        ),
         data_dir=data_dir,
         app_secret_key=get("APP_SECRET_KEY") or None,
         port=port,

@@ -20,7 +20,6 @@ from services.config import Settings
 from services.fortnox import auth, resources
 from services.fortnox.auth import TokenSet
 from services.fortnox.client import FortnoxClient
-from services.fortnox.config import FortnoxConfig
 from services.fortnox.errors import AuthError, AuthExpired, FortnoxError
 from services.timestamps import now_iso
 from services.token_cipher import TokenCipher, TokenCipherError
@@ -47,17 +46,6 @@ class ReconnectNeeded(FortnoxError):
     """The stored connection no longer works: the user must click Anslut again."""
 
 
-def fortnox_config(settings: Settings) -> FortnoxConfig:
-    return FortnoxConfig(
-        client_id=settings.client_id,
-        client_secret=settings.client_secret,
-        auth_url=settings.auth_url,
-        api_url=settings.api_url,
-        redirect_uri=settings.redirect_uri,
-        scopes=settings.scopes,
-    )
-
-
 def _hash_state(state: str) -> str:
     return hashlib.sha256(state.encode()).hexdigest()
 
@@ -69,7 +57,7 @@ def start_authorization(settings: Settings) -> str:
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         db["oauth_pending"].delete_where("created_at < ?", [now - STATE_TTL_SECONDS])
         db["oauth_pending"].insert({"state_hash": _hash_state(state), "created_at": now})
-    return auth.authorization_url(fortnox_config(settings), state)
+    return auth.authorization_url(settings.fortnox, state)
 
 
 def _consume_state(settings: Settings, state: str) -> None:
@@ -97,7 +85,7 @@ def finish_authorization(settings: Settings, *, code: str | None, state: str | N
     if not code or not state:
         raise ConnectError("Svaret från Fortnox saknar kod eller state. Klicka på Anslut och försök igen.")
     _consume_state(settings, state)
-    config = fortnox_config(settings)
+    config = settings.fortnox
     try:
         tokens = auth.exchange_code(config, code)
     except AuthError:
@@ -113,7 +101,7 @@ def finish_authorization(settings: Settings, *, code: str | None, state: str | N
 def connect_service_account(settings: Settings, tenant_id: str) -> Company:
     """A headless connection (Fortnox service account) for scripts and tests."""
     try:
-        tokens = auth.client_credentials(fortnox_config(settings), tenant_id)
+        tokens = auth.client_credentials(settings.fortnox, tenant_id)
     except FortnoxError as exc:
         raise ConnectError(f"Tjänstekontot för databas {tenant_id} kunde inte anslutas: {exc.message}") from None
     return _store_connection(settings, tokens, kind="service", tenant_id=tenant_id)
@@ -133,7 +121,7 @@ class _FixedToken:
 
 
 def _store_connection(settings: Settings, tokens: TokenSet, *, kind: str, tenant_id: str | None = None) -> Company:
-    with FortnoxClient(fortnox_config(settings), _FixedToken(tokens.access_token)) as client:
+    with FortnoxClient(settings.fortnox, _FixedToken(tokens.access_token)) as client:
         try:
             info = resources.company_information(client)
         except FortnoxError as exc:
@@ -212,7 +200,7 @@ class StoredTokens:
 
     def _renew(self, db: Database, cipher: TokenCipher, row: dict) -> TokenSet | None:
         """New tokens, or None when the connection is dead for good."""
-        config = fortnox_config(self.settings)
+        config = self.settings.fortnox
         try:
             if row["kind"] == "service":
                 return auth.client_credentials(config, find_company(db, self.company_id).tenant_id or "")
@@ -223,5 +211,5 @@ class StoredTokens:
 
 def open_client(settings: Settings, company_id: str) -> FortnoxClient:
     """An API session for one connected company (use as a context manager)."""
-    return FortnoxClient(fortnox_config(settings), StoredTokens(settings, company_id))
+    return FortnoxClient(settings.fortnox, StoredTokens(settings, company_id))
 

@@ -16,7 +16,6 @@ from services.connections import (
     StoredTokens,
     connect_service_account,
     finish_authorization,
-    fortnox_config,
     open_client,
     start_authorization,
 )
@@ -29,7 +28,7 @@ from tests.fortnox_login import authorize
 
 def _callback(settings: Settings, **login: object) -> dict[str, str]:
     location = authorize(start_authorization(settings), **login)
-    assert location.startswith(settings.redirect_uri)
+    assert location.startswith(settings.fortnox.redirect_uri)
     return {key: values[0] for key, values in parse_qs(urlparse(location).query).items()}
 
 
@@ -96,7 +95,7 @@ def test_an_expired_access_token_is_refreshed_and_the_refresh_token_rotated(sett
     cipher = TokenCipher(settings.app_secret_key, settings.data_dir)
     assert cipher.decrypt(after["refresh_token"]) != cipher.decrypt(before["refresh_token"])
     with pytest.raises(AuthExpired):
-        auth.refresh(fortnox_config(settings), cipher.decrypt(before["refresh_token"]))
+        auth.refresh(settings.fortnox, cipher.decrypt(before["refresh_token"]))
 
 
 def test_a_revoked_connection_asks_the_user_to_connect_again(settings: Settings, sandbox, small_tenant: dict) -> None:
@@ -148,4 +147,4 @@ def test_concurrent_sessions_refresh_a_shared_token_once(settings: Settings, san
 def test_token_endpoint_trouble_is_a_typed_error(settings: Settings, sandbox, small_tenant: dict, fault: str, kind) -> None:
     httpx.put(f"{sandbox.url}/sandbox/faults", json=[{"method": "POST", "path": "/oauth-v1/token", "kind": fault, "times": 1}])
     with pytest.raises(kind):
-        auth.client_credentials(fortnox_config(settings), small_tenant["tenant_id"])
+        auth.client_credentials(settings.fortnox, small_tenant["tenant_id"])
