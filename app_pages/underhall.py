@@ -11,10 +11,10 @@ from services import importer
 from services.connections import start_authorization
 from services.importer import ImportFailed, ImportResult
 from services.timestamps import local_time
-from ui import context
+from ui import context, sie_file
 
 RESULT_KEY = "underhall.result"
-SOURCES = ["Fortnox"]
+SOURCES = ["Fortnox", "SIE-fil"]
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -140,10 +140,12 @@ with import_tab:
     source = st.selectbox(
         "Importkälla",
         SOURCES,
-        index=0 if company is not None else None,
+        index=SOURCES.index("Fortnox") if company is not None and company.source == "fortnox" else None,
         placeholder="Välj importkälla",
         key="underhall.source",
     )
+    if source == "SIE-fil":
+        sie_file.draw()
     if source == "Fortnox":
         _draw_connection(company)
         if company is not None and company.connected:

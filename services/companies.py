@@ -28,6 +28,14 @@ class UnknownCompany(LookupError):
         super().__init__("Företaget finns inte här. Anslut det först under Underhåll → Import.")
 
 
+def normalise_orgnr(orgnr: str) -> str:
+    """'5566778899' → '556677-8899' (SIE files write both forms); anything else is kept as given."""
+    digits = orgnr.replace("-", "").strip()
+    if len(digits) == 12 and digits.isdigit():  # with century, as some programs write personal numbers
+        digits = digits[2:]
+    return f"{digits[:6]}-{digits[6:]}" if len(digits) == 10 and digits.isdigit() else orgnr.strip()
+
+
 def fortnox_company_id(tenant_id: str) -> str:
     return f"fortnox-{tenant_id}"
 

@@ -1,4 +1,4 @@
-"""Import runs: fetch a company's books from Fortnox and publish them all at once.
+"""Import runs: a company's books from Fortnox, or from a SIE file, published all at once.
 
 Everything of a run is fetched and parsed before anything is written; the publish is one transaction, so a
 failure (Fortnox down, a bad SIE file) leaves the previous good data in place. Re-running replaces, never adds.
@@ -15,15 +15,18 @@ from datetime import timedelta
 from sqlite_utils import Database
 
 from services import demo, store
+from services.companies import Company, UnknownCompany, find_company, normalise_orgnr
 from services.config import Settings
 from services.connections import open_client
 from services.fortnox import resources
 from services.fortnox.errors import FortnoxError
 from services.fortnox.resources import FinancialYear
-from services.sie import SieDocument, SieError, read_sie
+from services.sie import SieDocument, SieError, SieMessage, read_sie
+from services.sie.checks import SEVERE_CODES, check_document
 from services.timestamps import now_iso
 
 PART_SIE4 = "sie4"
+PART_SIE_FILE = "siefile"
 STALE_RUN = timedelta(hours=1)
 RUNNING, DONE, FAILED = "running", "ok", "failed"
 STATUS_LABELS = {RUNNING: "Pågår", DONE: "Klar", FAILED: "Fel"}
@@ -247,3 +250,82 @@ def import_runs(settings: Settings, company_id: str, limit: int = 50) -> list[di
         row["parts"] = json.loads(row["parts"] or "[]")
         row["counts"] = json.loads(row["counts"] or "{}")
     return rows
+
+
+@dataclass(frozen=True)
+class SieFileReview:
+    """What a SIE file holds and what is wrong with it, before anything is stored."""
+
+    document: SieDocument | None
+    errors: list[SieMessage]  # any of these stops the import
+    warnings: list[SieMessage]
+
+    @property
+    def importable(self) -> bool:
+        return self.document is not None and not self.errors
+
+
+def review_sie_file(data: bytes) -> SieFileReview:
+    """Read (leniently) and check a SIE file; never raises."""
+    try:
+        document = read_sie(data)
+    except SieError as exc:
+        return SieFileReview(None, [SieMessage(exc.line, exc.code, exc.message)], [])
+    findings = check_document(document)
+    errors = [finding for finding in findings if finding.code in SEVERE_CODES]
+    if not document.orgnr:
+        errors.append(SieMessage(0, "missing_orgnr", "Filen saknar #ORGNR, så företaget kan inte kännas igen. "
+                                 "Exportera filen med organisationsnummer."))
+    if document.year(0) is None:
+        errors.append(SieMessage(0, "missing_year", "Filen saknar #RAR 0 (räkenskapsårets datum). "
+                                 "Exportera en SIE 4E-fil med räkenskapsår."))
+    warnings = list(document.warnings) + [f for f in findings if f.code not in SEVERE_CODES]
+    return SieFileReview(document, errors, warnings)
+
+
+def import_sie_file(settings: Settings, data: bytes, *, started_by: str = "okänd") -> ImportResult:
+    """Publish a SIE file's current year for the company its #ORGNR names; nothing is stored from a failing file."""
+    review = review_sie_file(data)
+    if not review.importable:
+        first = review.errors[0]
+        raise ImportFailed(f"Filen importerades inte: {first.message}")
+    document = review.document
+    sie_year = document.year(0)
+    with store.open_db(settings.database_path) as db:
+        company = _company_for_file(db, document)
+        run_id = _begin_run(db, company.id, [PART_SIE_FILE], started_by)
+        try:
+            with store.write_lock(db):
+                year = _year_for_file(db, company.id, sie_year.start, sie_year.end)
+                result = _publish_sie(db, company.id, [(year, document)])
+                result.run_id = run_id
+                _finish_run(db, run_id, DONE, 0, result.counts, None)
+        except sqlite3.DatabaseError as exc:
+            _fail_run(settings, run_id, 0, _message_of(exc))
+            raise ImportFailed(_message_of(exc)) from None
+    return result
+
+
+def _company_for_file(db: Database, document: SieDocument) -> Company:
+    """The company with the file's organisation number; a new one when it is not known yet."""
+    orgnr = normalise_orgnr(document.orgnr or "")
+    try:
+        return find_company(db, orgnr)
+    except UnknownCompany:
+        company_id = f"sie-{orgnr}"
+        with store.write_lock(db):
+            db["companies"].insert(
+                {"id": company_id, "orgnr": orgnr, "name": document.company_name or orgnr, "source": "sie",
+                 "created_at": now_iso()}
+            )
+        return find_company(db, company_id)
+
+
+def _year_for_file(db: Database, company_id: str, start, end) -> FinancialYear:
+    """The company's stored financial year with these dates (e.g. imported from Fortnox), or a new one."""
+    for row in db.query(
+        'select year_id from financial_years where company_id = ? and start = ? and "end" = ?',
+        [company_id, start.isoformat(), end.isoformat()],
+    ):
+        return FinancialYear(id=row["year_id"], start=start, end=end)
+    return FinancialYear(id=f"sie-{start.isoformat()}", start=start, end=end)

@@ -22,8 +22,13 @@ from .model import (
     SieYear,
 )
 from .reader import read_sie
+from .writer import SieWriteError, SieWriteResult, write_sie, write_vouchers_4i
 
 __all__ = [
+    "write_sie",
+    "write_vouchers_4i",
+    "SieWriteResult",
+    "SieWriteError",
     "SieAccount",
     "SieBalance",
     "SieDocument",

@@ -24,6 +24,10 @@ BTRANS = "BTRANS"
 IB = "IB"
 UB = "UB"
 RES = "RES"
+OIB = "OIB"
+OUB = "OUB"
+PSALDO = "PSALDO"
+PBUDGET = "PBUDGET"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,45 @@ class SieAccount:
     name: str
     type: str | None = None
     sru: str | None = None
+    unit: str | None = None  # #ENHET
+    # Every #SRU code, in file order (``sru`` is the first of them).
+    sru_codes: tuple[str, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SieAddress:
+    """The ``#ADRESS`` record: four strings, any of them possibly empty."""
+
+    contact: str = ""
+    street: str = ""
+    postal: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SieObjectBalance:
+    """An ``#OIB`` or ``#OUB`` record: a balance per account and object list."""
+
+    kind: str  # "OIB" | "OUB"
+    year: int
+    account: str
+    objects: tuple[tuple[str, str], ...]
+    amount_ore: int
+    quantity: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiePeriodBalance:
+    """A ``#PSALDO`` or ``#PBUDGET`` record: the change (or budget) of one
+    month ``period`` (``"YYYYMM"``) for an account, optionally per object."""
+
+    kind: str  # "PSALDO" | "PBUDGET"
+    year: int
+    period: str
+    account: str
+    objects: tuple[tuple[str, str], ...]
+    amount_ore: int
+    quantity: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +100,7 @@ class SieBalance:
     year: int
     account: str
     amount_ore: int
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +192,24 @@ class SieDocument:
     balances: list[SieBalance] = field(default_factory=list)
     vouchers: list[SieVoucher] = field(default_factory=list)
     warnings: list[SieMessage] = field(default_factory=list)
+    address: SieAddress | None = None
+    taxar: int | None = None
+    omfattn: date | None = None
+    # #UNDERDIM: sub-dimension -> its super-dimension (names are in ``dimensions``).
+    subdimensions: dict[str, str] = field(default_factory=dict)
+    object_balances: list[SieObjectBalance] = field(default_factory=list)
+    period_balances: list[SiePeriodBalance] = field(default_factory=list)
+    # "verified", "mismatch" or "absent" (FORMAT.md §6).
+    ksumma: str = "absent"
+    # Number of vouchers read, also when they were streamed rather than kept.
+    voucher_count: int = 0
+
+    @property
+    def kind(self) -> str | None:
+        """``"4E"`` or ``"4I"`` for type 4 (4I has no #IB/#UB/#RES), else None."""
+        if self.sietype != 4:
+            return None
+        return "4E" if self.balances or self.object_balances or self.period_balances else "4I"
 
     def year(self, index: int) -> SieYear | None:
         """The ``#RAR`` entry for year ``index`` (0 current, -1 previous)."""

@@ -11,8 +11,11 @@ content impossible to interpret raise :class:`SieError`:
 * an unbalanced ``{``/``}`` structure, or a ``#TRANS`` outside a voucher;
 * an object list with an odd number of tokens.
 
-Every tolerated quirk goes through :meth:`_Reader.tolerate`, the single place
-where a future strict mode can turn warnings into errors.
+Every tolerated quirk goes through :meth:`_Reader.tolerate`. In strict mode
+(``read_sie(data, strict=True)``) it raises :class:`SieError` instead, for
+every code except the few in ``STRICT_TOLERATED`` (FORMAT.md §10: things the
+standard itself allows). Strict mode also rejects files that lack a record
+the declared type makes mandatory, and vouchers in types 1-3.
 
 Records are handled in any order; ``#KTYP`` and ``#SRU`` are resolved against
 ``#KONTO`` at the end. Unknown labels and extra trailing fields are ignored.
@@ -21,29 +24,47 @@ Records are handled in any order; ``#KTYP`` and ``#SRU`` are resolved against
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 from .encoding import CP437, decode
 from .errors import SieError, SieMessage, where
+from .ksumma import KSUMMA_ABSENT, KSUMMA_MISMATCH, KSUMMA_VERIFIED, record_bytes
 from .model import (
     BTRANS,
     IB,
+    OIB,
+    OUB,
+    PBUDGET,
+    PSALDO,
     RES,
     RTRANS,
     TRANS,
     UB,
     SieAccount,
+    SieAddress,
     SieBalance,
     SieDocument,
+    SieObjectBalance,
+    SiePeriodBalance,
     SieTransaction,
     SieVoucher,
     SieYear,
 )
 from .tokenizer import SieLine, tokenize_line
 
-__all__ = ["parse_amount_ore", "parse_date", "read_sie"]
+__all__ = ["STRICT_TOLERATED", "parse_amount_ore", "parse_date", "read_sie"]
+
+# Warning codes that stay warnings in strict mode. ``orgnr_format``: an
+# organisation number without its hyphen is unambiguous and common (40 of
+# ~140 real files, FORMAT.md §5), so strict mode only warns about it.
+STRICT_TOLERATED = frozenset({"duplicate_account", "orgnr_format"})
+
+# Control characters other than tab, CR, LF and the DOS end-of-file mark.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x19\x1b-\x1f\x7f]")
+_PERIOD = re.compile(r"[0-9]{4}(0[1-9]|1[0-2])")
 
 _AMOUNT = re.compile(r"(-?)([0-9]+)(?:\.([0-9]{1,2}))?")
 _QUANTITY = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -52,6 +73,8 @@ _NO_OBJECTS: tuple[tuple[str, str], ...] = ()
 
 _ROW_KINDS = {"#TRANS": TRANS, "#RTRANS": RTRANS, "#BTRANS": BTRANS}
 _BALANCE_KINDS = {"#IB": IB, "#UB": UB, "#RES": RES}
+_OBJECT_BALANCE_KINDS = {"#OIB": OIB, "#OUB": OUB}
+_PERIOD_KINDS = {"#PSALDO": PSALDO, "#PBUDGET": PBUDGET}
 
 # Voucher block states.
 _OUTSIDE = 0
@@ -59,14 +82,31 @@ _AWAITING_BRACE = 1
 _INSIDE = 2
 
 
-def read_sie(data: bytes) -> SieDocument:
+def read_sie(
+    data: bytes,
+    *,
+    strict: bool = False,
+    on_voucher: Callable[[SieVoucher, SieDocument], None] | None = None,
+    keep_vouchers: bool = True,
+) -> SieDocument:
     """Read a SIE file (types 1-4, 4E and 4I) from its raw bytes.
 
     Raises :class:`SieError` when the file cannot be interpreted; tolerated
-    irregularities are listed in the result's ``warnings``.
+    irregularities are listed in the result's ``warnings``. With ``strict``
+    every irregularity FORMAT.md §10 says to reject raises instead.
+
+    ``on_voucher(voucher, document)`` is called as soon as a voucher's block
+    closes (the document holds what was read so far);
+    with ``keep_vouchers=False`` the vouchers are not kept in the document
+    (``voucher_count`` still counts them), so memory does not grow with them.
     """
-    text, encoding = decode(data)
-    return _Reader(encoding).read(text)
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError("read_sie expects bytes")
+    text, encoding = decode(bytes(data))
+    reader = _Reader(encoding, strict=strict)
+    reader.on_voucher = on_voucher
+    reader.keep_vouchers = keep_vouchers
+    return reader.read(text)
 
 
 def parse_amount_ore(value: str, line: int = 0) -> int:
@@ -104,9 +144,19 @@ def parse_date(value: str, line: int = 0, what: str = "datumet") -> date:
 class _Reader:
     """One pass over the decoded text; builds a :class:`SieDocument`."""
 
-    def __init__(self, encoding: str) -> None:
+    def __init__(self, encoding: str, strict: bool = False) -> None:
         self.doc = SieDocument(encoding=encoding)
+        self.strict = strict
+        self.on_voucher: Callable[[SieVoucher, SieDocument], None] | None = None
+        self.keep_vouchers = True
         self.line = 0
+        # #KSUMMA: None before the opening record, then the running CRC.
+        self._crc: int | None = None
+        self._ksumma_closed = False
+        self._ksumma_line = 0
+        self._first_ver_line = 0
+        self._account_units: dict[str, str] = {}
+        self._account_sru_all: dict[str, list[str]] = {}
         self._seen: set[str] = set()
         self._date_cache: dict[str, date] = {}
         # #KONTO / #KTYP / #SRU are collected, then resolved in _finish().
@@ -134,11 +184,20 @@ class _Reader:
             "#KTYP": self._ktyp,
             "#SRU": self._sru,
             "#DIM": self._dim,
-            "#UNDERDIM": self._dim,
+            "#UNDERDIM": self._underdim,
             "#OBJEKT": self._objekt,
+            "#ENHET": self._enhet,
+            "#ADRESS": self._adress,
+            "#TAXAR": self._taxar,
+            "#OMFATTN": self._omfattn,
+            "#KSUMMA": self._ksumma,
             "#IB": self._balance,
             "#UB": self._balance,
             "#RES": self._balance,
+            "#OIB": self._object_balance,
+            "#OUB": self._object_balance,
+            "#PSALDO": self._period_balance,
+            "#PBUDGET": self._period_balance,
             "#VER": self._ver_record,
             "#TRANS": self._row,
             "#RTRANS": self._row,
@@ -148,8 +207,11 @@ class _Reader:
     # ------------------------------------------------------------------ core
 
     def tolerate(self, code: str, message: str, line: int | None = None) -> None:
-        """Record a tolerated quirk. A strict mode would raise here instead."""
-        self.doc.warnings.append(SieMessage(self.line if line is None else line, code, message))
+        """Record a tolerated quirk; in strict mode raise it as an error instead."""
+        at = self.line if line is None else line
+        if self.strict and code not in STRICT_TOLERATED:
+            raise SieError(at, code, message)
+        self.doc.warnings.append(SieMessage(at, code, message))
 
     def fail(self, code: str, message: str, line: int | None = None) -> SieError:
         return SieError(self.line if line is None else line, code, message)
@@ -161,6 +223,9 @@ class _Reader:
             lines = text.split("\n")
         first = True
         handlers = self._handlers
+        control = _CONTROL.search(text)
+        if control is not None:
+            self._control_character(text, control.start())
         for number, raw in enumerate(lines, 1):
             s = raw.strip(" \t\r\x1a")
             if not s:
@@ -228,10 +293,32 @@ class _Reader:
             )
         return self.doc
 
+    def _control_character(self, text: str, pos: int) -> None:
+        line = text.count("\n", 0, pos) + 1
+        if "\n" not in text:
+            line = text.count("\r", 0, pos) + 1
+        self.tolerate(
+            "control_character",
+            f"{where(line)}raden innehåller ett otillåtet styrtecken "
+            f"(kod {ord(text[pos])}); SIE-filer får bara innehålla skrivbara tecken.",
+            line,
+        )
+
     def _record(self, rec: SieLine, handlers: dict[str, Callable[[SieLine], None]]) -> None:
         for w in rec.warnings:
             self.tolerate(w.code, w.message, w.line)
         label = rec.label
+        if self._crc is not None and not self._ksumma_closed and label != "#KSUMMA":
+            self._ksumma_feed(rec)
+        for i in rec.quoted:
+            value = rec.fields[i]
+            if isinstance(value, str) and "\t" in value:
+                self.tolerate(
+                    "control_character",
+                    f"{where(self.line)}en text inom citattecken innehåller ett "
+                    "tabbtecken, vilket SIE inte tillåter.",
+                )
+                break
         handler = handlers.get(label)
         if handler is None:
             upper = label.upper()
@@ -295,6 +382,12 @@ class _Reader:
         label = s.split(None, 1)[0].upper()
         if label in _ROW_KINDS:
             # e-conomic: a blank line where "{" should be, then the rows.
+            if self.strict:
+                raise self.fail(
+                    "missing_open_brace",
+                    f'{where(self._ver_line)}verifikationen saknar "{{" före sina rader.',
+                    self._ver_line,
+                )
             self.tolerate(
                 "missing_open_brace",
                 f'{where(self._ver_line)}verifikationen saknar "{{" före sina '
@@ -390,6 +483,10 @@ class _Reader:
         """A single free-text field, joining unquoted words (``#FNAMN Bolaget AB``)."""
         text = self._str(rec, index)
         fields = rec.fields
+        if self.strict:
+            # Strictly, "#FNAMN Bolaget AB" is the name "Bolaget" and an
+            # ignored extra field (FORMAT.md §4).
+            return text
         if len(fields) > index + 1 and index not in rec.quoted:
             words = [text]
             for extra in fields[index + 1 :]:
@@ -520,8 +617,11 @@ class _Reader:
 
     def _sru(self, rec: SieLine) -> None:
         number = self._require(rec, 0, "kontonummer")
+        code = self._str(rec, 1)
         if number not in self._account_sru:
-            self._account_sru[number] = (self._str(rec, 1), self.line)
+            self._account_sru[number] = (code, self.line)
+        if code:
+            self._account_sru_all.setdefault(number, []).append(code)
 
     def _dim(self, rec: SieLine) -> None:
         self.doc.dimensions[self._require(rec, 0, "dimensionsnummer")] = self._str(rec, 1)
@@ -531,6 +631,125 @@ class _Reader:
         obj = self._require(rec, 1, "objektkod")
         self.doc.objects[(dim, obj)] = self._str(rec, 2)
 
+    def _underdim(self, rec: SieLine) -> None:
+        dim = self._require(rec, 0, "dimensionsnummer")
+        self.doc.dimensions[dim] = self._str(rec, 1)
+        superdim = self._str(rec, 2)
+        if superdim:
+            self.doc.subdimensions[dim] = superdim
+        else:
+            self.tolerate(
+                "missing_field",
+                f"{where(self.line)}#UNDERDIM {dim} saknar överordnad dimension.",
+            )
+
+    def _enhet(self, rec: SieLine) -> None:
+        number = self._require(rec, 0, "kontonummer")
+        self._account_units[number] = self._str(rec, 1)
+
+    # ----------------------------------------------------- identification
+
+    def _adress(self, rec: SieLine) -> None:
+        self.doc.address = SieAddress(*(self._str(rec, i) for i in range(4)))
+
+    def _taxar(self, rec: SieLine) -> None:
+        value = self._str(rec, 0)
+        if len(value) == 4 and value.isdigit() and value.isascii():
+            self.doc.taxar = int(value)
+            return
+        self.tolerate(
+            "bad_taxar",
+            f'{where(self.line)}taxeringsåret "{value}" i #TAXAR ska skrivas ÅÅÅÅ; '
+            "det har ignorerats.",
+        )
+
+    def _omfattn(self, rec: SieLine) -> None:
+        value = self._str(rec, 0)
+        try:
+            self.doc.omfattn = self._date(value, "datumet i #OMFATTN")
+        except SieError as exc:
+            self.tolerate(exc.code, exc.message + " Datumet har ignorerats.")
+
+    # ------------------------------------------------------------- #KSUMMA
+
+    def _ksumma(self, rec: SieLine) -> None:
+        value = self._str(rec, 0)
+        if not value:
+            if self._crc is None:
+                self._crc = 0
+                self._ksumma_line = self.line
+            else:
+                self.tolerate(
+                    "duplicate_ksumma",
+                    f"{where(self.line)}#KSUMMA utan värde förekommer mer än en gång.",
+                )
+            return
+        if self._crc is None or self._ksumma_closed:
+            self.doc.ksumma = KSUMMA_MISMATCH
+            self.tolerate(
+                "ksumma_not_opened",
+                f"{where(self.line)}#KSUMMA med värde saknar den inledande tomma "
+                "#KSUMMA efter #FLAGGA; kontrollsumman kan inte kontrolleras.",
+            )
+            return
+        self._ksumma_closed = True
+        expected = value.isdigit() and value.isascii() and int(value)
+        if expected is not False and expected == self._crc & 0xFFFFFFFF:
+            self.doc.ksumma = KSUMMA_VERIFIED
+            return
+        self.doc.ksumma = KSUMMA_MISMATCH
+        self.tolerate(
+            "ksumma_mismatch",
+            f'{where(self.line)}kontrollsumman i #KSUMMA ("{value}") stämmer inte med '
+            f"filens innehåll ({self._crc & 0xFFFFFFFF}); filen har ändrats eller "
+            "skadats efter exporten.",
+        )
+
+    def _ksumma_feed(self, rec: SieLine) -> None:
+        assert self._crc is not None
+        try:
+            data = record_bytes(rec.label, rec.fields)
+        except UnicodeEncodeError:
+            data = record_bytes(rec.label, rec.fields, self.doc.encoding)
+        self._crc = zlib.crc32(data, self._crc)
+
+    def _finish_ksumma(self) -> None:
+        if self._crc is not None and not self._ksumma_closed:
+            self.doc.ksumma = KSUMMA_MISMATCH
+            self.tolerate(
+                "ksumma_not_closed",
+                f"{where(self._ksumma_line)}filen inleds med #KSUMMA men saknar "
+                "kontrollsumman på sista raden; filen är troligen avkortad. "
+                "Exportera den på nytt.",
+                self._ksumma_line,
+            )
+        elif self._crc is None and self.doc.ksumma != KSUMMA_MISMATCH:
+            self.doc.ksumma = KSUMMA_ABSENT
+
+    def _finish_mandatory(self) -> None:
+        doc = self.doc
+        seen = self._seen
+        if doc.voucher_count and "#SIETYP" in seen and doc.sietype < 4:
+            self.tolerate(
+                "vouchers_in_type",
+                f"{where(self._first_ver_line)}SIE typ {doc.sietype} får inte innehålla "
+                "verifikationer (#VER); bara typ 4 får det.",
+                self._first_ver_line,
+            )
+        if not self.strict:
+            return  # lenient reading assumes the defaults (FORMAT.md §10)
+        required = ["#PROGRAM", "#GEN", "#FNAMN"]
+        if doc.kind != "4I":
+            required += ["#RAR", "#KONTO"]
+        for label in required:
+            if label not in seen:
+                self.tolerate(
+                    "missing_record",
+                    f"Filen: posten {label} saknas, men den är obligatorisk i "
+                    f"SIE typ {doc.kind or doc.sietype}.",
+                    0,
+                )
+
     # ------------------------------------------------------------- balances
 
     def _balance(self, rec: SieLine) -> None:
@@ -538,7 +757,55 @@ class _Reader:
         year = self._year_index(self._require(rec, 0, "årsnummer"), label)
         account = self._require(rec, 1, "kontonummer")
         amount = self._amount(self._require(rec, 2, "belopp"))
-        self.doc.balances.append(SieBalance(_BALANCE_KINDS[label], year, account, amount))
+        self.doc.balances.append(SieBalance(_BALANCE_KINDS[label], year, account, amount, self.line))
+
+    def _objects_at(self, rec: SieLine, index: int) -> tuple[tuple[str, str], ...] | None:
+        """The object list at ``index``; None when the field is not a list."""
+        fields = rec.fields
+        if len(fields) > index and isinstance(fields[index], tuple):
+            return fields[index]  # type: ignore[return-value]
+        return None
+
+    def _object_balance(self, rec: SieLine) -> None:
+        label = rec.label
+        year = self._year_index(self._require(rec, 0, "årsnummer"), label)
+        account = self._require(rec, 1, "kontonummer")
+        objects = self._objects_at(rec, 2)
+        if objects is None:
+            raise self.fail(
+                "missing_object_list",
+                f"{where(self.line)}{label} saknar objektlista, till exempel {{1 \"100\"}}.",
+            )
+        amount = self._amount(self._require(rec, 3, "belopp"))
+        quantity = self._quantity(self._str(rec, 4))
+        self.doc.object_balances.append(
+            SieObjectBalance(_OBJECT_BALANCE_KINDS[label], year, account, objects, amount, quantity)
+        )
+
+    def _period_balance(self, rec: SieLine) -> None:
+        label = rec.label
+        year = self._year_index(self._require(rec, 0, "årsnummer"), label)
+        period = self._require(rec, 1, "period")
+        if _PERIOD.fullmatch(period) is None:
+            # BL Administration 2018 writes "#PBUDGET 0 1119 201701 -1666.00".
+            self.tolerate(
+                "bad_period",
+                f'{where(self.line)}perioden "{period}" i {label} ska skrivas ÅÅÅÅMM, '
+                "till exempel 202401; posten har hoppats över.",
+            )
+            return
+        account = self._require(rec, 2, "kontonummer")
+        objects = self._objects_at(rec, 3)
+        i = 4
+        if objects is None:
+            objects = _NO_OBJECTS
+            i = 3
+            self._missing_object_list(rec)
+        amount = self._amount(self._require(rec, i, "belopp"))
+        quantity = self._quantity(self._str(rec, i + 1))
+        self.doc.period_balances.append(
+            SiePeriodBalance(_PERIOD_KINDS[label], year, period, account, objects, amount, quantity)
+        )
 
     # ------------------------------------------------------------- vouchers
 
@@ -556,6 +823,8 @@ class _Reader:
         reg_date = self._optional_date(self._str(rec, 4), "registreringsdatumet")
         sign = self._str(rec, 5) or None
         self._ver = (self.line, series, number, d, text, reg_date, sign)
+        if not self._first_ver_line:
+            self._first_ver_line = self.line
         self._rows = []
         self._pending_rtrans = None
         self._state = _AWAITING_BRACE
@@ -570,6 +839,11 @@ class _Reader:
         kind = _ROW_KINDS[rec.label]
         fields = rec.fields
         account = self._require(rec, 0, "kontonummer")
+        if not account.isdigit():
+            self.tolerate(
+                "non_numeric_account",
+                f'{where(self.line)}kontonumret "{account}" i {rec.label} är inte numeriskt.',
+            )
         i = 1
         objects = _NO_OBJECTS
         if len(fields) > 1:
@@ -645,11 +919,23 @@ class _Reader:
             self._pending_rtrans = None
         assert self._ver is not None
         line, series, number, d, text, reg_date, sign = self._ver
-        self.doc.vouchers.append(
-            SieVoucher(series, number, d, text, reg_date, tuple(self._rows), line, sign)
-        )
+        voucher = SieVoucher(series, number, d, text, reg_date, tuple(self._rows), line, sign)
         self._rows = []
         self._state = _OUTSIDE
+        total = voucher.total_ore
+        if total:
+            self.tolerate(
+                "unbalanced_voucher",
+                f"{where(line)}verifikation {voucher.label or '(utan nummer)'} "
+                f"balanserar inte: raderna summerar till {_kronor(total)} kr i "
+                "stället för 0.",
+                line,
+            )
+        self.doc.voucher_count += 1
+        if self.keep_vouchers:
+            self.doc.vouchers.append(voucher)
+        if self.on_voucher is not None:
+            self.on_voucher(voucher, self.doc)
 
     # --------------------------------------------------------------- finish
 
@@ -674,7 +960,11 @@ class _Reader:
                 name,
                 ktyp[0] if ktyp else None,
                 sru[0] if sru and sru[0] else None,
+                self._account_units.get(number),
+                tuple(self._account_sru_all.get(number, ())),
             )
+        self._finish_ksumma()
+        self._finish_mandatory()
         if "#FLAGGA" not in self._seen:
             self.tolerate("missing_flagga", "Filen: #FLAGGA saknas.", 0)
         if "#SIETYP" not in self._seen:
@@ -704,6 +994,12 @@ class _Reader:
                 f"filen har lästs som {doc.encoding}.",
                 0,
             )
+
+
+def _kronor(ore: int) -> str:
+    sign = "-" if ore < 0 else ""
+    whole, frac = divmod(abs(ore), 100)
+    return f"{sign}{whole}.{frac:02d}"
 
 
 def _preview(s: str, limit: int = 40) -> str:

@@ -41,8 +41,9 @@ CHECKED_FIELDS = {
     "transactions": lambda doc: doc.transaction_count,
     "unbalanced_vouchers": lambda doc: len(doc.unbalanced_vouchers),
 }
-# Left for the full SIE issue: #KSUMMA verification is not part of this reader.
-DEFERRED_FIELDS = {"ksumma"}
+# #KSUMMA verification: "verified", "mismatch" or "absent" (FORMAT.md §6).
+CHECKED_FIELDS["ksumma"] = lambda doc: doc.ksumma
+DEFERRED_FIELDS: set[str] = set()
 
 _cache: dict[str, SieDocument] = {}
 
@@ -266,7 +267,7 @@ def test_real09_empty_voucher_numbers():
 
 def test_barsoom_unknown_label_is_ignored_and_unbalanced_voucher_shows():
     doc = doc_of("synthetic_barsoom_unknown-label-momskod.se")
-    assert doc.warnings == []
+    assert [(w.line, w.code) for w in doc.warnings] == [(22, "unbalanced_voucher")]
     (bad,) = doc.unbalanced_vouchers
     assert (bad.series, bad.number, bad.total_ore) == ("A", "1", -4000)
 

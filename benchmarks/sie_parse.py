@@ -1,0 +1,117 @@
+"""Full-parse speed and memory of the SIE reader on a generated ~70 MB SIE 4 file.
+
+``python -m benchmarks.sie_parse [--vouchers N] [--check]``
+
+Generates a valid SIE 4E file (300 000 vouchers, about 800 000 rows by
+default) in a temporary folder, then, best of three, each in a fresh child
+process so that the peak RSS (``ru_maxrss``) belongs to that run alone:
+
+* the baseline ``bytes.decode('cp437').splitlines()``;
+* ``read_sie`` (the full document);
+* with ``--check``, also ``python -m services.sie check`` (streaming).
+
+Prints time, rows per second, peak RSS and the ratio to the baseline. It
+never asserts anything: targets are in the issue (parse within 8x the
+baseline, peak memory within 8x the file size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_CHILD = r"""
+import resource, sys, time
+path, what = sys.argv[1], sys.argv[2]
+data = open(path, "rb").read()
+start = time.perf_counter()
+if what == "baseline":
+    n = len(data.decode("cp437").splitlines())
+elif what == "read":
+    from services.sie import read_sie
+    n = read_sie(data).transaction_count
+else:
+    from services.sie.__main__ import check_file
+    n = check_file(path)[1]["transactions"]
+elapsed = time.perf_counter() - start
+print(elapsed, n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def generate(path: Path, vouchers: int = 300_000) -> int:
+    """Write a balanced SIE 4E file; return its number of voucher rows."""
+    accounts = [("1930", "Företagskonto"), ("1510", "Kundfordringar"), ("2440", "Leverantörsskulder"),
+                ("2611", "Utgående moms 25 %"), ("3010", "Försäljning varor"), ("4010", "Inköp varor"),
+                ("5010", "Lokalhyra"), ("6110", "Kontorsmateriel")]
+    rows = 0
+    with path.open("wb") as out:
+        head = [
+            "#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4", '#PROGRAM "Benchmark" 1.0', "#GEN 20250101",
+            '#FNAMN "Benchmarkbolaget AB"', "#ORGNR 556000-0000", "#RAR 0 20240101 20241231",
+            "#KPTYP EUBAS97",
+        ]
+        head += [f'#KONTO {n} "{name}"' for n, name in accounts]
+        out.write(("\r\n".join(head) + "\r\n").encode("cp437"))
+        buf: list[str] = []
+        for i in range(vouchers):
+            day = 20240101 + (i % 28) + 100 * (i % 12)
+            amount = 100 + (i * 37) % 900000
+            vat = amount // 4
+            text = f"Faktura {i:07d} kund {i % 997:03d} varor"
+            buf.append(f'#VER A {i + 1} {day} "{text}" {day}\r\n{{\r\n')
+            if i % 3 != 2:
+                buf.append(f'#TRANS 1510 {{}} {amount + vat}.00 "" "{text}" 0\r\n')
+                buf.append(f'#TRANS 3010 {{1 "100" 6 "P{i % 50}"}} -{amount}.00 "" "{text}" 0\r\n')
+                buf.append(f'#TRANS 2611 {{}} -{vat}.00 "" "{text}" 0\r\n')
+                rows += 3
+            else:
+                buf.append(f'#TRANS 5010 {{1 "200"}} {amount}.50 "" "{text}"\r\n')
+                buf.append(f'#TRANS 1930 {{}} -{amount}.50 "" "{text}"\r\n')
+                rows += 2
+            buf.append("}\r\n")
+            if len(buf) > 20000:
+                out.write("".join(buf).encode("cp437"))
+                buf = []
+        out.write("".join(buf).encode("cp437"))
+    return rows
+
+
+def measure(path: Path, what: str, runs: int = 3) -> tuple[float, int, int]:
+    """Best time (s), item count and peak RSS (KiB) over ``runs`` child processes."""
+    best = (float("inf"), 0, 0)
+    for _ in range(runs):
+        proc = subprocess.run([sys.executable, "-c", _CHILD, str(path), what], cwd=ROOT,
+                              capture_output=True, text=True, check=True)
+        elapsed, count, rss = proc.stdout.split()
+        if float(elapsed) < best[0]:
+            best = (float(elapsed), int(count), int(rss))
+    return best
+
+
+def run(vouchers: int = 300_000, check: bool = False) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.se"
+        rows = generate(path, vouchers)
+        size = path.stat().st_size
+        print(f"sie_parse  generated {size / 1e6:.1f} MB, {vouchers} vouchers, {rows} rows")
+        base_t, _, base_rss = measure(path, "baseline")
+        print(f"  baseline decode+splitlines : {base_t:7.2f} s   peak RSS {base_rss / 1024:7.0f} MB")
+        for what in ("read", "check") if check else ("read",):
+            t, n, rss = measure(path, what)
+            print(
+                f"  {what:<26} : {t:7.2f} s   {n / t:10.0f} rows/s   peak RSS {rss / 1024:7.0f} MB "
+                f"({rss * 1024 / size:.1f}x file)   {t / base_t:.1f}x baseline"
+            )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--vouchers", type=int, default=300_000)
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    run(args.vouchers, args.check)
