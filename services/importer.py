@@ -279,7 +279,9 @@ def review_sie_file(data: bytes) -> SieFileReview:
     if document.year(0) is None:
         errors.append(SieMessage(0, "missing_year", "Filen saknar #RAR 0 (räkenskapsårets datum). "
                                  "Exportera en SIE 4E-fil med räkenskapsår."))
-    warnings = list(document.warnings) + [f for f in findings if f.code not in SEVERE_CODES]
+    checked = {(finding.line, finding.code) for finding in findings}  # the reader may have said the same already
+    warnings = [w for w in document.warnings if (w.line, w.code) not in checked]
+    warnings += [finding for finding in findings if finding.code not in SEVERE_CODES]
     return SieFileReview(document, errors, warnings)
 
 

@@ -48,7 +48,11 @@ def draw() -> None:
         _draw_summary(review)
     if review.errors or review.warnings:
         st.subheader("Kontroller")
-        st.dataframe(_findings_table(review), hide_index=True)
+        st.dataframe(
+            _findings_table(review),
+            hide_index=True,
+            column_config={"Meddelande": st.column_config.TextColumn("Meddelande", width="large")},
+        )
     if not review.importable:
         st.error("Filen kan inte importeras. Rätta felen i tabellen och exportera filen på nytt.", icon=":material/error:")
         return

@@ -65,11 +65,15 @@ def test_a_file_that_is_not_sie_stores_nothing_and_names_the_line(settings: Sett
     assert _table_count(settings, "companies") == 0 and _table_count(settings, "import_runs") == 0
 
 
+def _unbalance(sie: bytes) -> bytes:
+    """The same file with the first voucher row's amount grown by a leading digit."""
+    text = sie.decode("cp437")
+    amount_start = text.index("} ", text.index("#TRANS ")) + 2
+    return (text[:amount_start] + "1" + text[amount_start:]).encode("cp437")
+
+
 def test_a_file_with_an_unbalanced_voucher_stores_nothing(settings: Settings, fortnox_sie: bytes) -> None:
-    text = fortnox_sie.decode("cp437")
-    first_row = text.index("#TRANS ")
-    amount_start = text.index("} ", first_row) + 2
-    broken = (text[:amount_start] + "1" + text[amount_start:]).encode("cp437")  # first row's amount grows
+    broken = _unbalance(fortnox_sie)
     review = review_sie_file(broken)
     assert [error.code for error in review.errors] == ["unbalanced_voucher"]
     with pytest.raises(ImportFailed):
@@ -81,3 +85,9 @@ def test_a_file_with_an_unbalanced_voucher_stores_nothing(settings: Settings, fo
 def test_a_file_without_orgnr_cannot_be_imported() -> None:
     review = review_sie_file((SAMPLES / "fortnox-3.40.4_sie4e_2020_with-rtrans-btrans.se").read_bytes())
     assert "missing_orgnr" in [error.code for error in review.errors]
+
+
+def test_each_problem_is_listed_once(fortnox_sie: bytes) -> None:
+    review = review_sie_file(_unbalance(fortnox_sie))
+    findings = [(m.line, m.code) for m in review.errors + review.warnings]
+    assert len(findings) == len(set(findings))
