@@ -1,6 +1,10 @@
 """`make bench`: run every benchmark and print its figures."""
 
-from benchmarks import import_run, sie_read
+import os
 
-for benchmark in (sie_read, import_run):
+from benchmarks import import_run, sie_parse, sie_read
+
+for benchmark in (sie_read, sie_parse, import_run):
     benchmark.run()
+if not os.environ.get("SIE_BENCH_NO_1GB"):
+    sie_parse.check_1gb()

@@ -4,8 +4,10 @@ Exit status: 0 the file is valid, 1 it is invalid (a read error, or in strict
 mode a serious semantic finding), 2 it cannot be read at all (missing file,
 not a SIE file, empty).
 
-The check streams: vouchers are checked as they are read and not kept, so
-memory does not grow with the number of vouchers.
+The check streams: the file is read twice in chunks (once to detect the
+encoding, once for the records, see ``source.py``) and never held whole;
+vouchers are checked as they are read and not kept, so memory does not grow
+with the size of the file.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
 from services.money import ore_to_json
 
 from .checks import SEVERE_CODES, Checker
 from .errors import SieError, SieMessage
-from .reader import read_sie
+from .model import SieDocument
+from .reader import read_lines
+from .source import LineSource
 
 EXIT_VALID = 0
 EXIT_INVALID = 1
@@ -56,17 +60,15 @@ def check_file(path: str, *, strict: bool = False) -> tuple[int, dict[str, Any]]
         "errors": [],
         "warnings": [],
     }
+    checker = Checker()
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            doc = check_stream(fh, checker, strict=strict)
     except OSError as exc:
         report["errors"].append(
             {"line": 0, "code": "unreadable_file", "message": f"Filen: kan inte läsas ({exc.strerror or exc})."}
         )
         return EXIT_UNREADABLE, report
-    checker = Checker()
-    try:
-        doc = read_sie(data, strict=strict, on_voucher=checker.voucher, keep_vouchers=False)
     except SieError as exc:
         report["errors"].append(_message(exc))
         return (EXIT_UNREADABLE if exc.code in _UNREADABLE_CODES else EXIT_INVALID), report
@@ -105,6 +107,13 @@ def check_file(path: str, *, strict: bool = False) -> tuple[int, dict[str, Any]]
         warnings=[_message(w) for w in warnings],
     )
     return (EXIT_INVALID if errors else EXIT_VALID), report
+
+
+def check_stream(fh: BinaryIO, checker: Checker, *, strict: bool = False) -> SieDocument:
+    """Read the open binary file ``fh`` twice, chunk by chunk (encoding, then
+    records), feeding ``checker`` voucher by voucher; no voucher is kept."""
+    source = LineSource.from_file(fh)
+    return read_lines(source, strict=strict, on_voucher=checker.voucher, keep_vouchers=False)
 
 
 def _print_text(report: dict[str, Any], status: int) -> None:

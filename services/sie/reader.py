@@ -19,17 +19,27 @@ the declared type makes mandatory, and vouchers in types 1-3.
 
 Records are handled in any order; ``#KTYP`` and ``#SRU`` are resolved against
 ``#KONTO`` at the end. Unknown labels and extra trailing fields are ignored.
+
+The reader consumes numbered lines from a :class:`~.source.LineSource`:
+``read_sie(bytes)`` makes one over bytes in memory, ``python -m services.sie
+check`` one over the file, read in chunks (:func:`read_lines`); the record
+handling is the same. The most common line shapes (``#TRANS 1930 {} 100.00
+"" "text" 0``, ``#VER A 1 20240101 "text"``, ``{``, ``}``) take a fast path
+(``_FAST_ROW``, ``_FAST_VER``) that gives exactly what the tokenizer and the
+handlers give; every other line, and every line that could give a warning,
+goes through the tokenizer.
 """
 
 from __future__ import annotations
 
+import gc
 import re
 import zlib
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from .encoding import CP437, decode
+from .encoding import CP437
 from .errors import SieError, SieMessage, where
 from .ksumma import KSUMMA_ABSENT, KSUMMA_MISMATCH, KSUMMA_VERIFIED, record_bytes
 from .model import (
@@ -52,7 +62,10 @@ from .model import (
     SieTransaction,
     SieVoucher,
     SieYear,
+    new_transaction,
+    new_voucher,
 )
+from .source import LineSource
 from .tokenizer import SieLine, tokenize_line
 
 __all__ = ["STRICT_TOLERATED", "parse_amount_ore", "parse_date", "read_sie"]
@@ -62,8 +75,6 @@ __all__ = ["STRICT_TOLERATED", "parse_amount_ore", "parse_date", "read_sie"]
 # ~140 real files, FORMAT.md §5), so strict mode only warns about it.
 STRICT_TOLERATED = frozenset({"duplicate_account", "orgnr_format"})
 
-# Control characters other than tab, CR, LF and the DOS end-of-file mark.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x19\x1b-\x1f\x7f]")
 _PERIOD = re.compile(r"[0-9]{4}(0[1-9]|1[0-2])")
 
 _AMOUNT = re.compile(r"(-?)([0-9]+)(?:\.([0-9]{1,2}))?")
@@ -72,6 +83,38 @@ _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _NO_OBJECTS: tuple[tuple[str, str], ...] = ()
 
 _ROW_KINDS = {"#TRANS": TRANS, "#RTRANS": RTRANS, "#BTRANS": BTRANS}
+_ROW_KINDS_BARE = {"TRANS": TRANS, "RTRANS": RTRANS, "BTRANS": BTRANS}
+_ROW_LABELS = {TRANS: "#TRANS", RTRANS: "#RTRANS", BTRANS: "#BTRANS"}
+# Lines that are only a brace, as split from the text (CR LF or LF line ends).
+_BRACES = {"{": "{", "{\r": "{", "}": "}", "}\r": "}"}
+
+# Fast paths of the reader for the most common well-formed line shapes: single
+# spaces between fields, quoted strings without backslash, tab or inner quote,
+# object lists of numeric dimensions and quoted objects, numeric accounts. A
+# line that matches is read directly from the groups (and gives exactly what
+# the tokenizer and the record handlers would: no warning is possible for
+# it); every other line goes through the tokenizer.
+_Q = r'"([^"\\\t]*)"'
+_FAST_ROW = re.compile(
+    r"#(TRANS|RTRANS|BTRANS) ([0-9]+) "
+    r'\{((?:[0-9]+ "[^"\\{}\t]*")(?: [0-9]+ "[^"\\{}\t]*")*)?\} '
+    r"(-?[0-9]+(?:\.[0-9]{1,2})?)"
+    rf'(?: (?:""|([0-9]{{8}}))(?: {_Q}(?: (?:""|(-?[0-9]+(?:\.[0-9]+)?))(?: {_Q})?)?)?)?'
+    r"[ \t\r\x1a]*"  # what the reader strips from the end of a line
+)
+_FAST_VER = re.compile(
+    r'#VER (?:([0-9A-Za-z]+)|"([0-9A-Za-z]*)") ([0-9]+) ([0-9]{8}) '
+    rf'{_Q}(?: (?:""|([0-9]{{8}}))(?: {_Q})?)?'
+    r"[ \t\r\x1a]*"
+)
+
+
+def _object_pairs(content: str) -> tuple[tuple[str, str], ...]:
+    """``1 "100" 6 "P1"`` (a list matched by ``_FAST_ROW``) as pairs."""
+    parts = content.split('"')
+    return tuple(zip([d.strip(" ") for d in parts[0:-1:2]], parts[1::2]))
+
+
 _BALANCE_KINDS = {"#IB": IB, "#UB": UB, "#RES": RES}
 _OBJECT_BALANCE_KINDS = {"#OIB": OIB, "#OUB": OUB}
 _PERIOD_KINDS = {"#PSALDO": PSALDO, "#PBUDGET": PBUDGET}
@@ -102,11 +145,34 @@ def read_sie(
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError("read_sie expects bytes")
-    text, encoding = decode(bytes(data))
-    reader = _Reader(encoding, strict=strict)
+    if not isinstance(data, bytes):
+        data = bytes(data)
+    return read_lines(LineSource.from_bytes(data), strict=strict, on_voucher=on_voucher, keep_vouchers=keep_vouchers)
+
+
+def read_lines(
+    source: LineSource,
+    *,
+    strict: bool = False,
+    on_voucher: Callable[[SieVoucher, SieDocument], None] | None = None,
+    keep_vouchers: bool = True,
+) -> SieDocument:
+    """Read a SIE file from a :class:`LineSource` (bytes in memory or a file
+    read chunk by chunk); the arguments are those of :func:`read_sie`."""
+    reader = _Reader(source.encoding, strict=strict)
     reader.on_voucher = on_voucher
     reader.keep_vouchers = keep_vouchers
-    return reader.read(text)
+    # Reading makes millions of small objects and no reference cycles; the
+    # cyclic garbage collector would rescan them all again and again (about a
+    # third of the reading time on a large file), so it pauses meanwhile.
+    collecting = gc.isenabled()
+    if collecting:
+        gc.disable()
+    try:
+        return reader.read(source)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def parse_amount_ore(value: str, line: int = 0) -> int:
@@ -159,6 +225,10 @@ class _Reader:
         self._account_sru_all: dict[str, list[str]] = {}
         self._seen: set[str] = set()
         self._date_cache: dict[str, date] = {}
+        self._quantities: dict[str, Decimal] = {}
+        self._objects_cache: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._names: dict[str, str] = {}  # one string object per account number
+        self._total = 0  # sum of the open voucher's current rows
         # #KONTO / #KTYP / #SRU are collected, then resolved in _finish().
         self._account_names: dict[str, tuple[str, int]] = {}
         self._account_types: dict[str, tuple[str, int]] = {}
@@ -216,59 +286,149 @@ class _Reader:
     def fail(self, code: str, message: str, line: int | None = None) -> SieError:
         return SieError(self.line if line is None else line, code, message)
 
-    def read(self, text: str) -> SieDocument:
-        if "\n" not in text and "\r" in text:
-            lines = text.split("\r")  # old Mac line ends
-        else:
-            lines = text.split("\n")
+    def read(self, source: LineSource) -> SieDocument:
+        """Read every line of ``source`` (see ``source.py``)."""
+        if source.control is not None:
+            self._control_character(*source.control)
         first = True
         handlers = self._handlers
-        control = _CONTROL.search(text)
-        if control is not None:
-            self._control_character(text, control.start())
-        for number, raw in enumerate(lines, 1):
-            s = raw.strip(" \t\r\x1a")
-            if not s:
-                continue
-            self.line = number
-            if first:
-                first = False
-                if s[0] != "#":
-                    raise self.fail(
-                        "not_sie",
-                        f"{where(number)}filen är ingen SIE-fil: den första raden ska "
-                        f"börja med en etikett som #FLAGGA men börjar med "
-                        f'"{_preview(s)}". Exportera en SIE-fil (typ 4) från '
-                        "bokföringsprogrammet och försök igen.",
-                    )
-            c = s[0]
-            if c == "{" or c == "}":
-                self._brace(c)
-                s = s[1:].lstrip(" \t")
+        slow = self._line
+        fast_row = _FAST_ROW.fullmatch
+        fast_ver = _FAST_VER.fullmatch
+        add_row = self._add_row
+        date_cache = self._date_cache
+        quantities = self._quantities
+        objects_cache = self._objects_cache
+        names = self._names
+        seen = self._seen
+        number = 0
+        feed = False  # #KSUMMA is being computed
+        braces = _BRACES
+        trans_seen = False  # "#TRANS" is in self._seen
+        for block in source:
+            for raw in block:
+                number += 1
+                # Fast paths for the common well-formed shapes, on the line as
+                # it is (the patterns allow what strip() would remove at the
+                # end); anything else (and every shape that could give a
+                # warning, and the first record) goes to _line.
+                if raw[:1] == "#" and not first:
+                    self.line = number
+                    state = self._state
+                    if state == _INSIDE:
+                        m = fast_row(raw)
+                        if m is not None:
+                            label, account, objs, amount_s, ds, text, qs, rsign = m.groups()
+                            if objs:
+                                objects = objects_cache.get(objs)
+                                if objects is None:
+                                    objects = objects_cache[objs] = _object_pairs(objs)
+                            else:
+                                objects = _NO_OBJECTS
+                            dot = amount_s.find(".")
+                            if dot < 0:
+                                amount = int(amount_s) * 100
+                            elif len(amount_s) - dot == 3:  # two decimals
+                                amount = int(amount_s.replace(".", ""))
+                            else:
+                                amount = int(amount_s.replace(".", "")) * 10
+                            if ds is None:
+                                trans_date = None
+                            else:
+                                trans_date = date_cache.get(ds)
+                                if trans_date is None:
+                                    trans_date = self._date(ds, "transaktionsdatumet")
+                            if qs is None:
+                                quantity = None
+                            else:
+                                quantity = quantities.get(qs)
+                                if quantity is None:
+                                    quantity = quantities[qs] = Decimal(qs)
+                            account = names.setdefault(account, account)
+                            if text is None:
+                                text = ""
+                            if feed:
+                                self._ksumma_text(
+                                    "".join(
+                                        (
+                                            "#",
+                                            label,
+                                            account,
+                                            *(d + o for d, o in objects),
+                                            amount_s,
+                                            ds or "",
+                                            text,
+                                            qs or "",
+                                            rsign or "",
+                                        )
+                                    )
+                                )
+                            kind = _ROW_KINDS_BARE[label]
+                            if kind == TRANS and self._pending_rtrans is None:
+                                # add_row's common case, inline
+                                self._rows.append(
+                                    new_transaction(
+                                        account, amount, objects, trans_date, text, quantity, TRANS, number,
+                                        rsign or None, False,
+                                    )
+                                )
+                                self._total += amount
+                                if not trans_seen:
+                                    trans_seen = True
+                                    seen.add("#TRANS")
+                            else:
+                                seen.add(_ROW_LABELS[kind])
+                                add_row(kind, account, amount, objects, trans_date, text, quantity, rsign or None)
+                            continue
+                    elif state == _OUTSIDE:
+                        m = fast_ver(raw)
+                        if m is not None:
+                            series, qseries, vnumber, ds, text, rs, vsign = m.groups()
+                            series = series or qseries or ""
+                            d = date_cache.get(ds)
+                            if d is None:
+                                d = self._date(ds, "verifikationsdatumet")
+                            if rs is None:
+                                reg_date = None
+                            else:
+                                reg_date = date_cache.get(rs)
+                                if reg_date is None:
+                                    reg_date = self._date(rs, "registreringsdatumet")
+                            if feed:
+                                self._ksumma_text(
+                                    "".join(("#VER", series, vnumber, ds, text, rs or "", vsign or ""))
+                                )
+                            seen.add("#VER")
+                            self._open_voucher(series, vnumber, d, text, reg_date, vsign or None)
+                            continue
+                else:
+                    brace = braces.get(raw)
+                    if brace is not None:
+                        state = self._state
+                        if brace == "}" and state == _INSIDE:
+                            self.line = number
+                            self._close_voucher()
+                            continue
+                        if brace == "{" and state == _AWAITING_BRACE and not first:
+                            self.line = number
+                            self._state = _INSIDE
+                            continue
+                s = raw.strip(" \t\r\x1a")
                 if not s:
                     continue
-                self.tolerate(
-                    "text_after_brace",
-                    f'{where(number)}text efter "{c}" på samma rad har lästs som en egen post.',
-                )
-                if s[0] != "#":
-                    continue
-            elif c != "#":
-                self.tolerate(
-                    "not_a_record",
-                    f'{where(number)}raden "{_preview(s)}" är ingen SIE-post och har hoppats över.',
-                )
-                continue
-            if self._state == _AWAITING_BRACE and not s.startswith("#VER"):
-                self._missing_brace(s)
-            if s.startswith("#VER") and s.endswith("{") and s[-2:-1] in (" ", "\t"):
-                # "#VER A 1 20240101 "text" {" — the block opens on the same line.
-                rec = tokenize_line(s[:-1], number)
-                self._record(rec, handlers)
-                self._brace("{")
-                continue
-            rec = tokenize_line(s, number)
-            self._record(rec, handlers)
+                self.line = number
+                if first:
+                    first = False
+                    if s[0] != "#":
+                        raise self.fail(
+                            "not_sie",
+                            f"{where(number)}filen är ingen SIE-fil: den första raden ska "
+                            f"börja med en etikett som #FLAGGA men börjar med "
+                            f'"{_preview(s)}". Exportera en SIE-fil (typ 4) från '
+                            "bokföringsprogrammet och försök igen.",
+                        )
+                slow(s, number, handlers)
+                feed = self._crc is not None and not self._ksumma_closed
         if first:
             raise self.fail("empty_file", "Filen: filen är tom; den innehåller ingen SIE-post.", 0)
         if self._state == _INSIDE:
@@ -281,9 +441,8 @@ class _Reader:
                 self._ver_line,
             )
         self._finish()
-        bad = text.find("\ufffd")
-        if bad >= 0:
-            line = text.count("\n", 0, bad) + 1
+        line = source.replacement_line
+        if line is not None:
             self.tolerate(
                 "replacement_characters",
                 f"{where(line)}filen innehåller ersättningstecken (�) där bokstäver "
@@ -293,14 +452,42 @@ class _Reader:
             )
         return self.doc
 
-    def _control_character(self, text: str, pos: int) -> None:
-        line = text.count("\n", 0, pos) + 1
-        if "\n" not in text:
-            line = text.count("\r", 0, pos) + 1
+    def _line(self, s: str, number: int, handlers: dict[str, Callable[[SieLine], None]]) -> None:
+        """Handle one non-blank line (stripped) with the full tokenizer."""
+        c = s[0]
+        if c == "{" or c == "}":
+            self._brace(c)
+            s = s[1:].lstrip(" \t")
+            if not s:
+                return
+            self.tolerate(
+                "text_after_brace",
+                f'{where(number)}text efter "{c}" på samma rad har lästs som en egen post.',
+            )
+            if s[0] != "#":
+                return
+        elif c != "#":
+            self.tolerate(
+                "not_a_record",
+                f'{where(number)}raden "{_preview(s)}" är ingen SIE-post och har hoppats över.',
+            )
+            return
+        if self._state == _AWAITING_BRACE and not s.startswith("#VER"):
+            self._missing_brace(s)
+        if s.startswith("#VER") and s.endswith("{") and s[-2:-1] in (" ", "\t"):
+            # "#VER A 1 20240101 "text" {" — the block opens on the same line.
+            rec = tokenize_line(s[:-1], number)
+            self._record(rec, handlers)
+            self._brace("{")
+            return
+        rec = tokenize_line(s, number)
+        self._record(rec, handlers)
+
+    def _control_character(self, line: int, code: int) -> None:
         self.tolerate(
             "control_character",
             f"{where(line)}raden innehåller ett otillåtet styrtecken "
-            f"(kod {ord(text[pos])}); SIE-filer får bara innehålla skrivbara tecken.",
+            f"(kod {code}); SIE-filer får bara innehålla skrivbara tecken.",
             line,
         )
 
@@ -705,6 +892,15 @@ class _Reader:
             "skadats efter exporten.",
         )
 
+    def _ksumma_text(self, text: str) -> None:
+        """Feed the checksum content of one record (label and field contents)."""
+        assert self._crc is not None
+        try:
+            data = text.encode("cp437")
+        except UnicodeEncodeError:
+            data = text.encode(self.doc.encoding)
+        self._crc = zlib.crc32(data, self._crc)
+
     def _ksumma_feed(self, rec: SieLine) -> None:
         assert self._crc is not None
         try:
@@ -822,7 +1018,13 @@ class _Reader:
         text = self._str(rec, 3)
         reg_date = self._optional_date(self._str(rec, 4), "registreringsdatumet")
         sign = self._str(rec, 5) or None
+        self._open_voucher(series, number, d, text, reg_date, sign)
+
+    def _open_voucher(
+        self, series: str, number: str, d: date, text: str, reg_date: date | None, sign: str | None
+    ) -> None:
         self._ver = (self.line, series, number, d, text, reg_date, sign)
+        self._total = 0
         if not self._first_ver_line:
             self._first_ver_line = self.line
         self._rows = []
@@ -867,6 +1069,19 @@ class _Reader:
         text = self._str(rec, i + 2)
         quantity = self._quantity(self._str(rec, i + 3))
         sign = self._str(rec, i + 4) or None
+        self._add_row(kind, account, amount, objects, trans_date, text, quantity, sign)
+
+    def _add_row(
+        self,
+        kind: str,
+        account: str,
+        amount: int,
+        objects: tuple[tuple[str, str], ...],
+        trans_date: date | None,
+        text: str,
+        quantity: Decimal | None,
+        sign: str | None,
+    ) -> None:
         shadow = False
         pending = self._pending_rtrans
         if pending is not None:
@@ -879,12 +1094,13 @@ class _Reader:
                 shadow = True
             else:
                 self._rtrans_unpaired(pending)
-        row = SieTransaction(
-            account, amount, objects, trans_date, text, quantity, kind, self.line, sign, shadow
-        )
+        row = new_transaction(account, amount, objects, trans_date, text, quantity, kind, self.line, sign, shadow)
         self._rows.append(row)
         if kind == RTRANS:
             self._pending_rtrans = row
+            self._total += amount
+        elif kind == TRANS and not shadow:
+            self._total += amount
 
     def _missing_object_list(self, rec: SieLine) -> None:
         self.tolerate(
@@ -911,7 +1127,10 @@ class _Reader:
                 f'{where(self.line)}kvantiteten "{value}" är inte ett tal och har ignorerats.',
             )
             return None
-        return Decimal(value)
+        quantity = self._quantities.get(value)
+        if quantity is None:
+            quantity = self._quantities[value] = Decimal(value)
+        return quantity
 
     def _close_voucher(self) -> None:
         if self._pending_rtrans is not None:
@@ -919,10 +1138,10 @@ class _Reader:
             self._pending_rtrans = None
         assert self._ver is not None
         line, series, number, d, text, reg_date, sign = self._ver
-        voucher = SieVoucher(series, number, d, text, reg_date, tuple(self._rows), line, sign)
+        voucher = new_voucher(series, number, d, text, reg_date, tuple(self._rows), line, sign)
         self._rows = []
         self._state = _OUTSIDE
-        total = voucher.total_ore
+        total = self._total
         if total:
             self.tolerate(
                 "unbalanced_voucher",
