@@ -27,7 +27,10 @@ handling is the same. The most common line shapes (``#TRANS 1930 {} 100.00
 "" "text" 0``, ``#VER A 1 20240101 "text"``, ``{``, ``}``) take a fast path
 (``_FAST_ROW``, ``_FAST_VER``) that gives exactly what the tokenizer and the
 handlers give; every other line, and every line that could give a warning,
-goes through the tokenizer.
+goes through the tokenizer. Over bytes with ``\n`` line ends, whole voucher
+blocks made only of such lines (``#VER``, ``{``, ``#TRANS`` rows, ``}``) are
+read a block at a time from the decoded text (``_BLOCK_VER``, ``_BLOCK_ROW``,
+:meth:`_Reader._read_text`), with the same result.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import zlib
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 
 from .encoding import CP437
 from .errors import SieError, SieMessage, where
@@ -108,12 +112,49 @@ _FAST_VER = re.compile(
     r"[ \t\r\x1a]*"
 )
 
+# Whole voucher blocks in the decoded text (``\n`` line ends): a #VER line
+# matching _FAST_VER and a "{" line (_BLOCK_VER), #TRANS lines matching
+# _FAST_ROW (_BLOCK_ROW, which gives its groups but the label), then a "}"
+# line. The same patterns as above, except that no part of a line may be a
+# line end, so that a line matches exactly when it would take the fast path.
+_QN = r'"([^"\\\t\n]*)"'
+_ROW_TAIL = (
+    r'\{((?:[0-9]+ "[^"\\{}\t\n]*")(?: [0-9]+ "[^"\\{}\t\n]*")*)?\} '
+    r"(-?[0-9]+(?:\.[0-9]{1,2})?)"
+    rf'(?: (?:""|([0-9]{{8}}))(?: {_QN}(?: (?:""|(-?[0-9]+(?:\.[0-9]+)?))(?: {_QN})?)?)?)?'
+    r"[ \t\r\x1a]*\n"
+)
+# The amount is one of two groups: with exactly two decimals, or any other.
+_BLOCK_ROW = re.compile(
+    r"^#TRANS ([0-9]+) "
+    + _ROW_TAIL.replace(r"(-?[0-9]+(?:\.[0-9]{1,2})?)", r"(?:(-?[0-9]+\.[0-9]{2})|(-?[0-9]+(?:\.[0-9])?))", 1),
+    re.MULTILINE,
+)
+assert _BLOCK_ROW.groups == 8
+_BLOCK_VER = re.compile(
+    r'#VER (?:([0-9A-Za-z]+)|"([0-9A-Za-z]*)") ([0-9]+) ([0-9]{8}) '
+    rf'{_QN}(?: (?:""|([0-9]{{8}}))(?: {_QN})?)?'
+    r"[ \t\r\x1a]*\n\{\r?\n"
+)
+
 
 def _object_pairs(content: str) -> tuple[tuple[str, str], ...]:
     """``1 "100" 6 "P1"`` (a list matched by ``_FAST_ROW``) as pairs."""
     parts = content.split('"')
     return tuple(zip([d.strip(" ") for d in parts[0:-1:2]], parts[1::2]))
 
+
+_GET_AMOUNT = attrgetter("amount_ore")
+
+
+def _amount_ore(amount_s: str) -> int:
+    """An amount matched by ``_FAST_ROW`` in öre."""
+    dot = amount_s.find(".")
+    if dot < 0:
+        return int(amount_s) * 100
+    if len(amount_s) - dot == 3:  # two decimals
+        return int(amount_s.replace(".", ""))
+    return int(amount_s.replace(".", "")) * 10
 
 _BALANCE_KINDS = {"#IB": IB, "#UB": UB, "#RES": RES}
 _OBJECT_BALANCE_KINDS = {"#OIB": OIB, "#OUB": OUB}
@@ -221,12 +262,20 @@ class _Reader:
         self._ksumma_closed = False
         self._ksumma_line = 0
         self._first_ver_line = 0
+        self._first = True
+        self._number = 0  # lines read so far
+        self._block_hits = 0  # voucher blocks read whole by _read_text
+        self._block_fails = 0  # #VER lines where that was tried in vain
+        # For _read_text: field as written -> value, "" (absent) -> None.
+        self._bulk_dates: dict[str, date | None] = {"": None}
+        self._bulk_quantities: dict[str, Decimal | None] = {"": None}
         self._account_units: dict[str, str] = {}
         self._account_sru_all: dict[str, list[str]] = {}
         self._seen: set[str] = set()
         self._date_cache: dict[str, date] = {}
         self._quantities: dict[str, Decimal] = {}
-        self._objects_cache: dict[str, tuple[tuple[str, str], ...]] = {}
+        # "" (an empty list, as _read_text sees it) is never looked up otherwise.
+        self._objects_cache: dict[str, tuple[tuple[str, str], ...]] = {"": _NO_OBJECTS}
         self._names: dict[str, str] = {}  # one string object per account number
         self._total = 0  # sum of the open voucher's current rows
         # #KONTO / #KTYP / #SRU are collected, then resolved in _finish().
@@ -290,145 +339,20 @@ class _Reader:
         """Read every line of ``source`` (see ``source.py``)."""
         if source.control is not None:
             self._control_character(*source.control)
-        first = True
-        handlers = self._handlers
-        slow = self._line
-        fast_row = _FAST_ROW.fullmatch
-        fast_ver = _FAST_VER.fullmatch
-        add_row = self._add_row
-        date_cache = self._date_cache
-        quantities = self._quantities
-        objects_cache = self._objects_cache
-        names = self._names
-        seen = self._seen
-        number = 0
-        feed = False  # #KSUMMA is being computed
-        braces = _BRACES
-        trans_seen = False  # "#TRANS" is in self._seen
-        for block in source:
-            for raw in block:
-                number += 1
-                # Fast paths for the common well-formed shapes, on the line as
-                # it is (the patterns allow what strip() would remove at the
-                # end); anything else (and every shape that could give a
-                # warning, and the first record) goes to _line.
-                if raw[:1] == "#" and not first:
-                    self.line = number
-                    state = self._state
-                    if state == _INSIDE:
-                        m = fast_row(raw)
-                        if m is not None:
-                            label, account, objs, amount_s, ds, text, qs, rsign = m.groups()
-                            if objs:
-                                objects = objects_cache.get(objs)
-                                if objects is None:
-                                    objects = objects_cache[objs] = _object_pairs(objs)
-                            else:
-                                objects = _NO_OBJECTS
-                            dot = amount_s.find(".")
-                            if dot < 0:
-                                amount = int(amount_s) * 100
-                            elif len(amount_s) - dot == 3:  # two decimals
-                                amount = int(amount_s.replace(".", ""))
-                            else:
-                                amount = int(amount_s.replace(".", "")) * 10
-                            if ds is None:
-                                trans_date = None
-                            else:
-                                trans_date = date_cache.get(ds)
-                                if trans_date is None:
-                                    trans_date = self._date(ds, "transaktionsdatumet")
-                            if qs is None:
-                                quantity = None
-                            else:
-                                quantity = quantities.get(qs)
-                                if quantity is None:
-                                    quantity = quantities[qs] = Decimal(qs)
-                            account = names.setdefault(account, account)
-                            if text is None:
-                                text = ""
-                            if feed:
-                                self._ksumma_text(
-                                    "".join(
-                                        (
-                                            "#",
-                                            label,
-                                            account,
-                                            *(d + o for d, o in objects),
-                                            amount_s,
-                                            ds or "",
-                                            text,
-                                            qs or "",
-                                            rsign or "",
-                                        )
-                                    )
-                                )
-                            kind = _ROW_KINDS_BARE[label]
-                            if kind == TRANS and self._pending_rtrans is None:
-                                # add_row's common case, inline
-                                self._rows.append(
-                                    new_transaction(
-                                        account, amount, objects, trans_date, text, quantity, TRANS, number,
-                                        rsign or None, False,
-                                    )
-                                )
-                                self._total += amount
-                                if not trans_seen:
-                                    trans_seen = True
-                                    seen.add("#TRANS")
-                            else:
-                                seen.add(_ROW_LABELS[kind])
-                                add_row(kind, account, amount, objects, trans_date, text, quantity, rsign or None)
-                            continue
-                    elif state == _OUTSIDE:
-                        m = fast_ver(raw)
-                        if m is not None:
-                            series, qseries, vnumber, ds, text, rs, vsign = m.groups()
-                            series = series or qseries or ""
-                            d = date_cache.get(ds)
-                            if d is None:
-                                d = self._date(ds, "verifikationsdatumet")
-                            if rs is None:
-                                reg_date = None
-                            else:
-                                reg_date = date_cache.get(rs)
-                                if reg_date is None:
-                                    reg_date = self._date(rs, "registreringsdatumet")
-                            if feed:
-                                self._ksumma_text(
-                                    "".join(("#VER", series, vnumber, ds, text, rs or "", vsign or ""))
-                                )
-                            seen.add("#VER")
-                            self._open_voucher(series, vnumber, d, text, reg_date, vsign or None)
-                            continue
+        self._first = True
+        self._number = 0
+        read_lines = self._read_lines
+        if source.prescan.mac:
+            for block in source:
+                read_lines(block)
+        else:
+            read_text = self._read_text
+            for text, complete in source.texts():
+                if complete:
+                    read_text(text)
                 else:
-                    brace = braces.get(raw)
-                    if brace is not None:
-                        state = self._state
-                        if brace == "}" and state == _INSIDE:
-                            self.line = number
-                            self._close_voucher()
-                            continue
-                        if brace == "{" and state == _AWAITING_BRACE and not first:
-                            self.line = number
-                            self._state = _INSIDE
-                            continue
-                s = raw.strip(" \t\r\x1a")
-                if not s:
-                    continue
-                self.line = number
-                if first:
-                    first = False
-                    if s[0] != "#":
-                        raise self.fail(
-                            "not_sie",
-                            f"{where(number)}filen är ingen SIE-fil: den första raden ska "
-                            f"börja med en etikett som #FLAGGA men börjar med "
-                            f'"{_preview(s)}". Exportera en SIE-fil (typ 4) från '
-                            "bokföringsprogrammet och försök igen.",
-                        )
-                slow(s, number, handlers)
-                feed = self._crc is not None and not self._ksumma_closed
+                    read_lines([text])
+        first = self._first
         if first:
             raise self.fail("empty_file", "Filen: filen är tom; den innehåller ingen SIE-post.", 0)
         if self._state == _INSIDE:
@@ -451,6 +375,326 @@ class _Reader:
                 line,
             )
         return self.doc
+
+    def _read_lines(self, block: list[str]) -> None:
+        """Read consecutive lines (without their line ends), numbered from
+        ``self._number + 1``."""
+        first = self._first
+        handlers = self._handlers
+        slow = self._line
+        fast_row = _FAST_ROW.fullmatch
+        fast_ver = _FAST_VER.fullmatch
+        add_row = self._add_row
+        date_cache = self._date_cache
+        quantities = self._quantities
+        objects_cache = self._objects_cache
+        names = self._names
+        seen = self._seen
+        number = self._number
+        feed = self._crc is not None and not self._ksumma_closed  # #KSUMMA is being computed
+        braces = _BRACES
+        trans_seen = "#TRANS" in seen
+        for raw in block:
+            number += 1
+            # Fast paths for the common well-formed shapes, on the line as
+            # it is (the patterns allow what strip() would remove at the
+            # end); anything else (and every shape that could give a
+            # warning, and the first record) goes to _line.
+            if raw[:1] == "#" and not first:
+                self.line = number
+                state = self._state
+                if state == _INSIDE:
+                    m = fast_row(raw)
+                    if m is not None:
+                        label, account, objs, amount_s, ds, text, qs, rsign = m.groups()
+                        if objs:
+                            objects = objects_cache.get(objs)
+                            if objects is None:
+                                objects = objects_cache[objs] = _object_pairs(objs)
+                        else:
+                            objects = _NO_OBJECTS
+                        dot = amount_s.find(".")
+                        if dot < 0:
+                            amount = int(amount_s) * 100
+                        elif len(amount_s) - dot == 3:  # two decimals
+                            amount = int(amount_s.replace(".", ""))
+                        else:
+                            amount = int(amount_s.replace(".", "")) * 10
+                        if ds is None:
+                            trans_date = None
+                        else:
+                            trans_date = date_cache.get(ds)
+                            if trans_date is None:
+                                trans_date = self._date(ds, "transaktionsdatumet")
+                        if qs is None:
+                            quantity = None
+                        else:
+                            quantity = quantities.get(qs)
+                            if quantity is None:
+                                quantity = quantities[qs] = Decimal(qs)
+                        account = names.setdefault(account, account)
+                        if text is None:
+                            text = ""
+                        if feed:
+                            self._ksumma_text(
+                                "".join(
+                                    (
+                                        "#",
+                                        label,
+                                        account,
+                                        *(d + o for d, o in objects),
+                                        amount_s,
+                                        ds or "",
+                                        text,
+                                        qs or "",
+                                        rsign or "",
+                                    )
+                                )
+                            )
+                        kind = _ROW_KINDS_BARE[label]
+                        if kind == TRANS and self._pending_rtrans is None:
+                            # add_row's common case, inline
+                            self._rows.append(
+                                new_transaction(
+                                    account, amount, objects, trans_date, text, quantity, TRANS, number,
+                                    rsign or None, False,
+                                )
+                            )
+                            self._total += amount
+                            if not trans_seen:
+                                trans_seen = True
+                                seen.add("#TRANS")
+                        else:
+                            seen.add(_ROW_LABELS[kind])
+                            add_row(kind, account, amount, objects, trans_date, text, quantity, rsign or None)
+                        continue
+                elif state == _OUTSIDE:
+                    m = fast_ver(raw)
+                    if m is not None:
+                        series, qseries, vnumber, ds, text, rs, vsign = m.groups()
+                        series = series or qseries or ""
+                        d = date_cache.get(ds)
+                        if d is None:
+                            d = self._date(ds, "verifikationsdatumet")
+                        if rs is None:
+                            reg_date = None
+                        else:
+                            reg_date = date_cache.get(rs)
+                            if reg_date is None:
+                                reg_date = self._date(rs, "registreringsdatumet")
+                        if feed:
+                            self._ksumma_text(
+                                "".join(("#VER", series, vnumber, ds, text, rs or "", vsign or ""))
+                            )
+                        seen.add("#VER")
+                        self._open_voucher(series, vnumber, d, text, reg_date, vsign or None)
+                        continue
+            else:
+                brace = braces.get(raw)
+                if brace is not None:
+                    state = self._state
+                    if brace == "}" and state == _INSIDE:
+                        self.line = number
+                        self._close_voucher()
+                        continue
+                    if brace == "{" and state == _AWAITING_BRACE and not first:
+                        self.line = number
+                        self._state = _INSIDE
+                        continue
+            s = raw.strip(" \t\r\x1a")
+            if not s:
+                continue
+            self.line = number
+            if first:
+                first = False
+                if s[0] != "#":
+                    raise self.fail(
+                        "not_sie",
+                        f"{where(number)}filen är ingen SIE-fil: den första raden ska "
+                        f"börja med en etikett som #FLAGGA men börjar med "
+                        f'"{_preview(s)}". Exportera en SIE-fil (typ 4) från '
+                        "bokföringsprogrammet och försök igen.",
+                    )
+            slow(s, number, handlers)
+            feed = self._crc is not None and not self._ksumma_closed
+        self._number = number
+        self._first = first
+
+    def _read_text(self, text: str) -> None:
+        """Read a piece of decoded text that ends with a line end (``\\n``).
+
+        Runs of whole voucher blocks of the common shape (a #VER line matching
+        ``_BLOCK_VER``, its "{" line, rows that all match ``_BLOCK_ROW``, a "}"
+        line) are read a block at a time, when no other state could make a
+        difference (not the first record, #KSUMMA not being computed, no open
+        voucher); everything else goes line by line through
+        :meth:`_read_lines`, which gives the same result for those blocks."""
+        block = _BLOCK_VER.match
+        rows_of = _BLOCK_ROW.findall
+        read_lines = self._read_lines
+        date_cache = self._date_cache
+        objects_cache = self._objects_cache
+        doc = self.doc
+        vouchers = doc.vouchers
+        keep = self.keep_vouchers
+        on_voucher = self.on_voucher
+        bulk_dates = self._bulk_dates
+        bulk_quantities = self._bulk_quantities
+        setdefault = self._names.setdefault
+        amount_of = _amount_ore
+        find = text.find
+        count_lines = text.count
+        n = len(text)
+        pos = 0
+        while pos < n:
+            if (
+                self._block_fails <= self._block_hits + 64
+                and text.startswith("#VER ", pos)
+                and self._state == _OUTSIDE
+                and not self._first
+                and (self._crc is None or self._ksumma_closed)
+            ):
+                number = self._number
+                first_ver_line = number + 1
+                any_rows = False
+                hits = 0
+                # Block after block; nothing here changes the state checked above.
+                while True:
+                    m = block(text, pos)
+                    if m is None:
+                        break
+                    start = m.end()
+                    close = find("\n}", start - 1) + 1
+                    if not close:
+                        break
+                    after = find("\n", close) + 1
+                    width = after - close  # of "}\n" or "}\r\n"
+                    if width != 2 and (width != 3 or text[close + 1] != "\r"):
+                        break
+                    rows_found = rows_of(text, start, close)
+                    # Every row is one whole line: then every line matched.
+                    if len(rows_found) != count_lines("\n", start, close):
+                        break
+                    hits += 1
+                    series, qseries, vnumber, ds, vtext, rs, vsign = m.groups()
+                    ver_line = number + 1
+                    d = date_cache.get(ds)
+                    if d is None:
+                        self.line = ver_line
+                        d = self._date(ds, "verifikationsdatumet")
+                    if rs is None:
+                        reg_date = None
+                    else:
+                        reg_date = date_cache.get(rs)
+                        if reg_date is None:
+                            self.line = ver_line
+                            reg_date = self._date(rs, "registreringsdatumet")
+                    if rows_found:
+                        first_row = number + 3
+                        try:
+                            rows = tuple(
+                                [
+                                    new_transaction(
+                                        setdefault(a, a),
+                                        int(a2.replace(".", "")) if a2 else amount_of(ao),
+                                        objects_cache[o],
+                                        bulk_dates[td],
+                                        tx,
+                                        bulk_quantities[q],
+                                        TRANS,
+                                        ln,
+                                        sg or None,
+                                        False,
+                                    )
+                                    for ln, (a, o, a2, ao, td, tx, q, sg) in enumerate(rows_found, first_row)
+                                ]
+                            )
+                        except KeyError:
+                            self._bulk_fill(rows_found, first_row)
+                            rows = tuple(
+                                [
+                                    new_transaction(
+                                        setdefault(a, a),
+                                        int(a2.replace(".", "")) if a2 else amount_of(ao),
+                                        objects_cache[o],
+                                        bulk_dates[td],
+                                        tx,
+                                        bulk_quantities[q],
+                                        TRANS,
+                                        ln,
+                                        sg or None,
+                                        False,
+                                    )
+                                    for ln, (a, o, a2, ao, td, tx, q, sg) in enumerate(rows_found, first_row)
+                                ]
+                            )
+                        total = sum(map(_GET_AMOUNT, rows))
+                        number = first_row + len(rows)  # the "}" line
+                    else:
+                        rows = ()
+                        total = 0
+                        number += 3
+                    voucher = new_voucher(
+                        series or qseries or "", vnumber, d, vtext, reg_date, rows, ver_line, vsign or None
+                    )
+                    if total:
+                        self.tolerate(
+                            "unbalanced_voucher",
+                            f"{where(ver_line)}verifikation {voucher.label or '(utan nummer)'} "
+                            f"balanserar inte: raderna summerar till {_kronor(total)} kr i "
+                            "stället för 0.",
+                            ver_line,
+                        )
+                    doc.voucher_count += 1
+                    if keep:
+                        vouchers.append(voucher)
+                    if on_voucher is not None:
+                        on_voucher(voucher, doc)
+                    if rows and not any_rows:
+                        any_rows = True
+                    pos = after
+                    if pos >= n or not text.startswith("#VER ", pos):
+                        break
+                if hits:
+                    # What reading the blocks line by line would have left.
+                    if not self._first_ver_line:
+                        self._first_ver_line = first_ver_line
+                    self._seen.add("#VER")
+                    if any_rows:
+                        self._seen.add("#TRANS")
+                    self._number = number
+                    self.line = number
+                    self._block_hits += hits
+                    continue
+                self._block_fails += 1
+                if pos >= n:
+                    break
+            # Line by line up to the next #VER line (at least one line).
+            nxt = find("\n#VER ", pos)
+            end = n if nxt < 0 else nxt + 1
+            lines = text[pos:end].split("\n")
+            lines.pop()  # the "" after the last line end
+            read_lines(lines)
+            pos = end
+
+    def _bulk_fill(self, rows: list[tuple[str, ...]], first_row: int) -> None:
+        """Put the object lists, dates and quantities of ``rows`` (groups of
+        ``_BLOCK_ROW``) in the caches _read_text looks them up in, in row
+        order, so that a bad date fails on its own line."""
+        objects_cache = self._objects_cache
+        bulk_dates = self._bulk_dates
+        bulk_quantities = self._bulk_quantities
+        for ln, (_, objs, _, _, tds, _, qs, _) in enumerate(rows, first_row):
+            if objs not in objects_cache:
+                objects_cache[objs] = _object_pairs(objs)
+            if tds not in bulk_dates:
+                self.line = ln
+                bulk_dates[tds] = self._date(tds, "transaktionsdatumet")
+            if qs not in bulk_quantities:
+                quantity = self._quantities.get(qs)
+                if quantity is None:
+                    quantity = self._quantities[qs] = Decimal(qs)
+                bulk_quantities[qs] = quantity
 
     def _line(self, s: str, number: int, handlers: dict[str, Callable[[SieLine], None]]) -> None:
         """Handle one non-blank line (stripped) with the full tokenizer."""

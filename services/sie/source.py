@@ -167,8 +167,23 @@ class LineSource:
 
     def __iter__(self) -> Iterator[list[str]]:
         """Yield lists of consecutive lines (as ``text.split(line_end)`` would)."""
+        sep = "\r" if self.prescan.mac else "\n"
+        for text, complete in self.texts():
+            if complete:
+                lines = text.split(sep)
+                lines.pop()  # the "" after the chunk's last line end
+                yield lines
+            else:
+                yield [text]
+
+    def texts(self) -> Iterator[tuple[str, bool]]:
+        """Yield ``(text, complete)``: decoded pieces of consecutive lines.
+
+        A complete piece ends with a line end (its lines are
+        ``text.split(line_end)[:-1]``); the last piece is the rest after the
+        last line end (possibly empty), which counts as one more line."""
         encoding = self.encoding
-        sep_b, sep = (b"\r", "\r") if self.prescan.mac else (b"\n", "\n")
+        sep_b = b"\r" if self.prescan.mac else b"\n"
         # U+FFFD lines are counted in "\n" lines, as the reader always did.
         lines_before = 0
         rest = b""
@@ -184,13 +199,11 @@ class LineSource:
             if self.replacement_line is None:
                 self._note_replacement(text, lines_before)
                 lines_before += text.count("\n")
-            lines = text.split(sep)
-            lines.pop()  # the "" after the chunk's last line end
-            yield lines
+            yield text, True
         text = rest.decode(encoding, "replace")
         if self.replacement_line is None:
             self._note_replacement(text, lines_before)
-        yield [text]
+        yield text, False
 
     def _note_replacement(self, text: str, lines_before: int) -> None:
         bad = text.find("\ufffd")
