@@ -591,43 +591,30 @@ class _Reader:
                             reg_date = self._date(rs, "registreringsdatumet")
                     if rows_found:
                         first_row = number + 3
-                        try:
-                            rows = tuple(
-                                [
-                                    new_transaction(
-                                        setdefault(a, a),
-                                        int(a2.replace(".", "")) if a2 else amount_of(ao),
-                                        objects_cache[o],
-                                        bulk_dates[td],
-                                        tx,
-                                        bulk_quantities[q],
-                                        TRANS,
-                                        ln,
-                                        sg or None,
-                                        False,
-                                    )
-                                    for ln, (a, o, a2, ao, td, tx, q, sg) in enumerate(rows_found, first_row)
-                                ]
-                            )
-                        except KeyError:
-                            self._bulk_fill(rows_found, first_row)
-                            rows = tuple(
-                                [
-                                    new_transaction(
-                                        setdefault(a, a),
-                                        int(a2.replace(".", "")) if a2 else amount_of(ao),
-                                        objects_cache[o],
-                                        bulk_dates[td],
-                                        tx,
-                                        bulk_quantities[q],
-                                        TRANS,
-                                        ln,
-                                        sg or None,
-                                        False,
-                                    )
-                                    for ln, (a, o, a2, ao, td, tx, q, sg) in enumerate(rows_found, first_row)
-                                ]
-                            )
+                        for attempt in (1, 2):  # a cache miss: fill the caches in row order, then build again
+                            try:
+                                rows = tuple(
+                                    [
+                                        new_transaction(
+                                            setdefault(a, a),
+                                            int(a2.replace(".", "")) if a2 else amount_of(ao),
+                                            objects_cache[o],
+                                            bulk_dates[td],
+                                            tx,
+                                            bulk_quantities[q],
+                                            TRANS,
+                                            ln,
+                                            sg or None,
+                                            False,
+                                        )
+                                        for ln, (a, o, a2, ao, td, tx, q, sg) in enumerate(rows_found, first_row)
+                                    ]
+                                )
+                                break
+                            except KeyError:
+                                if attempt == 2:
+                                    raise
+                                self._bulk_fill(rows_found, first_row)
                         total = sum(map(_GET_AMOUNT, rows))
                         number = first_row + len(rows)  # the "}" line
                     else:
