@@ -378,7 +378,11 @@ class _Reader:
 
     def _read_lines(self, block: list[str]) -> None:
         """Read consecutive lines (without their line ends), numbered from
-        ``self._number + 1``."""
+        ``self._number + 1``.
+
+        This is the hot loop of every import: the cache look-ups (dates, quantities, object lists) and the common
+        row case are written out inline rather than called, on purpose — a call per row costs more than the work.
+        Anything unusual falls back to ``self._line`` and the full tokenizer."""
         first = self._first
         handlers = self._handlers
         slow = self._line
