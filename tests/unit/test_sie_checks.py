@@ -5,23 +5,14 @@ from __future__ import annotations
 from services.sie import read_sie
 from services.sie.checks import check_document
 
-HEADER = (
-    "#FLAGGA 0",
-    "#FORMAT PC8",
-    "#SIETYP 4",
-    '#PROGRAM "Testprogram" 1.0',
-    "#GEN 20240115",
-    '#FNAMN "Bolaget AB"',
-    "#RAR 0 20240101 20241231",
-    "#RAR -1 20230101 20231231",
-    '#KONTO 1930 "Bank"',
-    '#KONTO 3010 "Försäljning"',
-)
+from .sie_text import BANK_AND_SALES, IDENTIFICATION, YEAR_2023, YEAR_2024, sie_bytes
+
+HEADER = (*IDENTIFICATION, YEAR_2024, YEAR_2023, *BANK_AND_SALES)
 BODY = len(HEADER) + 1
 
 
 def findings(*body: str) -> list[tuple[int, str]]:
-    doc = read_sie("\r\n".join((*HEADER, *body)).encode("cp437"))
+    doc = read_sie(sie_bytes(*HEADER, *body))
     return [(m.line, m.code) for m in check_document(doc)]
 
 

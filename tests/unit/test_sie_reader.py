@@ -28,19 +28,10 @@ from services.sie import (
 )
 from services.sie.reader import parse_amount_ore
 
-HEADER = (
-    "#FLAGGA 0",
-    "#FORMAT PC8",
-    "#SIETYP 4",
-    '#PROGRAM "Testprogram" 1.0',
-    "#GEN 20240115",
-    '#FNAMN "Bolaget AB"',
-)
+from .sie_text import IDENTIFICATION, sie_bytes
+
+HEADER = IDENTIFICATION
 BODY = len(HEADER) + 1  # line number of the first body line
-
-
-def sie_bytes(*lines: str, eol: str = "\r\n", encoding: str = "cp437") -> bytes:
-    return eol.join(lines).encode(encoding)
 
 
 def read(*body: str) -> SieDocument:

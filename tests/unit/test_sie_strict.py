@@ -13,26 +13,17 @@ from services.sie import SieDocument, SieError, read_sie
 from services.sie.ksumma import ksumma_of
 from services.sie.model import SieAddress, SieObjectBalance, SiePeriodBalance
 
+from .sie_text import BANK_AND_SALES, IDENTIFICATION, YEAR_2024, sie_bytes
 from .test_sie_corpus import SAMPLES
 
-HEADER = (
-    "#FLAGGA 0",
-    "#FORMAT PC8",
-    "#SIETYP 4",
-    '#PROGRAM "Testprogram" 1.0',
-    "#GEN 20240115",
-    '#FNAMN "Bolaget AB"',
-    "#RAR 0 20240101 20241231",
-    '#KONTO 1930 "Bank"',
-    '#KONTO 3010 "Försäljning"',
-)
+HEADER = (*IDENTIFICATION, YEAR_2024, *BANK_AND_SALES)
 BODY = len(HEADER) + 1
 
 BALANCED = ('#VER A 1 20240110 "Text"', "{", "#TRANS 1930 {} 100.00", "#TRANS 3010 {} -100.00", "}")
 
 
 def data(*body: str, header: tuple[str, ...] = HEADER) -> bytes:
-    return "\r\n".join((*header, *body)).encode("cp437")
+    return sie_bytes(*header, *body)
 
 
 def strict_error(*body: str, header: tuple[str, ...] = HEADER) -> SieError:
