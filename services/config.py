@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.fortnox.config import FortnoxConfig
+from services.fortnox.retry import RetryPolicy
+from services.fortnox.throttling import RateLimit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
@@ -54,6 +56,10 @@ class Settings:
     def sandbox_data_dir(self) -> Path:
         return self.data_dir / "sandbox"
 
+    @property
+    def throttle_dir(self) -> Path:
+        return self.data_dir / "throttle"
+
 
 def _read_secrets(path: Path) -> dict[str, str]:
     """Top-level string keys of secrets.toml (the `[auth]` table belongs to st.login, not to us)."""
@@ -62,6 +68,18 @@ def _read_secrets(path: Path) -> dict[str, str]:
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     return {key: str(value) for key, value in data.items() if not isinstance(value, dict)}
+
+
+def parse_rate_limit(text: str) -> RateLimit:
+    """`25/5` = 25 requests per 5 seconds; tests and benchmarks scale the window down, e.g. `25/0.05`."""
+    requests, _, window = text.partition("/")
+    try:
+        limit = RateLimit(requests=int(requests), window=float(window))
+    except ValueError:
+        raise ValueError(f"FORTNOX_RATE_LIMIT ska skrivas som anrop/sekunder, t.ex. 25/5 (fick {text!r}).") from None
+    if limit.requests < 1 or limit.window <= 0:
+        raise ValueError(f"FORTNOX_RATE_LIMIT måste vara positivt (fick {text!r}).")
+    return RateLimit(limit.requests, limit.window, margin=limit.window / 100)
 
 
 def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path = SECRETS_FILE) -> Settings:
@@ -96,6 +114,8 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path =
             api_url=api_url.rstrip("/"),
             redirect_uri=get("FORTNOX_REDIRECT_URI", f"http://localhost:{port}/anslut"),
             scopes=FORTNOX_SCOPES,
+            rate_limit=parse_rate_limit(get("FORTNOX_RATE_LIMIT", "25/5")),
+            retry=RetryPolicy(base_delay=float(get("FORTNOX_RETRY_DELAY", "0.5"))),
         ),
         data_dir=data_dir,
         app_secret_key=get("APP_SECRET_KEY") or None,

@@ -21,6 +21,7 @@ from services.fortnox import auth, resources
 from services.fortnox.auth import TokenSet
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import AuthError, AuthExpired, FortnoxError
+from services.fortnox.throttling import throttler_for
 from services.timestamps import now_iso
 from services.token_cipher import TokenCipher, TokenCipherError
 
@@ -211,5 +212,6 @@ class StoredTokens:
 
 def open_client(settings: Settings, company_id: str) -> FortnoxClient:
     """An API session for one connected company (use as a context manager)."""
-    return FortnoxClient(settings.fortnox, StoredTokens(settings, company_id))
+    throttler = throttler_for(settings.throttle_dir, settings.fortnox.client_id, company_id, settings.fortnox.rate_limit)
+    return FortnoxClient(settings.fortnox, StoredTokens(settings, company_id), throttler)
 

@@ -15,6 +15,7 @@ import pytest
 from sandbox.background import RunningSandbox, start_server
 from services import store
 from services.config import Settings, load_settings
+from tests.client_speed import FAST_CLIENT
 
 SMALL_COMPANY = 0  # index in GET /sandbox/tenants
 
@@ -39,8 +40,8 @@ def small_tenant(tenants: list[dict]) -> dict:
 
 
 def settings_for(data_dir: Path, sandbox_port: int, **extra: str) -> Settings:
-    """Demo-mode settings exactly as the app resolves them, with their own database."""
-    environ = {"DATA_DIR": str(data_dir), "SANDBOX_PORT": str(sandbox_port), "PORT": "8501", **extra}
+    """Demo-mode settings exactly as the app resolves them (with the fast client), with their own database."""
+    environ = {"DATA_DIR": str(data_dir), "SANDBOX_PORT": str(sandbox_port), "PORT": "8501", **FAST_CLIENT, **extra}
     settings = load_settings(environ, secrets_file=data_dir / "no-secrets.toml")
     store.migrate(settings.database_path)
     return settings

@@ -1,5 +1,6 @@
 """The HTTP side of the API: base URL, bearer auth as an httpx.Auth flow, one retry after a refresh on 401,
-and every failure turned into a typed `FortnoxError`."""
+the shared rate-limit window before every request, retries of safe requests, and every failure turned into a
+typed `FortnoxError`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import httpx
 from services.fortnox import jsonio
 from services.fortnox.config import FortnoxConfig
 from services.fortnox.errors import FortnoxError, FortnoxUnavailable, error_from_response
+from services.fortnox.throttling import Throttler
 
 
 class TokenProvider(Protocol):
@@ -33,17 +35,23 @@ class BearerAuth(httpx.Auth):
 
 
 class FortnoxClient:
-    """One company's API session. Counts the requests it makes, for import runs' bookkeeping."""
+    """One company's API session. Counts the requests it sends (retries and re-sends after a refresh included)
+    and the 429s it received, for import runs' bookkeeping."""
 
-    def __init__(self, config: FortnoxConfig, tokens: TokenProvider) -> None:
+    def __init__(self, config: FortnoxConfig, tokens: TokenProvider, throttler: Throttler | None = None) -> None:
+        self._retry = config.retry
+        self._throttler = throttler
         self._http = httpx.Client(
             base_url=config.api_url,
             auth=BearerAuth(tokens),
             timeout=config.timeout,
             transport=config.transport,
             headers={"Accept": "application/json"},
+            event_hooks={"request": [self._before_send], "response": [self._after_answer]},
         )
         self.requests_made = 0
+        self.rate_limited = 0
+        self.waited_seconds = 0.0
 
     def __enter__(self) -> FortnoxClient:
         return self
@@ -54,24 +62,39 @@ class FortnoxClient:
     def close(self) -> None:
         self._http.close()
 
+    def _before_send(self, request: httpx.Request) -> None:
+        if self._throttler is not None:
+            self.waited_seconds += self._throttler.acquire()
+        self.requests_made += 1
+
+    def _after_answer(self, response: httpx.Response) -> None:
+        if response.status_code == 429:
+            self.rate_limited += 1
+
     def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None) -> httpx.Response:
         content = None
         headers = {}
         if body is not None:
             content = jsonio.dumps(body).encode()
             headers["Content-Type"] = "application/json"
-        self.requests_made += 1
-        try:
-            response = self._http.request(method, path, params=params, content=content, headers=headers)
-        except httpx.TimeoutException:
-            raise FortnoxUnavailable("Fortnox svarade inte i tid. Försök igen om en stund.") from None
-        except httpx.HTTPError as exc:
-            raise FortnoxUnavailable(
-                f"Det gick inte att nå Fortnox ({type(exc).__name__}). Kontrollera anslutningen och försök igen."
-            ) from None
-        if response.status_code >= 400:
-            raise error_from_response(response)
-        return response
+        attempt = 1
+        while True:
+            try:
+                response = self._http.request(method, path, params=params, content=content, headers=headers)
+            except httpx.HTTPError as exc:
+                if attempt < self._retry.attempts and self._retry.retries_error(method, exc):
+                    self._retry.sleep(self._retry.delay(attempt))
+                    attempt += 1
+                    continue
+                raise _unreachable(exc) from None
+            if (response.status_code >= 400 and attempt < self._retry.attempts
+                    and self._retry.retries_status(method, response.status_code)):
+                self._retry.sleep(self._retry.delay(attempt, response.headers.get("Retry-After")))
+                attempt += 1
+                continue
+            if response.status_code >= 400:
+                raise error_from_response(response)
+            return response
 
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         return self._decode(self._send("GET", path, params=params))
@@ -91,3 +114,11 @@ class FortnoxClient:
         if not isinstance(data, dict):
             raise FortnoxError("Fortnox skickade ett oväntat svar.")
         return data
+
+
+def _unreachable(error: httpx.HTTPError) -> FortnoxUnavailable:
+    if isinstance(error, httpx.TimeoutException):
+        return FortnoxUnavailable("Fortnox svarade inte i tid. Försök igen om en stund.")
+    return FortnoxUnavailable(
+        f"Det gick inte att nå Fortnox ({type(error).__name__}). Kontrollera anslutningen och försök igen."
+    )

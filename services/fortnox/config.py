@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from services.fortnox.retry import RetryPolicy
+from services.fortnox.throttling import RateLimit
+
 
 @dataclass(frozen=True)
 class FortnoxConfig:
@@ -18,6 +21,8 @@ class FortnoxConfig:
     timeout: float = 30.0
     token_timeout: float = 10.0  # token calls run inside the database's write lock: keep them short
     transport: httpx.BaseTransport | None = None
+    rate_limit: RateLimit = RateLimit()
+    retry: RetryPolicy = RetryPolicy()
 
     @property
     def token_url(self) -> str:

@@ -19,6 +19,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.client_speed import FAST_CLIENT
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -60,7 +62,7 @@ class RunningApp:
 def running_app(sandbox, data_dir: Path) -> Iterator[RunningApp]:
     """`streamlit run app.py` in demo mode on a free port, against the test sandbox, until the block ends."""
     port = _free_port()
-    env = {**os.environ, "PORT": str(port), "SANDBOX_PORT": str(sandbox.port), "DATA_DIR": str(data_dir)}
+    env = {**os.environ, "PORT": str(port), "SANDBOX_PORT": str(sandbox.port), "DATA_DIR": str(data_dir), **FAST_CLIENT}
     env.pop("FORTNOX_CLIENT_ID", None)
     log_path = data_dir / "streamlit.log"
     with log_path.open("w") as log:

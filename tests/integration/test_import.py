@@ -81,7 +81,7 @@ def test_a_fortnox_failure_after_the_first_year_publishes_nothing(settings: Sett
         if done == 1:
             httpx.put(
                 f"{sandbox.url}/sandbox/faults",
-                json=[{"method": "GET", "path": "/3/sie/*", "kind": "status:503", "times": 1}],
+                json=[{"method": "GET", "path": "/3/sie/*", "kind": "status:503", "times": 50}],
             )
 
     with pytest.raises(ImportFailed, match="serverfel"):
@@ -89,6 +89,21 @@ def test_a_fortnox_failure_after_the_first_year_publishes_nothing(settings: Sett
     with store.open_db(settings.database_path) as db:
         assert db["vouchers"].get((company.id, first.years[0].id, "A", "1"))["text"] == "från förra importen"
     assert _count(settings, "vouchers", company) == first.vouchers
+
+
+def test_a_passing_fortnox_overload_is_retried_without_the_user_noticing(
+    settings: Settings, company: Company, sandbox
+) -> None:
+    httpx.put(
+        f"{sandbox.url}/sandbox/faults",
+        json=[
+            {"method": "GET", "path": "/3/sie/*", "kind": "status:503", "times": 2},
+            {"method": "GET", "path": "/3/financialyears", "kind": "status:429", "times": 1},
+        ],
+    )
+    result = run_import(settings, company.id)
+    assert result.vouchers > 0
+    assert import_runs(settings, company.id)[0]["status"] == DONE
 
 
 def test_an_import_interrupted_by_the_page_does_not_block_the_next(settings: Settings, company: Company) -> None:
