@@ -18,11 +18,14 @@ decoding never fails; validation of the content is the reader's job.
 
 from __future__ import annotations
 
+import codecs
+
 CP437 = "cp437"
 UTF8 = "utf-8"
 LATIN1 = "latin-1"
 
 _BOM = b"\xef\xbb\xbf"
+_SLICE = 1 << 20
 
 # å ä ö Å Ä Ö é ü
 _CP437_LETTERS = bytes((0x86, 0x84, 0x94, 0x8F, 0x8E, 0x99, 0x82, 0x81))
@@ -30,20 +33,33 @@ _LATIN1_LETTERS = bytes((0xE5, 0xE4, 0xF6, 0xC5, 0xC4, 0xD6, 0xE9, 0xFC))
 _NOT_LETTERS = bytes(b for b in range(256) if b not in _CP437_LETTERS + _LATIN1_LETTERS)
 
 
-def detect_encoding(data: bytes) -> str:
-    """Return ``"utf-8"``, ``"cp437"`` or ``"latin-1"`` for the raw file bytes."""
+def detect_encoding(data: bytes, letters: bytes | None = None) -> str:
+    """Return ``"utf-8"``, ``"cp437"`` or ``"latin-1"`` for the raw file bytes.
+
+    ``letters``, when the caller has it, is ``data`` with at least every byte
+    of a Swedish letter kept; counting in it spares a pass over ``data``."""
     if data.startswith(_BOM):
         return UTF8
     if data.isascii():
         return CP437
-    try:
-        data.decode(UTF8)
-    except UnicodeDecodeError:
-        pass
-    else:
+    if _is_utf8(data):
         return UTF8
-    cp437_score, latin1_score = letter_scores(data)
+    cp437_score, latin1_score = letter_scores(data if letters is None else letters)
     return LATIN1 if latin1_score > cp437_score else CP437
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is strict UTF-8, decoded a slice at a time: a
+    UnicodeDecodeError keeps a copy of the bytes it was raised on, which for
+    a whole large CP437 file would cost more than the rest of the detection."""
+    decoder = codecs.getincrementaldecoder(UTF8)("strict")
+    try:
+        for i in range(0, len(data), _SLICE):
+            decoder.decode(data[i : i + _SLICE])
+        decoder.decode(b"", True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def letter_scores(data: bytes) -> tuple[int, int]:

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from .encoding import _BOM, CP437, LATIN1, UTF8, detect_encoding, letter_scores
+from .encoding import _BOM, _NOT_LETTERS, CP437, LATIN1, UTF8, detect_encoding, letter_scores
 
 __all__ = ["CHUNK", "LineSource", "Prescan", "prescan_bytes", "prescan_file"]
 
@@ -38,11 +38,17 @@ _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x19\x1b-\x1f\x7f]")
 # Every byte but those: bytes.translate(None, _NOT_CONTROL) keeps only control
 # characters, which is much faster than searching with the pattern.
 _NOT_CONTROL = bytes(b for b in range(256) if _CONTROL_BYTES.match(bytes((b,))) is None)
+# Every byte but control characters and the letters detect_encoding counts:
+# prescan_bytes keeps both kinds in one pass over the bytes.
+_NOT_NOTED = bytes(sorted(set(_NOT_CONTROL) & set(_NOT_LETTERS)))
 
 
-def _first_control(data: bytes) -> int:
-    """Index of the first control character in ``data``, or -1."""
-    if not data.translate(None, _NOT_CONTROL):
+def _first_control(data: bytes, kept: bytes | None = None) -> int:
+    """Index of the first control character in ``data``, or -1.
+
+    ``kept``, when at hand, is ``data`` with at least its control characters
+    kept: whether there is one is then decided on fewer bytes."""
+    if not (data if kept is None else kept).translate(None, _NOT_CONTROL):
         return -1
     m = _CONTROL_BYTES.search(data)
     assert m is not None
@@ -63,12 +69,13 @@ class Prescan:
 
 
 def prescan_bytes(data: bytes) -> Prescan:
-    encoding = detect_encoding(data)
+    kept = data.translate(None, _NOT_NOTED)
+    encoding = detect_encoding(data, kept)
     bom = encoding == UTF8 and data.startswith(_BOM)
     has_lf = b"\n" in data
     mac = not has_lf and b"\r" in data
     control = None
-    pos = _first_control(data)
+    pos = _first_control(data, kept)
     if pos >= 0:
         line = data.count(b"\n", 0, pos) + 1 if has_lf else data.count(b"\r", 0, pos) + 1
         control = (line, data[pos])
@@ -126,9 +133,16 @@ def prescan_file(fh: BinaryIO, chunk_size: int = CHUNK) -> Prescan:
     return Prescan(encoding, head == _BOM, not lf and cr > 0, found)
 
 
-def _bytes_chunks(data: bytes, start: int, chunk_size: int = CHUNK) -> Iterator[bytes]:
-    for i in range(start, len(data), chunk_size):
-        yield data[i : i + chunk_size]
+def _bytes_chunks(data: bytes, start: int, sep: bytes, chunk_size: int = CHUNK) -> Iterator[bytes]:
+    """Pieces of about ``chunk_size`` bytes, each but the last cut just after a
+    line end ``sep``, so that :meth:`LineSource.texts` never joins or cuts them."""
+    n = len(data)
+    while start < n:
+        end = data.rfind(sep, start, start + chunk_size) + 1
+        if not end:
+            end = data.find(sep, start + chunk_size) + 1 or n
+        yield data[start:end]
+        start = end
 
 
 def _file_chunks(fh: BinaryIO, chunk_size: int = CHUNK) -> Iterator[bytes]:
@@ -153,7 +167,7 @@ class LineSource:
     @classmethod
     def from_bytes(cls, data: bytes, chunk_size: int = CHUNK) -> LineSource:
         pre = prescan_bytes(data)
-        return cls(pre, _bytes_chunks(data, 3 if pre.bom else 0, chunk_size))
+        return cls(pre, _bytes_chunks(data, 3 if pre.bom else 0, b"\r" if pre.mac else b"\n", chunk_size))
 
     @classmethod
     def from_file(cls, fh: BinaryIO, chunk_size: int = CHUNK) -> LineSource:
@@ -184,6 +198,8 @@ class LineSource:
         last line end (possibly empty), which counts as one more line."""
         encoding = self.encoding
         sep_b = b"\r" if self.prescan.mac else b"\n"
+        # Only UTF-8 decoding can give U+FFFD: CP437 and Latin-1 map every byte.
+        track = encoding == UTF8
         # U+FFFD lines are counted in "\n" lines, as the reader always did.
         lines_before = 0
         rest = b""
@@ -196,12 +212,12 @@ class LineSource:
                 continue
             rest = chunk[cut:]
             text = chunk[:cut].decode(encoding, "replace")
-            if self.replacement_line is None:
+            if track and self.replacement_line is None:
                 self._note_replacement(text, lines_before)
                 lines_before += text.count("\n")
             yield text, True
         text = rest.decode(encoding, "replace")
-        if self.replacement_line is None:
+        if track and self.replacement_line is None:
             self._note_replacement(text, lines_before)
         yield text, False
 
