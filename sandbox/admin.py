@@ -1,6 +1,6 @@
 """The sandbox's own control endpoints under `/sandbox/...` (DESIGN.md §8): outside Fortnox's namespace, no auth,
 not counted as API requests. Tests, benchmarks and the demo use them to list tenants, read and reset request
-counts, move the clock and inject faults.
+counts, move the clock, inject faults and read the year-end problems planted in the demo books.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.amounts import to_decimal
 from sandbox.context import sandbox_of
 from sandbox.faults import FaultSpecError, parse_faults
 
@@ -71,9 +72,32 @@ async def faults(request: Request) -> Response:
     return JSONResponse(book.snapshot())
 
 
+async def findings(request: Request) -> Response:
+    """`GET /sandbox/findings[?tenant_id=…]` → the planted year-end problems (DESIGN.md §8).
+
+    Reading a deferred company's findings generates its books, like any other first use of that tenant; pass
+    `tenant_id` to read one company's without touching the others.
+    """
+    store = sandbox_of(request).store
+    wanted = request.query_params.get("tenant_id")
+    tenants = [c.tenant_id for c in store.companies() if wanted in (None, c.tenant_id)]
+    return JSONResponse([{
+        "tenant_id": f.tenant_id,
+        "kind": f.kind,
+        "account": f.account,
+        "amount": str(to_decimal(f.amount)),
+        "date": f.day.isoformat(),
+        "voucher": {"series": f.voucher.series, "number": f.voucher.number, "year": f.voucher.year_id}
+        if f.voucher else None,
+        "invoice": f.invoice,
+        "text": f.text,
+    } for tenant in tenants for f in store.findings(tenant)])
+
+
 ROUTES = [
     Route("/sandbox/tenants", tenants, methods=["GET"]),
     Route("/sandbox/requests", requests_count, methods=["GET", "DELETE"]),
     Route("/sandbox/clock", clock, methods=["GET", "POST"]),
     Route("/sandbox/faults", faults, methods=["GET", "PUT", "DELETE"]),
+    Route("/sandbox/findings", findings, methods=["GET"]),
 ]

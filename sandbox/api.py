@@ -40,6 +40,7 @@ from sandbox.voucher_rules import parse_json_body, validate_new_voucher
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
+LARGEST_ID = 2**63 - 1  # SQLite's INTEGER: a larger id names nothing
 ACCOUNT_CHART_TYPE = "BAS 2024"
 
 T = TypeVar("T")
@@ -54,6 +55,14 @@ def _base(request: Request) -> str:
 
 def _invalid_parameter() -> ApiError:
     return ApiError(400, INVALID_PARAMETER, "Ogiltig parameter i anropet.")
+
+
+def _stored_id(raw: str) -> int | None:
+    """A path or query id as the store keeps it, or None when it cannot name a stored row (not digits, too big)."""
+    if not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if value <= LARGEST_ID else None
 
 
 def _int_param(request: Request, name: str, default: int, minimum: int) -> int:
@@ -107,7 +116,8 @@ def _year_from_query(request: Request, caller: Caller, required: bool = False) -
         year_id = int(raw)
     except ValueError as exc:
         raise _invalid_parameter() from exc
-    year = sandbox.store.financial_year(caller.tenant_id, year_id)
+    stored = _stored_id(str(year_id)) if year_id >= 0 else None
+    year = sandbox.store.financial_year(caller.tenant_id, stored) if stored is not None else None
     if year is None:
         raise ApiError(400, FINANCIAL_YEAR_NOT_FOUND, f"Räkenskapsåret {year_id} finns inte.")
     return year
@@ -170,7 +180,8 @@ async def financial_years(request: Request, caller: Caller) -> Response:
 @fortnox_api("bookkeeping")
 async def financial_year(request: Request, caller: Caller) -> Response:
     raw = request.path_params["id"]
-    year = sandbox_of(request).store.financial_year(caller.tenant_id, int(raw)) if raw.isdigit() else None
+    year_id = _stored_id(raw)
+    year = sandbox_of(request).store.financial_year(caller.tenant_id, year_id) if year_id is not None else None
     if year is None:
         return error_information(404, FINANCIAL_YEAR_NOT_FOUND, f"Räkenskapsåret {raw} finns inte.")
     return FortnoxJSONResponse({"FinancialYear": _financial_year_json(request, year)})
@@ -358,7 +369,8 @@ async def voucher(request: Request, caller: Caller) -> Response:
     store = sandbox_of(request).store
     year = _year_from_query(request, caller)
     series, raw_number = request.path_params["series"], request.path_params["number"]
-    found = store.voucher(caller.tenant_id, year.id, series, int(raw_number)) if raw_number.isdigit() else None
+    number = _stored_id(raw_number)
+    found = store.voucher(caller.tenant_id, year.id, series, number) if number is not None else None
     if found is None:
         return error_information(404, VOUCHER_NOT_FOUND, "Kan inte hitta verifikationen.")
     return FortnoxJSONResponse({"Voucher": _voucher_json(request, caller, found)})

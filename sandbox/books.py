@@ -1,8 +1,10 @@
 """Balances derived from the stored books: opening (IB), closing (UB) and result (RES) per financial year.
 
 Only the first year's opening balances are stored; every later year opens with the previous year's closing
-balance on the balance accounts, so IB(year) = UB(previous year) holds by construction, and a voucher created
-through the API moves the UB and RES of its year (and the IB of the years after it) at once.
+balance on the balance accounts, so a voucher created through the API moves the UB and RES of its year (and the
+IB of the years after it) at once. IB(year) = UB(previous year) holds except where someone changed a later
+year's brought-forward balance by hand (`Store.opening_edits`, a planted finding): the SIE export and the
+accounts API both read IB from here, so they show such a difference the same way.
 """
 
 from __future__ import annotations
@@ -46,8 +48,11 @@ def year_balances(store: Store, tenant_id: str, year: FinancialYear) -> YearBala
 
 
 def opening_balances(store: Store, tenant_id: str, year: FinancialYear) -> dict[str, int]:
-    """IB per balance account: stored for the first year, the previous year's UB for later years."""
+    """IB per balance account: stored for the first year, the previous year's UB (plus hand edits) for later ones."""
     before = previous_year(store, tenant_id, year)
     if before is None:
         return {a: v for a, v in store.stored_opening_balances(tenant_id, year.id).items() if is_balance_account(a)}
-    return year_balances(store, tenant_id, before).closing
+    opening = year_balances(store, tenant_id, before).closing
+    for account, amount in store.opening_edits(tenant_id, year.id).items():
+        opening[account] = opening.get(account, 0) + amount
+    return opening

@@ -264,3 +264,16 @@ INACTIVE_ACCOUNTS: frozenset[str] = frozenset({"1910", "2110"})
 def is_balance_account(number: str) -> bool:
     """Classes 1-2 are balance accounts (IB/UB); classes 3-8 are result accounts (RES)."""
     return number < "3000"
+
+
+# Fortnox's predefined accounts (`/3/predefinedaccounts`, names as in NOTES.md §5.16) as the demo companies set them.
+PREDEFINED_ACCOUNTS: tuple[tuple[str, str], ...] = (
+    ("ACCRCOST", "2990"), ("ACCRINCOME", "1790"), ("ADMFEE", "3540"), ("AG", "1930"), ("BG", "1930"),
+    ("CASH", "1910"), ("CASHBYCARD", "1930"), ("CASHDISCOUNTIN", "4731"), ("CONSTRUCTION_CRE", "2617"),
+    ("CONSTRUCTION_DEB", "2647"), ("CURRENCYLOSS", "7960"), ("CURRENCYWIN", "3960"), ("CUSTCLAIM", "1510"),
+    ("FREIGHT", "3520"), ("INTEREST", "8310"), ("INVAT", "2640"), ("OUTVAT_MP1", "2610"), ("OUTVAT_MP2", "2620"),
+    ("OUTVAT_MP3", "2630"), ("PG", "1920"), ("PRODUCT_CRE", "2614"), ("PRODUCT_DEB", "2645"), ("PURCASE", "4010"),
+    ("ROUNDOFF", "3740"), ("SALES_0_SE", "3004"), ("SALES_12_SE", "3002"), ("SALES_25_SE", "3001"),
+    ("SALES_6_SE", "3003"), ("SALESCONSTR2", "3231"), ("SALESEUREV", "3108"), ("SALESEUREV2", "3308"),
+    ("SALESEXPORT", "3105"), ("SERVICE_CRE", "2614"), ("SERVICE_DEB", "2645"), ("SUPDEBT", "2440"),
+)

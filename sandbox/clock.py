@@ -11,6 +11,9 @@ import threading
 import time
 from datetime import UTC, date, datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 class Clock(Protocol):
@@ -80,5 +83,6 @@ def today(clock: Clock) -> date:
 
 
 def timestamp(clock: Clock) -> str:
-    """The sandbox's current time as Fortnox writes `lastmodified` values: `YYYY-MM-DD HH:MM:SS`."""
-    return datetime.fromtimestamp(clock.now(), tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
+    """The sandbox's current time as Fortnox writes `lastmodified` values: `YYYY-MM-DD HH:MM:SS`, Swedish local
+    time (NOTES.md §3.2)."""
+    return datetime.fromtimestamp(clock.now(), tz=STOCKHOLM).strftime("%Y-%m-%d %H:%M:%S")

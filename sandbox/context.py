@@ -14,6 +14,7 @@ from starlette.requests import Request
 
 from sandbox.clock import Clock, today
 from sandbox.faults import FaultBook
+from sandbox.file_archive import FileArchive
 from sandbox.ratelimit import RequestCounter, SlidingWindowLimiter
 from sandbox.records import FinancialYear
 from sandbox.state import Store
@@ -47,6 +48,7 @@ class Sandbox:
     limiter: SlidingWindowLimiter
     faults: FaultBook
     counter: RequestCounter
+    archive: FileArchive
 
     @property
     def token_secret(self) -> bytes:

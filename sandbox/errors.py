@@ -47,6 +47,10 @@ INVENTED_CODES = (
 )
 
 
+# Statuses whose answer must not carry a body (RFC 9110 §15.3.5, §15.4.5).
+BODILESS_STATUSES = (204, 304)
+
+
 def fortnox_dumps(content: Any) -> bytes:
     """JSON as Fortnox writes it: compact, ASCII-only with \\u escapes, and escaped slashes."""
     text = json.dumps(content, ensure_ascii=True, separators=(",", ":"))
@@ -119,6 +123,8 @@ def api_status_response(status: int) -> Response:
         return error_information(status, SYSTEM_EXCEPTION, "System exception")
     if status >= 400:
         return error_information(status, INVALID_PARAMETER, "Ogiltig parameter i anropet.")
+    if status in BODILESS_STATUSES:
+        return Response(status_code=status)
     return FortnoxJSONResponse({}, status_code=status)
 
 

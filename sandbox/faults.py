@@ -90,7 +90,7 @@ def _valid_kind(kind: str) -> bool:
         return True
     name, _, argument = kind.partition(":")
     if name == "status":
-        return argument.isdigit() and 100 <= int(argument) <= 599
+        return argument.isdigit() and 200 <= int(argument) <= 599  # a 1xx status cannot end an answer
     if name == "delay":
         try:
             return 0 <= float(argument) <= 120

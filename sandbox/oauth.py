@@ -4,8 +4,8 @@ Flow: `GET /oauth-v1/auth` validates the request and shows the login page; the i
 the store under a random id carried in a hidden field through login, company choice and consent. Approval
 redirects with `code` and the unchanged `state`; a refusal redirects with `error=access_denied`. A malformed
 authorize request gets an HTML error page (400) and never a redirect, because the redirect target is not trusted.
-Codes live 10 minutes and are single-use; refresh tokens live 45 days, single-use and rotated; access tokens an
-hour — all on the sandbox clock.
+Codes live 10 minutes and are single-use; refresh tokens live 45 days, single-use and rotated (replaying a spent one
+revokes the company's consent); access tokens an hour — all on the sandbox clock.
 """
 
 from __future__ import annotations
@@ -261,8 +261,10 @@ def _grant(sandbox: Sandbox, request: Request, form: dict[str, str]) -> Response
             return oauth_error(400, "invalid_grant", "Invalid authorization code")
         return _issue(sandbox, grant, "OAUTH2", with_refresh=True)
     if grant_type == "refresh_token":
-        grant = sandbox.store.consume_refresh_token(form.get("refresh_token", ""), client_id, now)
+        presented = form.get("refresh_token", "")
+        grant = sandbox.store.consume_refresh_token(presented, client_id, now)
         if grant is None:
+            _revoke_consent_of_replayed(sandbox, presented)
             return oauth_error(400, "invalid_grant", "Invalid refresh token")
         return _issue(sandbox, grant, "OAUTH2", with_refresh=True)
     if grant_type == "client_credentials":
@@ -274,6 +276,19 @@ def _grant(sandbox: Sandbox, request: Request, form: dict[str, str]) -> Response
         grant = GrantRecord(client_id, tenant_id, scope, "")
         return _issue(sandbox, grant, "CLIENT_CREDENTIALS", with_refresh=False)
     return oauth_error(400, "unsupported_grant_type", "Unsupported grant type")
+
+
+def _revoke_consent_of_replayed(sandbox: Sandbox, presented: str) -> None:
+    """A refresh token this server issued that no longer works was replayed: revoke the whole consent.
+
+    OAuth's reuse detection (RFC 9700 §4.14.2) and Fortnox's own words agree: refreshing from several places "could
+    result in token invalidation", and after "Invalid refresh token" the integration "must be reactivated by a
+    user" (NOTES.md §1.5). A consent is one integration on one company, so every refresh token of the tenant dies
+    (the sandbox registers a single client id, so tenant and consent coincide). Unknown strings revoke nothing.
+    """
+    tenant_id = sandbox.store.peek_refresh_tenant(presented) if presented else None
+    if tenant_id is not None:
+        sandbox.store.revoke_refresh_tokens_of_tenant(tenant_id)
 
 
 async def revoke(request: Request) -> Response:

@@ -1,4 +1,4 @@
-"""The sandbox as one Starlette application: settings, wiring of store, clock, limiter and routes.
+"""The sandbox as one Starlette application: settings, wiring of store, file archive, clock, limiter and routes.
 
 `create_app(settings)` is all a test needs (drive it with `starlette.testclient.TestClient` or
 `httpx.ASGITransport`); `sandbox.background` and `python -m sandbox` serve the same app with uvicorn.
@@ -13,10 +13,11 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sandbox import admin, api, oauth
+from sandbox import admin, api, files_api, ledgers_api, oauth
 from sandbox.clock import Clock, SystemClock
 from sandbox.context import Sandbox
 from sandbox.faults import FaultBook
+from sandbox.file_archive import open_archive
 from sandbox.ratelimit import RequestCounter, SlidingWindowLimiter
 from sandbox.state import open_store
 
@@ -67,8 +68,9 @@ def create_app(settings: SandboxSettings | None = None, clock: Clock | None = No
         limiter=SlidingWindowLimiter(settings.rate_requests, settings.rate_window, clock),
         faults=FaultBook(),
         counter=RequestCounter(),
+        archive=open_archive(data_dir, settings.seed),
     )
-    app = Starlette(routes=[*oauth.ROUTES, *admin.ROUTES, *api.ROUTES])
+    app = Starlette(routes=[*oauth.ROUTES, *admin.ROUTES, *ledgers_api.ROUTES, *files_api.ROUTES, *api.ROUTES])
     app.state.sandbox = sandbox
     app.state.data_dir = data_dir
     app.add_middleware(FortnoxHeaders)

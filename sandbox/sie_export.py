@@ -3,9 +3,9 @@
 Byte-level habits copied from a real Fortnox export (shared/sie-samples/fortnox-3.40.4_*.se and FORMAT.md §9):
 CP437 ("PC8"), CRLF, no newline after the last line; header order `#FLAGGA #FORMAT #SIETYP #PROGRAM #GEN
 #FNR #FNAMN #ADRESS (4 fields + a trailing space) #RAR 0 #RAR -1 #ORGNR #OMFATTN #KPTYP`; `#KONTO` and
-`#SRU` interleaved; `#IB`/`#UB` pairs of year 0, then `#PSALDO` of years 0 and -1, then `#RES 0`, a blank
+`#SRU` interleaved; `#DIM` and `#OBJEKT` (types 3-4); `#IB`/`#UB` pairs of year 0, then `#PSALDO` of years 0 and -1, then `#RES 0`, a blank
 line, year -1's `#IB`/`#UB` and `#RES`, five blank lines, then the vouchers series by series; every balance
-line ends in a quantity ` 0`; `#TRANS acct {} amount "" "text" 0`; amounts in minimal form; `\\"` in texts.
+line ends in a quantity ` 0`; `#TRANS acct {objects} amount "" "text" 0`; amounts in minimal form; `\\"` in texts.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import date
 
 from sandbox.amounts import sie_amount
 from sandbox.books import YearBalances, previous_year, year_balances
-from sandbox.records import FinancialYear
+from sandbox.records import FinancialYear, VoucherRow
 from sandbox.state import Store
 
 PROGRAM_VERSION = "3.56.9"
@@ -28,6 +28,12 @@ def quote(text: str) -> str:
 
 def _ymd(day: date) -> str:
     return day.strftime("%Y%m%d")
+
+
+def _objects(row: VoucherRow) -> str:
+    """A row's object list: `{1 "BYGG" 6 "P101"}` for its cost centre (dimension 1) and project (6), else `{}`."""
+    pairs = [f"{dim} {quote(code)}" for dim, code in ((1, row.cost_center), (6, row.project)) if code]
+    return "{" + " ".join(pairs) + "}"
 
 
 def _ib_ub_lines(balances: YearBalances, index: int) -> list[str]:
@@ -83,7 +89,10 @@ def export_sie(store: Store, tenant_id: str, year: FinancialYear, sie_type: int,
             lines.append(f"#SRU {account.number} {account.sru}")
     lines.append("")
     if sie_type >= 3:
-        lines += ['#DIM 1 "Kostnadsställe"', '#DIM 6 "Projekt"', ""]
+        lines += ['#DIM 1 "Kostnadsställe"', '#DIM 6 "Projekt"']
+        lines += [f"#OBJEKT 1 {quote(c.code)} {quote(c.description)}" for c in store.cost_centers(tenant_id)]
+        lines += [f"#OBJEKT 6 {quote(p.number)} {quote(p.description)}" for p in store.projects(tenant_id)]
+        lines.append("")
 
     lines += _ib_ub_lines(current, 0)
     if sie_type >= 2:
@@ -104,8 +113,7 @@ def export_sie(store: Store, tenant_id: str, year: FinancialYear, sie_type: int,
                          f"{quote(voucher.description)} {_ymd(voucher.registration_date)}")
             lines.append("{")
             for row in rows.get((voucher.series, voucher.number), []):
-                objects = "{}"
-                lines.append(f"#TRANS {row.account} {objects} {sie_amount(row.amount)} \"\" "
+                lines.append(f"#TRANS {row.account} {_objects(row)} {sie_amount(row.amount)} \"\" "
                              f"{quote(row.transaction_information)} 0")
             lines.append("}")
     while lines and lines[-1] == "":

@@ -1,33 +1,88 @@
 """Persistence of the sandbox's books and OAuth state in one SQLite file, so a restart keeps everything.
 
 One file per seed (`sandbox-seed<N>.sqlite3` under the data directory); the demo world is written on first
-start only. A single connection guarded by a re-entrant lock makes the store safe to share between
-uvicorn's event loop, Starlette's thread pool and test threads. Amounts are integer öre; account numbers,
-series and tenant ids are strings.
+start only. The large company is listed from the start but its books are generated on first use of that tenant
+(any tenant-scoped read below triggers it) and then written into the same file, which is the cache: a restart on
+the same data directory reuses them. A single connection guarded by a re-entrant lock makes the store safe to
+share between uvicorn's event loop, Starlette's thread pool and test threads. Amounts are integer öre; account
+numbers, series and tenant ids are strings. Ledger queries filter, sort and page in SQL (`LazyRows`), so the
+large company's thousands of invoices are never all read for one page.
 """
 
 from __future__ import annotations
 
+import functools
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
-from sandbox.records import ChartAccount, CompanyRecord, FinancialYear, Voucher, VoucherRow, VoucherSeriesInfo
-from sandbox.world import World, generate_world
+from sandbox.record_tables import LazyRows, RecordTable
+from sandbox.records import (
+    ChartAccount,
+    CompanyRecord,
+    CostCenter,
+    Counterparty,
+    CustomerInvoice,
+    FinancialYear,
+    Finding,
+    Payment,
+    Project,
+    SupplierInvoice,
+    Voucher,
+    VoucherRow,
+    VoucherSeriesInfo,
+)
+from sandbox.world import Company, World, generate_company, generate_world
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+
+T = TypeVar("T")
+Method = TypeVar("Method", bound=Callable[..., object])
+
+CUSTOMERS = RecordTable("customers", Counterparty, "number")
+SUPPLIERS = RecordTable("suppliers", Counterparty, "number")
+INVOICES = RecordTable("invoices", CustomerInvoice, "number")
+SUPPLIER_INVOICES = RecordTable("supplier_invoices", SupplierInvoice, "number")
+INVOICE_PAYMENTS = RecordTable("invoice_payments", Payment, "number")
+SUPPLIER_PAYMENTS = RecordTable("supplier_invoice_payments", Payment, "number")
+COST_CENTERS = RecordTable("cost_centers", CostCenter, "code")
+PROJECTS = RecordTable("projects", Project, "number")
+FINDINGS = RecordTable("findings", Finding, "kind")
+_RECORD_TABLES = (CUSTOMERS, SUPPLIERS, INVOICES, SUPPLIER_INVOICES, INVOICE_PAYMENTS, SUPPLIER_PAYMENTS,
+                  COST_CENTERS, PROJECTS, FINDINGS)
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS invoices_by_date ON invoices (tenant_id, invoice_date);
+CREATE INDEX IF NOT EXISTS supplier_invoices_by_date ON supplier_invoices (tenant_id, invoice_date);
+CREATE INDEX IF NOT EXISTS invoice_payments_by_invoice ON invoice_payments (tenant_id, invoice_number);
+CREATE INDEX IF NOT EXISTS supplier_payments_by_invoice ON supplier_invoice_payments (tenant_id, invoice_number);
+"""
+
+# What each `filter=` of the invoice lists selects (NOTES.md §3.4); `?` is today's date for the overdue ones.
+INVOICE_FILTERS: dict[str, str] = {
+    "cancelled": "cancelled = 1",
+    "fullypaid": "cancelled = 0 AND final_pay_date IS NOT NULL",
+    "unpaid": "cancelled = 0 AND balance != 0",
+    "unpaidoverdue": "cancelled = 0 AND balance != 0 AND due_date < ?",
+    "unbooked": "cancelled = 0 AND booked = 0",
+}
+SUPPLIER_INVOICE_FILTERS: dict[str, str] = {
+    **INVOICE_FILTERS,
+    "pendingpayment": "payment_pending = 1 AND booked = 1",
+    "authorizepending": "0",
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS companies (
     tenant_id TEXT PRIMARY KEY, position INTEGER NOT NULL, name TEXT NOT NULL, orgnr TEXT NOT NULL,
     address TEXT NOT NULL, zip_code TEXT NOT NULL, city TEXT NOT NULL, phone TEXT NOT NULL,
-    contact TEXT NOT NULL, email TEXT NOT NULL, locked_until TEXT
+    contact TEXT NOT NULL, email TEXT NOT NULL, locked_until TEXT, books_loaded INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS financial_years (
     tenant_id TEXT NOT NULL, id INTEGER NOT NULL, from_date TEXT NOT NULL, to_date TEXT NOT NULL,
@@ -39,6 +94,10 @@ CREATE TABLE IF NOT EXISTS accounts (
     PRIMARY KEY (tenant_id, year_id, number)
 );
 CREATE TABLE IF NOT EXISTS opening_balances (
+    tenant_id TEXT NOT NULL, year_id INTEGER NOT NULL, account TEXT NOT NULL, amount INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, year_id, account)
+);
+CREATE TABLE IF NOT EXISTS opening_edits (
     tenant_id TEXT NOT NULL, year_id INTEGER NOT NULL, account TEXT NOT NULL, amount INTEGER NOT NULL,
     PRIMARY KEY (tenant_id, year_id, account)
 );
@@ -107,6 +166,34 @@ class GrantRecord:
     redirect_uri: str = ""
 
 
+@dataclass(frozen=True)
+class InvoiceQuery:
+    """How `GET /3/invoices` or `/3/supplierinvoices` narrows and orders its list.
+
+    `status` is a key of the resource's filter table; `today` dates the overdue filters; `sort` is a column.
+    """
+
+    status: str | None = None
+    today: date | None = None
+    from_date: date | None = None
+    to_date: date | None = None
+    modified_since: str | None = None
+    party_number: str | None = None
+    sort: str = "number"
+    descending: bool = False
+
+
+def _needs_books(method: Method) -> Method:
+    """Make a tenant-scoped read generate a deferred company's books first (its first argument is the tenant)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, tenant_id: str, *args: object, **kwargs: object) -> object:
+        self.ensure_books(tenant_id)
+        return method(self, tenant_id, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 class Store:
     """All persistent sandbox state behind one lock."""
 
@@ -114,26 +201,36 @@ class Store:
         self.path = path
         self.seed = seed
         self._lock = threading.RLock()
+        self._generation_lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
-        fresh = not path.exists()
-        if fresh:
-            with _TEMPLATES_LOCK:
-                template = _TEMPLATES.get(seed)
-            if template is not None:
-                path.write_bytes(template)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn = self._connect()
+        if self.meta("schema_version") not in (None, SCHEMA_VERSION):
+            self._conn.close()  # written by an older sandbox: start over with today's demo world
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            self._conn = self._connect()
         if self.meta("schema_version") is None:
             self._initialise(seed)
         if self.meta("token_secret") is None:
             self.set_meta("token_secret", secrets.token_hex(32))
+        self._deferred = {r["tenant_id"] for r in self._query("SELECT tenant_id FROM companies WHERE books_loaded = 0")}
+
+    def _connect(self) -> sqlite3.Connection:
+        if not self.path.exists():
+            with _TEMPLATES_LOCK:
+                template = _TEMPLATES.get(self.seed)
+            if template is not None:
+                self.path.write_bytes(template)
+        conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
 
     # -- lifecycle -------------------------------------------------------------------------------
     def _initialise(self, seed: int) -> None:
         """Create the schema and write the demo world; remember the result as this process's template."""
-        self._conn.executescript(_SCHEMA)
+        self._conn.executescript(_SCHEMA + "\n".join(t.create_sql() for t in _RECORD_TABLES) + _INDEXES)
         self._seed_world(generate_world(seed))
         if hasattr(self._conn, "serialize"):
             with self._lock:
@@ -166,30 +263,28 @@ class Store:
             conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
             conn.execute("INSERT INTO meta VALUES ('seed', ?)", (str(world.seed),))
             for position, company in enumerate(world.companies):
-                tenant = company.tenant_id
-                conn.execute(
-                    "INSERT INTO companies VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (tenant, position, company.name, company.orgnr, company.address, company.zip_code, company.city,
-                     company.phone, company.contact, company.email,
-                     company.locked_until.isoformat() if company.locked_until else None),
-                )
-                for year in company.financial_years:
-                    conn.execute("INSERT INTO financial_years VALUES (?,?,?,?)",
-                                 (tenant, year.id, year.from_date.isoformat(), year.to_date.isoformat()))
-                    conn.executemany(
-                        "INSERT INTO accounts VALUES (?,?,?,?,?,?,?)",
-                        [(tenant, year.id, a.number, a.name, a.sru, a.vat_code,
-                          0 if a.number in company.inactive_accounts else 1) for a in company.chart],
-                    )
-                first_year = company.financial_years[0].id
-                conn.executemany(
-                    "INSERT INTO opening_balances VALUES (?,?,?,?)",
-                    [(tenant, first_year, account, amount) for account, amount in company.opening_balances],
-                )
-                conn.executemany("INSERT INTO voucher_series VALUES (?,?,?,?)",
-                                 [(tenant, s.code, s.description, int(s.manual)) for s in company.voucher_series])
-                conn.executemany(_INSERT_VOUCHER, [_voucher_values(tenant, v) for v in company.vouchers])
-                conn.executemany(_INSERT_ROWS, [row for v in company.vouchers for row in _row_values(tenant, v)])
+                _insert_company(conn, position, company, books_loaded=True)
+                _insert_books(conn, company)
+            for position, record in enumerate(world.deferred, start=len(world.companies)):
+                _insert_company(conn, position, record, books_loaded=False)
+
+    def books_generated(self, tenant_id: str) -> bool:
+        """Whether a tenant's books are in the store (False only for a deferred company not used yet)."""
+        return tenant_id not in self._deferred
+
+    def ensure_books(self, tenant_id: str) -> None:
+        """Generate and store a deferred company's books on its first use; later calls return at once."""
+        if tenant_id not in self._deferred:
+            return
+        with self._generation_lock:
+            if tenant_id not in self._deferred:
+                return
+            company = generate_company(self.seed, tenant_id)
+            with self._transaction() as conn:
+                _insert_books(conn, company)
+                conn.execute("UPDATE companies SET books_loaded = 1, locked_until = ? WHERE tenant_id = ?",
+                             (company.locked_until.isoformat() if company.locked_until else None, tenant_id))
+            self._deferred.discard(tenant_id)
 
     # -- meta ------------------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -208,10 +303,12 @@ class Store:
     def companies(self) -> list[CompanyRecord]:
         return [_company(r) for r in self._query("SELECT * FROM companies ORDER BY position")]
 
+    @_needs_books
     def company(self, tenant_id: str) -> CompanyRecord | None:
         rows = self._query("SELECT * FROM companies WHERE tenant_id = ?", (tenant_id,))
         return _company(rows[0]) if rows else None
 
+    @_needs_books
     def financial_years(self, tenant_id: str) -> list[FinancialYear]:
         rows = self._query("SELECT * FROM financial_years WHERE tenant_id = ? ORDER BY id", (tenant_id,))
         return [FinancialYear(r["id"], date.fromisoformat(r["from_date"]), date.fromisoformat(r["to_date"]))
@@ -223,21 +320,25 @@ class Store:
     def year_for_date(self, tenant_id: str, day: date) -> FinancialYear | None:
         return next((y for y in self.financial_years(tenant_id) if y.contains(day)), None)
 
+    @_needs_books
     def accounts(self, tenant_id: str, year_id: int) -> list[ChartAccount]:
         rows = self._query("SELECT * FROM accounts WHERE tenant_id = ? AND year_id = ? ORDER BY number",
                            (tenant_id, year_id))
         return [_account(r) for r in rows]
 
+    @_needs_books
     def account(self, tenant_id: str, year_id: int, number: str) -> ChartAccount | None:
         rows = self._query("SELECT * FROM accounts WHERE tenant_id = ? AND year_id = ? AND number = ?",
                            (tenant_id, year_id, number))
         return _account(rows[0]) if rows else None
 
+    @_needs_books
     def stored_opening_balances(self, tenant_id: str, year_id: int) -> dict[str, int]:
         rows = self._query("SELECT account, amount FROM opening_balances WHERE tenant_id = ? AND year_id = ?",
                            (tenant_id, year_id))
         return {r["account"]: r["amount"] for r in rows}
 
+    @_needs_books
     def voucher_series(self, tenant_id: str) -> list[VoucherSeriesInfo]:
         rows = self._query("SELECT * FROM voucher_series WHERE tenant_id = ? ORDER BY code", (tenant_id,))
         return [VoucherSeriesInfo(r["code"], r["description"], bool(r["manual"])) for r in rows]
@@ -245,12 +346,159 @@ class Store:
     def series(self, tenant_id: str, code: str) -> VoucherSeriesInfo | None:
         return next((s for s in self.voucher_series(tenant_id) if s.code == code), None)
 
+    @_needs_books
     def next_voucher_number(self, tenant_id: str, year_id: int, series: str) -> int:
         rows = self._query("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM vouchers "
                            "WHERE tenant_id = ? AND year_id = ? AND series = ?", (tenant_id, year_id, series))
         return int(rows[0]["n"])
 
+    @_needs_books
+    def opening_edits(self, tenant_id: str, year_id: int) -> dict[str, int]:
+        """Hand-made changes to a later year's brought-forward balances (IB minus the previous year's UB)."""
+        rows = self._query("SELECT account, amount FROM opening_edits WHERE tenant_id = ? AND year_id = ?",
+                           (tenant_id, year_id))
+        return {r["account"]: r["amount"] for r in rows}
+
+    # -- ledgers: registers ------------------------------------------------------------------------
+    def _select(self, table: RecordTable[T], tenant_id: str, where: list[tuple[str, list[object]]], order: str
+                ) -> LazyRows[T]:
+        """Rows of `table` for a tenant matching every (condition, params) pair, ordered by `order`, lazily."""
+        query = f"FROM {table.name} WHERE tenant_id = ?" + "".join(f" AND ({c})" for c, _ in where)
+        params: list[object] = [tenant_id] + [p for _, ps in where for p in ps]
+        return LazyRows(self._query, query, params, order, table.read)
+
+    def _one(self, table: RecordTable[T], tenant_id: str, key: str) -> T | None:
+        rows = list(self._select(table, tenant_id, [(f"{table.key} = ?", [key])], table.key))
+        return rows[0] if rows else None
+
+    @_needs_books
+    def customers(self, tenant_id: str, active: bool | None = None, name: str | None = None,
+                  modified_since: str | None = None, sort: str = "number", descending: bool = False
+                  ) -> LazyRows[Counterparty]:
+        """The customer register, numbers sorted numerically; `name` matches a substring, any case."""
+        return self._counterparties(CUSTOMERS, tenant_id, active, name, modified_since, sort, descending)
+
+    @_needs_books
+    def suppliers(self, tenant_id: str, active: bool | None = None, name: str | None = None,
+                  modified_since: str | None = None, sort: str = "number", descending: bool = False
+                  ) -> LazyRows[Counterparty]:
+        return self._counterparties(SUPPLIERS, tenant_id, active, name, modified_since, sort, descending)
+
+    def _counterparties(self, table: RecordTable[Counterparty], tenant_id: str, active: bool | None,
+                        name: str | None, modified_since: str | None, sort: str, descending: bool
+                        ) -> LazyRows[Counterparty]:
+        where: list[tuple[str, list[object]]] = []
+        if active is not None:
+            where.append(("active = ?", [int(active)]))
+        if name:
+            where.append(("name LIKE ? ESCAPE '\\'", [f"%{_like(name)}%"]))
+        if modified_since:
+            where.append(("modified_at >= ?", [modified_since]))
+        return self._select(table, tenant_id, where, _order(sort, descending))
+
+    @_needs_books
+    def customer(self, tenant_id: str, number: str) -> Counterparty | None:
+        return self._one(CUSTOMERS, tenant_id, number)
+
+    @_needs_books
+    def supplier(self, tenant_id: str, number: str) -> Counterparty | None:
+        return self._one(SUPPLIERS, tenant_id, number)
+
+    @_needs_books
+    def cost_centers(self, tenant_id: str) -> LazyRows[CostCenter]:
+        return self._select(COST_CENTERS, tenant_id, [], "code")
+
+    @_needs_books
+    def cost_center(self, tenant_id: str, code: str) -> CostCenter | None:
+        return self._one(COST_CENTERS, tenant_id, code)
+
+    @_needs_books
+    def projects(self, tenant_id: str) -> LazyRows[Project]:
+        return self._select(PROJECTS, tenant_id, [], "number")
+
+    @_needs_books
+    def project(self, tenant_id: str, number: str) -> Project | None:
+        return self._one(PROJECTS, tenant_id, number)
+
+    # -- ledgers: invoices and payments --------------------------------------------------------------
+    @_needs_books
+    def invoices(self, tenant_id: str, query: InvoiceQuery) -> LazyRows[CustomerInvoice]:
+        """Customer invoices as `GET /3/invoices` lists them."""
+        return self._invoices(INVOICES, INVOICE_FILTERS, tenant_id, query)
+
+    @_needs_books
+    def supplier_invoices(self, tenant_id: str, query: InvoiceQuery) -> LazyRows[SupplierInvoice]:
+        return self._invoices(SUPPLIER_INVOICES, SUPPLIER_INVOICE_FILTERS, tenant_id, query)
+
+    def _invoices(self, table: RecordTable[T], filters: dict[str, str], tenant_id: str, query: InvoiceQuery
+                  ) -> LazyRows[T]:
+        where: list[tuple[str, list[object]]] = []
+        if query.status is not None:
+            condition = filters[query.status]
+            where.append((condition, [(query.today or date.max).isoformat()] if "?" in condition else []))
+        if query.from_date is not None:
+            where.append(("invoice_date >= ?", [query.from_date.isoformat()]))
+        if query.to_date is not None:
+            where.append(("invoice_date <= ?", [query.to_date.isoformat()]))
+        if query.modified_since:
+            where.append(("modified_at >= ?", [query.modified_since]))
+        if query.party_number:
+            where.append(("party_number = ?", [query.party_number]))
+        return self._select(table, tenant_id, where, _order(query.sort, query.descending))
+
+    @_needs_books
+    def invoice(self, tenant_id: str, number: str) -> CustomerInvoice | None:
+        return self._one(INVOICES, tenant_id, number)
+
+    @_needs_books
+    def supplier_invoice(self, tenant_id: str, number: str) -> SupplierInvoice | None:
+        return self._one(SUPPLIER_INVOICES, tenant_id, number)
+
+    @_needs_books
+    def invoice_payments(self, tenant_id: str, invoice_number: str | None = None,
+                         modified_since: str | None = None, from_date: date | None = None,
+                         to_date: date | None = None, sort: str = "number", descending: bool = False
+                         ) -> LazyRows[Payment]:
+        return self._payments(INVOICE_PAYMENTS, tenant_id, invoice_number, modified_since, from_date, to_date,
+                              sort, descending)
+
+    @_needs_books
+    def supplier_payments(self, tenant_id: str, invoice_number: str | None = None,
+                          modified_since: str | None = None, from_date: date | None = None,
+                          to_date: date | None = None, sort: str = "number", descending: bool = False
+                          ) -> LazyRows[Payment]:
+        return self._payments(SUPPLIER_PAYMENTS, tenant_id, invoice_number, modified_since, from_date, to_date,
+                              sort, descending)
+
+    def _payments(self, table: RecordTable[Payment], tenant_id: str, invoice_number: str | None,
+                  modified_since: str | None, from_date: date | None, to_date: date | None, sort: str,
+                  descending: bool) -> LazyRows[Payment]:
+        where: list[tuple[str, list[object]]] = []
+        if invoice_number:
+            where.append(("invoice_number = ?", [invoice_number]))
+        if modified_since:
+            where.append(("modified_at >= ?", [modified_since]))
+        if from_date is not None:
+            where.append(("payment_date >= ?", [from_date.isoformat()]))
+        if to_date is not None:
+            where.append(("payment_date <= ?", [to_date.isoformat()]))
+        return self._select(table, tenant_id, where, _order(sort, descending))
+
+    @_needs_books
+    def invoice_payment(self, tenant_id: str, number: str) -> Payment | None:
+        return self._one(INVOICE_PAYMENTS, tenant_id, number)
+
+    @_needs_books
+    def supplier_payment(self, tenant_id: str, number: str) -> Payment | None:
+        return self._one(SUPPLIER_PAYMENTS, tenant_id, number)
+
+    @_needs_books
+    def findings(self, tenant_id: str) -> list[Finding]:
+        """The year-end problems planted in a company's books, in the order they were planted."""
+        return list(self._select(FINDINGS, tenant_id, [], "rowid"))
+
     # -- vouchers --------------------------------------------------------------------------------
+    @_needs_books
     def vouchers(
         self,
         tenant_id: str,
@@ -284,6 +532,7 @@ class Store:
         sql += " ORDER BY series, number"
         return [_voucher(r) for r in self._query(sql, params)]
 
+    @_needs_books
     def voucher(self, tenant_id: str, year_id: int, series: str, number: int) -> Voucher | None:
         """One voucher with its rows."""
         heads = self._query("SELECT * FROM vouchers WHERE tenant_id = ? AND year_id = ? AND series = ? AND number = ?",
@@ -294,6 +543,7 @@ class Store:
                            " AND number = ? ORDER BY position", (tenant_id, year_id, series, number))
         return replace(_voucher(heads[0]), rows=tuple(_row(r) for r in rows))
 
+    @_needs_books
     def voucher_rows_by_voucher(self, tenant_id: str, year_id: int) -> dict[tuple[str, int], list[VoucherRow]]:
         """All rows of a year in one query, grouped per (series, number) — for the SIE export."""
         grouped: dict[tuple[str, int], list[VoucherRow]] = {}
@@ -302,12 +552,14 @@ class Store:
             grouped.setdefault((r["series"], r["number"]), []).append(_row(r))
         return grouped
 
+    @_needs_books
     def movements(self, tenant_id: str, year_id: int) -> dict[str, int]:
         """Σ(debit − credit) per account over the year's vouchers (accounts with any row, even if Σ = 0)."""
         rows = self._query("SELECT account, SUM(debit - credit) AS amount FROM voucher_rows "
                            "WHERE tenant_id = ? AND year_id = ? GROUP BY account", (tenant_id, year_id))
         return {r["account"]: int(r["amount"]) for r in rows}
 
+    @_needs_books
     def monthly_movements(self, tenant_id: str, year_id: int) -> dict[tuple[str, str], int]:
         """Σ(debit − credit) per (account, YYYYMM) — the SIE `#PSALDO` figures."""
         rows = self._query(
@@ -320,6 +572,7 @@ class Store:
         )
         return {(r["account"], r["period"]): int(r["amount"]) for r in rows}
 
+    @_needs_books
     def insert_voucher(
         self,
         tenant_id: str,
@@ -435,6 +688,61 @@ class Store:
 def open_store(data_dir: Path, seed: int) -> Store:
     """Open (creating and seeding on first use) the store for `seed` under `data_dir`."""
     return Store(Path(data_dir) / f"sandbox-seed{seed}.sqlite3", seed)
+
+
+# Columns holding numbers written as text sort numerically, as Fortnox sorts document and customer numbers.
+_NUMERIC_TEXT = {"number", "party_number", "invoice_number"}
+
+
+def _order(column: str, descending: bool) -> str:
+    """An ORDER BY clause for a known column name, ties broken by the record's number."""
+    key = f"CAST({column} AS INTEGER)" if column in _NUMERIC_TEXT else column
+    direction = " DESC" if descending else ""
+    return f"{key}{direction}, CAST(number AS INTEGER){direction}" if column != "number" else f"{key}{direction}"
+
+
+def _like(text: str) -> str:
+    """Escape LIKE wildcards so a search matches the text literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _insert_company(conn: sqlite3.Connection, position: int, company: CompanyRecord, books_loaded: bool) -> None:
+    conn.execute(
+        "INSERT INTO companies VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (company.tenant_id, position, company.name, company.orgnr, company.address, company.zip_code, company.city,
+         company.phone, company.contact, company.email,
+         company.locked_until.isoformat() if company.locked_until else None, int(books_loaded)),
+    )
+
+
+def _insert_books(conn: sqlite3.Connection, company: Company) -> None:
+    """Write a generated company's books and ledgers (its `companies` row exists already)."""
+    tenant = company.tenant_id
+    for year in company.financial_years:
+        conn.execute("INSERT INTO financial_years VALUES (?,?,?,?)",
+                     (tenant, year.id, year.from_date.isoformat(), year.to_date.isoformat()))
+        conn.executemany(
+            "INSERT INTO accounts VALUES (?,?,?,?,?,?,?)",
+            [(tenant, year.id, a.number, a.name, a.sru, a.vat_code,
+              0 if a.number in company.inactive_accounts else 1) for a in company.chart],
+        )
+    first_year = company.financial_years[0].id
+    conn.executemany("INSERT INTO opening_balances VALUES (?,?,?,?)",
+                     [(tenant, first_year, account, amount) for account, amount in company.opening_balances])
+    conn.executemany("INSERT INTO opening_edits VALUES (?,?,?,?)",
+                     [(tenant, year_id, account, amount) for year_id, account, amount in company.opening_edits])
+    conn.executemany("INSERT INTO voucher_series VALUES (?,?,?,?)",
+                     [(tenant, s.code, s.description, int(s.manual)) for s in company.voucher_series])
+    conn.executemany(_INSERT_VOUCHER, [_voucher_values(tenant, v) for v in company.vouchers])
+    conn.executemany(_INSERT_ROWS, [row for v in company.vouchers for row in _row_values(tenant, v)])
+    documents = company.documents
+    for table, records in ((CUSTOMERS, documents.customers), (SUPPLIERS, documents.suppliers),
+                           (INVOICES, documents.invoices), (SUPPLIER_INVOICES, documents.supplier_invoices),
+                           (INVOICE_PAYMENTS, documents.invoice_payments),
+                           (SUPPLIER_PAYMENTS, documents.supplier_payments),
+                           (COST_CENTERS, company.cost_centers), (PROJECTS, company.projects),
+                           (FINDINGS, company.findings)):
+        conn.executemany(table.insert_sql(), [table.values(tenant, r) for r in records])
 
 
 def _company(r: sqlite3.Row) -> CompanyRecord:

@@ -36,6 +36,8 @@ from sandbox.errors import (
 from sandbox.records import CompanyRecord, FinancialYear, VoucherRow
 from sandbox.state import Store
 
+PROJECT_COMPLETED = "COMPLETED"  # Fortnox's status of a finished project: nothing more is booked on it
+
 
 @dataclass(frozen=True)
 class NewVoucher:
@@ -98,6 +100,30 @@ def _amount(value: object) -> int:
         raise ApiError(400, NOT_NUMERIC, f"Värdet måste vara numeriskt ({value})") from exc
 
 
+def _cost_center(store: Store, tenant_id: str, code: str) -> str:
+    """A row's cost centre: empty, or registered and active (2009911 otherwise)."""
+    if not code:
+        return ""
+    found = store.cost_center(tenant_id, code)
+    if found is None:
+        raise ApiError(400, COST_CENTER_NOT_FOUND, f"Kostnadsstället {code} finns inte.")
+    if not found.active:
+        raise ApiError(400, COST_CENTER_NOT_FOUND, f"Kostnadsstället {code} är inte aktivt.")
+    return found.code
+
+
+def _project(store: Store, tenant_id: str, number: str) -> str:
+    """A row's project: empty, or registered and not completed (2009912 otherwise)."""
+    if not number:
+        return ""
+    found = store.project(tenant_id, number)
+    if found is None:
+        raise ApiError(400, PROJECT_NOT_FOUND, f"Projektet {number} finns inte.")
+    if found.status == PROJECT_COMPLETED:
+        raise ApiError(400, PROJECT_NOT_FOUND, f"Projektet {number} är avslutat.")
+    return found.number
+
+
 def validate_new_voucher(store: Store, company: CompanyRecord, payload: Any, financialyear: str | None) -> NewVoucher:
     """Check a `{"Voucher": {...}}` payload the way Fortnox would; raise `ApiError` on the first problem."""
     if not isinstance(payload, dict) or not isinstance(payload.get("Voucher"), dict):
@@ -158,19 +184,13 @@ def validate_new_voucher(store: Store, company: CompanyRecord, payload: Any, fin
             raise ApiError(400, ACCOUNT_IN_REQUEST_NOT_FOUND, "Kunde inte hitta konto")
         if not account.active:
             raise ApiError(400, INACTIVE_ACCOUNT, f'Konto "{number}" är inte aktivt.')
-        cost_center = _text(raw.get("CostCenter")).strip()
-        if cost_center:
-            raise ApiError(400, COST_CENTER_NOT_FOUND, f"Kostnadsstället {cost_center} finns inte.")
-        project = _text(raw.get("Project")).strip()
-        if project:
-            raise ApiError(400, PROJECT_NOT_FOUND, f"Projektet {project} finns inte.")
         rows.append(VoucherRow(
             account=number,
             debit=_amount(raw.get("Debit")),
             credit=_amount(raw.get("Credit")),
             transaction_information=_text(raw.get("TransactionInformation")),
-            cost_center="",
-            project="",
+            cost_center=_cost_center(store, tenant_id, _text(raw.get("CostCenter")).strip()),
+            project=_project(store, tenant_id, _text(raw.get("Project")).strip()),
         ))
 
     if sum(r.debit for r in rows) != sum(r.credit for r in rows):

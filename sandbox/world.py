@@ -1,10 +1,14 @@
-"""The deterministic demo world: companies, charts, opening balances, vouchers and users, all from one seed.
+"""The deterministic demo world: companies, charts, opening balances, vouchers, ledger documents and users.
 
 Same seed, same world, byte for byte: every random choice comes from `random.Random` seeded with a string
 (hashed with SHA-512, so independent of PYTHONHASHSEED), and nothing here reads the clock. The books are
 consistent on purpose — opening balances sum to zero, every voucher balances, the first financial year is
-closed (result booked 8999 -> 2099) and the next year starts by moving 2099 -> 2091 — so the app's
-reconciliation has something true to check against.
+closed (result booked 8999 -> 2099) and the next year starts by moving 2099 -> 2091, open customer and
+supplier invoices add up to 1510 and 2440 — so the app's reconciliation has something true to check against.
+The mid-size and large companies then get the year-end problems of `sandbox.findings` planted on purpose.
+
+The small and mid-size companies are generated when a store is first created; the large one only on first
+use (`generate_company`), because it takes seconds.
 """
 
 from __future__ import annotations
@@ -12,35 +16,68 @@ from __future__ import annotations
 import calendar
 import functools
 import random
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from sandbox.chart import BAS_CHART, INACTIVE_ACCOUNTS
+from sandbox.findings import plant_findings
+from sandbox.ledger_documents import (
+    DocumentBook,
+    Documents,
+    customer_register,
+    due_date,
+    exchange_rate,
+    supplier_register,
+)
+from sandbox.orgnr import is_valid_orgnr, luhn_check_digit
+from sandbox.profiles import (
+    EAGER_PROFILES,
+    LARGE_TENANT_ID,
+    LAZY_PROFILES,
+    MIDSIZE_TENANT_ID,
+    SMALL_TENANT_ID,
+    CustomerProfile,
+    Profile,
+    SupplierProfile,
+)
 from sandbox.records import (
     ChartAccount,
     CompanyDetails,
     CompanyRecord,
+    CostCenter,
+    CustomerInvoice,
     FinancialYear,
+    Finding,
+    Project,
+    SupplierInvoice,
     Voucher,
+    VoucherRef,
     VoucherRow,
     VoucherSeriesInfo,
+    to_sek,
 )
 
-SMALL_TENANT_ID = "500101"
-MIDSIZE_TENANT_ID = "500202"
+__all__ = [
+    "LARGE_TENANT_ID", "MIDSIZE_TENANT_ID", "SMALL_TENANT_ID", "USERS", "Company", "User", "World",
+    "generate_company", "generate_world", "is_valid_orgnr", "luhn_check_digit",
+]
 
 MONTHS_SV = (
     "januari", "februari", "mars", "april", "maj", "juni",
     "juli", "augusti", "september", "oktober", "november", "december",
 )
 
-VAT_ACCOUNTS = ("2610", "2617", "2640", "2647")
+VAT_ACCOUNTS = ("2610", "2617", "2640", "2647", "2614", "2645")
 
 
 @dataclass(frozen=True)
 class Company(CompanyRecord):
-    """One demo tenant with everything needed to seed its books."""
+    """One demo tenant with everything needed to seed its books and ledgers.
+
+    `opening_edits` are (year Id, account, öre) changes someone made by hand to a later year's brought-forward
+    balance, so that year's IB differs from the previous year's UB by that much.
+    """
 
     financial_years: tuple[FinancialYear, ...]
     voucher_series: tuple[VoucherSeriesInfo, ...]
@@ -48,6 +85,11 @@ class Company(CompanyRecord):
     inactive_accounts: frozenset[str]
     opening_balances: tuple[tuple[str, int], ...]
     vouchers: tuple[Voucher, ...]
+    documents: Documents
+    cost_centers: tuple[CostCenter, ...] = ()
+    projects: tuple[Project, ...] = ()
+    opening_edits: tuple[tuple[int, str, int], ...] = ()
+    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,15 +104,19 @@ class User:
 
 @dataclass(frozen=True)
 class World:
-    """Everything the sandbox seeds its database with on first start."""
+    """Everything the sandbox seeds its database with on first start.
+
+    `deferred` are the companies listed from the start whose books are generated on first use.
+    """
 
     seed: int
     companies: tuple[Company, ...]
     users: tuple[User, ...]
+    deferred: tuple[CompanyRecord, ...] = ()
 
 
 USERS: tuple[User, ...] = (
-    User("demo@example.com", "demo", "Demo Användare", (SMALL_TENANT_ID, MIDSIZE_TENANT_ID)),
+    User("demo@example.com", "demo", "Demo Användare", (SMALL_TENANT_ID, MIDSIZE_TENANT_ID, LARGE_TENANT_ID)),
     User("anna@example.com", "demo", "Anna Andersson", (SMALL_TENANT_ID,)),
 )
 
@@ -83,174 +129,12 @@ STANDARD_SERIES: tuple[VoucherSeriesInfo, ...] = (
 )
 
 
-def luhn_check_digit(digits: str) -> int:
-    """The check digit Swedish organisation numbers end with (Luhn over the first nine digits)."""
-    total = 0
-    for index, char in enumerate(digits):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return (10 - total % 10) % 10
-
-
-def is_valid_orgnr(orgnr: str) -> bool:
-    """True for NNNNNN-NNNN with a correct Luhn check digit."""
-    digits = orgnr.replace("-", "")
-    return len(digits) == 10 and digits.isdigit() and luhn_check_digit(digits[:9]) == int(digits[9])
-
-
-# --------------------------------------------------------------------------------------------------
-# Company profiles: what kind of business each demo company runs.
-
-
-@dataclass(frozen=True)
-class _Customer:
-    name: str
-    pay_days: int
-    reverse_charge: bool = False
-
-
-@dataclass(frozen=True)
-class _Supplier:
-    name: str
-    account: str
-    schedule: str  # monthly | bimonthly | quarterly | random | yearly
-    low: int  # kronor
-    high: int
-    vat_percent: int = 25
-    reverse_charge: bool = False
-    day: int = 1
-    per_month: tuple[int, int] = (1, 1)
-    month: int = 1  # for yearly: month of the year
-
-
-@dataclass(frozen=True)
-class _Profile(CompanyDetails):
-    first_year_start: date
-    customers: tuple[_Customer, ...]
-    suppliers: tuple[_Supplier, ...]
-    sales_per_month: tuple[int, int]
-    sales_net: tuple[int, int]
-    first_invoice_number: int
-    first_supplier_number: int
-    employees: tuple[tuple[str, int], ...]
-    bank_fee: tuple[int, int]  # öre
-    depreciation: tuple[tuple[str, str, int], ...]  # (cost account, accumulated account, öre per year)
-    depreciation_every_months: int
-    fixed_opening: tuple[tuple[str, int], ...]  # kronor
-    loan: tuple[str, int, int, Decimal] | None  # (account, opening kronor, amortisation per quarter, yearly rate)
-    opening_vat_liability: int  # kronor
-    opening_accrual: int  # kronor
-    year_end_accrual: tuple[int, int]  # kronor range
-    first_year_id: int = 1
-
-
-_SMALL = _Profile(
-    tenant_id=SMALL_TENANT_ID,
-    name="Bokslutsdemo AB",
-    orgnr="556677-8899",
-    address="Storgatan 12",
-    zip_code="111 22",
-    city="Stockholm",
-    phone="08-123 456 78",
-    contact="Anna Andersson",
-    email="info@bokslutsdemo.example",
-    first_year_start=date(2024, 1, 1),
-    customers=(
-        _Customer("Kvarnbackens Café AB", 30),
-        _Customer("Nordlunds Måleri AB", 30),
-        _Customer("Svensson & Dotter HB", 20),
-        _Customer("Lindqvist Konsult AB", 30),
-        _Customer("Hälsogården i Ljusdal AB", 30),
-        _Customer("Ekdahls Bageri AB", 15),
-        _Customer("Sjöviks Marina AB", 45),
-        _Customer("Grönt & Gott Ekonomisk förening", 30),
-        _Customer("Åkessons El AB", 30),
-        _Customer("Bergström Design AB", 30),
-        _Customer('Stiftelsen "Solbacken"', 30),
-        _Customer("Fagerhult Transport AB", 60),
-    ),
-    suppliers=(
-        _Supplier("Fastighets AB Kvarnstenen", "5010", "monthly", 18500, 18500, day=1),
-        _Supplier("Elbolaget Mitt i Sverige AB", "5020", "bimonthly", 1800, 3400, day=8),
-        _Supplier("Telenät Norden AB", "6212", "quarterly", 1190, 1560, day=5),
-        _Supplier("Grossisten i Mälardalen AB", "4010", "random", 3000, 24000, per_month=(1, 2)),
-        _Supplier("Molnkontoret Sverige AB", "5420", "monthly", 1490, 1490, day=3),
-        _Supplier("Kontorsvaruhuset AB", "6110", "random", 300, 2800, per_month=(0, 1)),
-        _Supplier("Revisionsbyrån Ek & Partners KB", "6420", "yearly", 16500, 19000, month=3, day=14),
-        _Supplier("Försäkringsbolaget Trygghet", "6310", "yearly", 8400, 9200, vat_percent=0, month=1, day=10),
-    ),
-    sales_per_month=(4, 5),
-    sales_net=(12000, 68000),
-    first_invoice_number=1001,
-    first_supplier_number=301,
-    employees=(("7220", 42000), ("7210", 36500)),
-    bank_fee=(9500, 18550),
-    depreciation=(("7832", "1229", 3_600_000),),
-    depreciation_every_months=1,
-    fixed_opening=(("1220", 180000), ("1229", -54000), ("1930", 412367), ("2081", -25000)),
-    loan=None,
-    opening_vat_liability=48312,
-    opening_accrual=15000,
-    year_end_accrual=(17000, 21000),
-)
-
-_MIDSIZE = _Profile(
-    tenant_id=MIDSIZE_TENANT_ID,
-    name="Fjällbrons Bygg AB",
-    orgnr="559012-3450",
-    address="Brovägen 4",
-    zip_code="837 52",
-    city="Järpen",
-    phone="0647-123 45",
-    contact="Erik Fjällström",
-    email="kontoret@fjallbronsbygg.example",
-    first_year_start=date(2023, 7, 1),
-    customers=(
-        _Customer("Storsjö Bygg & Fasad AB", 30, reverse_charge=True),
-        _Customer("Hedbergs Byggnads AB", 30, reverse_charge=True),
-        _Customer("Jämtlands Husbyggare AB", 45, reverse_charge=True),
-        _Customer("Nordlunds Snickeri AB", 30, reverse_charge=True),
-        _Customer("Brf Fjällsippan", 30),
-        _Customer("Brf Älvstranden", 30),
-        _Customer("Frösö Fastigheter AB", 30),
-        _Customer("Kommunfastigheter i Berg AB", 30),
-        _Customer("Lars Ödmark", 10),
-        _Customer("Karin Sjöberg", 20),
-    ),
-    suppliers=(
-        _Supplier("Byggmaterial Norrland AB", "4010", "random", 8000, 65000, per_month=(1, 2)),
-        _Supplier("Fastighets AB Brofästet", "5010", "monthly", 14200, 14200, day=1),
-        _Supplier("Maskinhyra Jämtland AB", "5210", "random", 4000, 22000, per_month=(0, 1)),
-        _Supplier("Drivmedelskortet Sverige AB", "5621", "monthly", 6000, 11000, day=6),
-        _Supplier("El & Rör i Jämtland AB", "4425", "random", 15000, 90000, reverse_charge=True, per_month=(0, 1)),
-        _Supplier("Målarmästarna Norr AB", "4425", "random", 12000, 60000, reverse_charge=True, per_month=(0, 1)),
-        _Supplier("Revisionsbyrån Fjäll & Partners", "6420", "yearly", 24000, 28000, month=10, day=20),
-        _Supplier("Försäkringsbolaget Trygghet", "6310", "yearly", 21000, 23500, vat_percent=0, month=7, day=10),
-        _Supplier("Telenät Norden AB", "6212", "quarterly", 2400, 3100, day=5),
-    ),
-    sales_per_month=(4, 5),
-    sales_net=(20000, 150000),
-    first_invoice_number=5001,
-    first_supplier_number=801,
-    employees=(("7220", 48000), ("7010", 33500), ("7010", 32800), ("7010", 31900)),
-    bank_fee=(18000, 42000),
-    depreciation=(("7832", "1229", 6_200_000), ("7834", "1249", 14_400_000)),
-    depreciation_every_months=3,
-    fixed_opening=(
-        ("1220", 310000), ("1229", -124000), ("1240", 720000), ("1249", -216000),
-        ("1930", 785432), ("2081", -100000),
-    ),
-    loan=("2350", 480000, 20000, Decimal("0.049")),
-    opening_vat_liability=96418,
-    opening_accrual=25000,
-    year_end_accrual=(26000, 30000),
-)
-
-_PROFILES = (_SMALL, _MIDSIZE)
-
-
 # --------------------------------------------------------------------------------------------------
 # The ledger being generated.
+
+
+# A voucher row while generating: (account, öre debit-positive, transaction text, cost centre, project).
+_Row = tuple[str, int, str, str, str]
 
 
 @dataclass
@@ -260,7 +144,7 @@ class _Draft:
     day: date
     reg_day: date
     text: str
-    rows: list[tuple[str, int, str]]
+    rows: list[_Row]
     reference_type: str
     reference_number: str
 
@@ -270,6 +154,7 @@ class _Ledger:
     rng: random.Random
     first_day: date
     last_day: date
+    cost_centers: dict[str, str] = field(default_factory=dict)
     drafts: list[_Draft] = field(default_factory=list)
 
     def post(
@@ -281,27 +166,36 @@ class _Ledger:
         reference_type: str = "MANUAL",
         reference_number: str = "",
         reg_day: date | None = None,
-    ) -> bool:
-        """Book a voucher if its date is inside the generated years; returns whether it was booked."""
+        project: str = "",
+    ) -> _Draft | None:
+        """Book a voucher if its date is inside the generated years; returns its draft, None when outside.
+
+        Result-account rows get the company's cost centre for their account and `project`, if any.
+        """
         if not (self.first_day <= day <= self.last_day):
-            return False
-        full_rows = [(r[0], r[1], r[2] if len(r) > 2 else "") for r in rows]  # type: ignore[misc]
-        full_rows = [r for r in full_rows if r[1] != 0]
+            return None
+        full_rows: list[_Row] = []
+        for r in rows:
+            account, amount = r[0], r[1]
+            if amount == 0:
+                continue
+            result = account >= "3000"
+            full_rows.append((account, amount, r[2] if len(r) > 2 else "",  # type: ignore[misc]
+                              self.cost_centers.get(account, "") if result else "", project if result else ""))
         if sum(r[1] for r in full_rows) != 0:
             raise AssertionError(f"unbalanced demo voucher {text!r}: {full_rows}")
         if reg_day is None:
             reg_day = day + timedelta(days=self.rng.randint(0, 4))
-        self.drafts.append(
-            _Draft(len(self.drafts), series, day, reg_day, text, full_rows, reference_type, reference_number)
-        )
-        return True
+        draft = _Draft(len(self.drafts), series, day, reg_day, text, full_rows, reference_type, reference_number)
+        self.drafts.append(draft)
+        return draft
 
     def sums(self, accounts: tuple[str, ...] | None, start: date, end: date) -> dict[str, int]:
         """Σ amount per account over vouchers dated in [start, end] (all accounts when `accounts` is None)."""
         totals: dict[str, int] = {}
         for draft in self.drafts:
             if start <= draft.day <= end:
-                for account, amount, _ in draft.rows:
+                for account, amount, *_ in draft.rows:
                     if accounts is None or account in accounts:
                         totals[account] = totals.get(account, 0) + amount
         return totals
@@ -352,20 +246,29 @@ def _random_ore(rng: random.Random, low_kr: int, high_kr: int) -> int:
 # Business events.
 
 
-class _Generator:
-    def __init__(self, profile: _Profile, seed: int) -> None:
+class Generator:
+    """Invents one company's two financial years: its vouchers and, alongside, the documents behind them."""
+
+    def __init__(self, profile: Profile, seed: int) -> None:
         self.p = profile
         self.rng = random.Random(f"fortnox-sandbox:{seed}:{profile.tenant_id}")
+        self.doc_rng = random.Random(f"fortnox-sandbox:{seed}:{profile.tenant_id}:documents")
         start = profile.first_year_start
         self.years = (
             FinancialYear(profile.first_year_id, start, _add_months(start, 12) - timedelta(days=1)),
             FinancialYear(profile.first_year_id + 1, _add_months(start, 12),
                           _add_months(start, 24) - timedelta(days=1)),
         )
-        self.ledger = _Ledger(self.rng, self.years[0].from_date, self.years[-1].to_date)
+        self.ledger = _Ledger(self.rng, self.years[0].from_date, self.years[-1].to_date,
+                              dict(profile.cost_center_by_account))
         self.opening: dict[str, int] = {}
+        self.opening_edits: list[tuple[int, str, int]] = []
+        self.locked_until: date | None = self.years[0].to_date
         self.invoice_number = profile.first_invoice_number
         self.supplier_number = profile.first_supplier_number
+        registered = start - timedelta(days=90)
+        self.docs = DocumentBook(customer_register(self.doc_rng, profile.customers, registered),
+                                 supplier_register(self.doc_rng, profile.suppliers, registered))
 
     # -- opening position ---------------------------------------------------------------------
     def opening_position(self) -> None:
@@ -375,25 +278,27 @@ class _Generator:
         if p.loan:
             self._open(p.loan[0], -p.loan[1] * 100)
         # Customer invoices from the last month before the first year, paid early in the year.
+        domestic = [c for c in p.customers if c.currency == "SEK"]
         for _ in range(3):
-            customer = rng.choice(p.customers)
+            customer = rng.choice(domestic)
             invoice_day = start - timedelta(days=rng.randint(5, 28))
-            total = self._invoice_total(customer, _random_ore(rng, *p.sales_net))
-            number = self._next_invoice()
+            net, vat, total = self.sale_amounts(customer, _random_ore(rng, *p.sales_net))
+            invoice = self.customer_invoice(customer, invoice_day, net, vat, total)
+            self.docs.add_invoice(replace(invoice, booked=True), None)
             self._open("1510", total)
             pay = _business_day(invoice_day + timedelta(days=customer.pay_days + rng.randint(-3, 6)))
             pay = max(pay, _business_day(start))
-            self.ledger.post("C", pay, f"Kundbet {customer.name} ({number})",
-                             [("1930", total), ("1510", -total)], "INVOICEPAYMENT", str(number))
+            self.pay_invoice(invoice, customer, pay, [("1930", total), ("1510", -total)], total)
         # Supplier invoices not yet paid.
-        for supplier in [s for s in p.suppliers if s.schedule == "random"][:2]:
+        for supplier in [s for s in p.suppliers if s.schedule == "random" and s.currency == "SEK"][:2]:
             net = _random_ore(rng, supplier.low, supplier.high)
-            gross = net + (_percent_of(net, supplier.vat_percent) if not supplier.reverse_charge else 0)
-            number = self._next_supplier()
+            vat = _percent_of(net, supplier.vat_percent) if not supplier.reverse_charge else 0
+            gross = net + vat
+            invoice = self.supplier_invoice(supplier, start - timedelta(days=self.doc_rng.randint(5, 25)), gross, vat)
+            self.docs.add_supplier_invoice(replace(invoice, booked=True), None)
             self._open("2440", -gross)
             pay = _business_day(start + timedelta(days=rng.randint(3, 20)))
-            self.ledger.post("E", pay, f"Levbet {supplier.name} ({number})",
-                             [("1930", -gross), ("2440", gross)], "SUPPLIERPAYMENT", str(number))
+            self.pay_supplier_invoice(invoice, supplier, pay, [("1930", -gross), ("2440", gross)], gross)
         # Last month's payroll taxes, paid on the 12th.
         tax, fees = self._payroll_amounts()
         self._open("2710", -tax)
@@ -416,6 +321,11 @@ class _Generator:
         # Retained earnings make the opening balance sheet balance.
         self._open("2091", -sum(self.opening.values()))
 
+    def open_balance(self, account: str, amount: int) -> None:
+        """Add to the first year's opening balance of `account`, against retained earnings (2091)."""
+        self._open(account, amount)
+        self._open("2091", -amount)
+
     def _open(self, account: str, amount: int) -> None:
         self.opening[account] = self.opening.get(account, 0) + amount
 
@@ -429,10 +339,72 @@ class _Generator:
         self.supplier_number += 1
         return number
 
-    def _invoice_total(self, customer: _Customer, net: int) -> int:
+    @staticmethod
+    def sale_amounts(customer: CustomerProfile, net: int) -> tuple[int, int, int]:
+        """(net, VAT, total) of a domestic sale; the total is rounded to whole kronor (the rest is 3740)."""
         if customer.reverse_charge:
-            return net
-        return _round_to_krona(net + _percent_of(net, 25))
+            return net, 0, net
+        vat = _percent_of(net, 25)
+        return net, vat, _round_to_krona(net + vat)
+
+    # -- documents -----------------------------------------------------------------------------
+    def customer_invoice(self, customer: CustomerProfile, day: date, net: int, vat: int, total: int,
+                         booked: bool = False, cancelled: bool = False) -> CustomerInvoice:
+        """A customer invoice under the next document number (unbooked until the book resolves its voucher)."""
+        party = self.docs.customers[customer.name]
+        number = str(self._next_invoice())
+        return CustomerInvoice(
+            number=number, party_number=party.number, party_name=party.name, invoice_date=day,
+            due_date=due_date(day, customer.pay_days), currency=customer.currency,
+            currency_rate=exchange_rate(customer.currency, day), total=total, vat=vat, balance=total, booked=booked,
+            cancelled=cancelled, final_pay_date=None, voucher=None, account=party.account,
+            cost_center=self.ledger.cost_centers.get(party.account, ""), project=customer.project,
+            ocr=f"{number}{luhn_check_digit(number)}", modified_at="", net=net, round_off=total - net - vat,
+            terms_of_payment=customer.pay_days,
+        )
+
+    def supplier_invoice(self, supplier: SupplierProfile, day: date, total: int, vat: int) -> SupplierInvoice:
+        """A supplier invoice under the next given number."""
+        party = self.docs.suppliers[supplier.name]
+        number = str(self._next_supplier())
+        return SupplierInvoice(
+            number=number, party_number=party.number, party_name=party.name, invoice_date=day,
+            due_date=due_date(day, 30), currency=supplier.currency,
+            currency_rate=exchange_rate(supplier.currency, day), total=total, vat=vat, balance=total, booked=False,
+            cancelled=False, final_pay_date=None, voucher=None, account=supplier.account,
+            cost_center=self.ledger.cost_centers.get(supplier.account, ""), project="",
+            ocr="", modified_at="", supplier_reference=f"{self.doc_rng.randint(10_000, 999_999)}",
+            vat_type=party.vat_type,
+        )
+
+    def book_invoice(self, invoice: CustomerInvoice, rows: list[tuple[str, int]]) -> _Draft | None:
+        draft = self.ledger.post("B", invoice.invoice_date, f"Kundfaktura {invoice.party_name} ({invoice.number})",
+                                 rows, "INVOICE", invoice.number, project=invoice.project)
+        self.docs.add_invoice(invoice, draft.seq if draft else None)
+        return draft
+
+    def pay_invoice(self, invoice: CustomerInvoice, customer: CustomerProfile, day: date,
+                    rows: list[tuple[str, int]], received: int) -> _Draft | None:
+        """Book a customer payment (if inside the years) and record it; `received` is SEK öre."""
+        draft = self.ledger.post("C", day, f"Kundbet {customer.name} ({invoice.number})", rows, "INVOICEPAYMENT",
+                                 invoice.number)
+        if draft is not None:
+            self.docs.pay_invoice(invoice, day, received, draft.seq)
+        return draft
+
+    def book_supplier_invoice(self, invoice: SupplierInvoice, rows: list[tuple[str, int]],
+                              project: str = "") -> _Draft | None:
+        draft = self.ledger.post("D", invoice.invoice_date, f"Levfakt {invoice.party_name} ({invoice.number})",
+                                 rows, "SUPPLIERINVOICE", invoice.number, project=project)
+        self.docs.add_supplier_invoice(replace(invoice, project=project), draft.seq if draft else None)
+        return draft
+
+    def pay_supplier_invoice(self, invoice: SupplierInvoice, supplier: SupplierProfile, day: date,
+                             rows: list[tuple[str, int]], paid: int) -> None:
+        draft = self.ledger.post("E", day, f"Levbet {supplier.name} ({invoice.number})", rows, "SUPPLIERPAYMENT",
+                                 invoice.number)
+        if draft is not None:
+            self.docs.pay_supplier_invoice(invoice, day, paid, draft.seq)
 
     # -- sales ---------------------------------------------------------------------------------
     def sales(self) -> None:
@@ -441,19 +413,42 @@ class _Generator:
             for _ in range(rng.randint(*p.sales_per_month)):
                 day = date(year, month, rng.randint(1, 28))
                 customer = rng.choice(p.customers)
-                net = _random_ore(rng, *p.sales_net)
-                number = self._next_invoice()
-                if customer.reverse_charge:
-                    total = net
-                    rows = [("3231", -net), ("1510", total)]
-                else:
-                    vat = _percent_of(net, 25)
-                    total = _round_to_krona(net + vat)
-                    rows = [("3001", -net), ("2610", -vat), ("3740", -(total - net - vat)), ("1510", total)]
-                self.ledger.post("B", day, f"Kundfaktura {customer.name} ({number})", rows, "INVOICE", str(number))
+                if customer.currency != "SEK":
+                    self._foreign_sale(customer, day)
+                    continue
+                invoice = self.sell(customer, day, _random_ore(rng, *p.sales_net))
                 pay = _business_day(day + timedelta(days=customer.pay_days + rng.randint(-5, 12)))
-                self.ledger.post("C", pay, f"Kundbet {customer.name} ({number})",
-                                 [("1930", total), ("1510", -total)], "INVOICEPAYMENT", str(number))
+                self.pay_invoice(invoice, customer, pay, [("1930", invoice.total), ("1510", -invoice.total)],
+                                 invoice.total)
+        for year in self.years:
+            for _ in range(self.p.cancelled_invoices):
+                day = year.from_date + timedelta(days=rng.randint(0, 360))
+                customer = rng.choice([c for c in p.customers if c.currency == "SEK"])
+                net, vat, total = self.sale_amounts(customer, _random_ore(rng, *p.sales_net))
+                self.docs.add_invoice(self.customer_invoice(customer, day, net, vat, total, cancelled=True), None)
+
+    def sell(self, customer: CustomerProfile, day: date, net: int) -> CustomerInvoice:
+        """Invoice and book a domestic sale of `net` öre (VAT and öresavrundning added unless reverse charge)."""
+        net, vat, total = self.sale_amounts(customer, net)
+        invoice = self.customer_invoice(customer, day, net, vat, total)
+        if customer.reverse_charge:
+            rows = [("3231", -net), ("1510", total)]
+        else:
+            rows = [("3001", -net), ("2610", -vat), ("3740", -(total - net - vat)), ("1510", total)]
+        self.book_invoice(invoice, rows)
+        return invoice
+
+    def _foreign_sale(self, customer: CustomerProfile, day: date) -> None:
+        """An EU service sale invoiced in the customer's currency, paid later at that day's rate."""
+        total = _random_ore(self.rng, *self.p.eur_sales_net)
+        invoice = self.customer_invoice(customer, day, total, 0, total)
+        booked = invoice.sek(total)
+        self.book_invoice(invoice, [("3308", -booked), ("1510", booked)])
+        pay = _business_day(day + timedelta(days=customer.pay_days + self.rng.randint(-5, 12)))
+        received = to_sek(total, exchange_rate(invoice.currency, pay))
+        self.pay_invoice(invoice, customer, pay,
+                         [("1930", received), ("1510", -booked), (_exchange_account(booked - received),
+                                                                  booked - received)], received)
 
     # -- purchases -----------------------------------------------------------------------------
     def purchases(self) -> None:
@@ -468,22 +463,56 @@ class _Generator:
                 for day_of_month in days:
                     self._supplier_invoice(supplier, date(year, month, day_of_month))
 
-    def _supplier_invoice(self, supplier: _Supplier, day: date) -> None:
+    def _purchase_project(self, account: str) -> str:
+        """Material and subcontracting go to an ongoing project now and then (companies with projects only)."""
+        ongoing = [pr.number for pr in self.p.projects if pr.status != "NOTSTARTED"]
+        if not ongoing or account not in ("4010", "4056", "4425"):
+            return ""
+        return self.doc_rng.choice(ongoing + [""])
+
+    def _supplier_invoice(self, supplier: SupplierProfile, day: date) -> None:
         rng = self.rng
         net = _random_ore(rng, supplier.low, supplier.high) if supplier.low != supplier.high else supplier.low * 100
-        number = self._next_supplier()
+        project = self._purchase_project(supplier.account)
+        if supplier.currency != "SEK":
+            self._foreign_purchase(supplier, day, net, project)
+            return
         if supplier.reverse_charge:
             vat = _percent_of(net, 25)
             total = net
             rows = [("2440", -total), ("2647", vat), ("2617", -vat), (supplier.account, net)]
+            invoice_vat = 0
         else:
             vat = _percent_of(net, supplier.vat_percent)
             total = net + vat
             rows = [("2440", -total), ("2640", vat), (supplier.account, net)]
-        self.ledger.post("D", day, f"Levfakt {supplier.name} ({number})", rows, "SUPPLIERINVOICE", str(number))
+            invoice_vat = vat
+        invoice = self.supplier_invoice(supplier, day, total, invoice_vat)
+        self.book_supplier_invoice(invoice, rows, project)
         pay = _business_day(day + timedelta(days=30 - rng.randint(0, 3)))
-        self.ledger.post("E", pay, f"Levbet {supplier.name} ({number})",
-                         [("1930", -total), ("2440", total)], "SUPPLIERPAYMENT", str(number))
+        self.pay_supplier_invoice(invoice, supplier, pay, [("1930", -total), ("2440", total)], total)
+
+    def _foreign_purchase(self, supplier: SupplierProfile, day: date, total: int, project: str,
+                          booking_rate: Decimal | None = None) -> _Draft | None:
+        """An EU goods purchase in the supplier's currency: acquisition VAT both ways, paid at the pay day's rate.
+
+        `booking_rate` books the voucher at another rate than the invoice's (a planted mistake).
+        """
+        invoice = self.supplier_invoice(supplier, day, total, 0)
+        booked = to_sek(total, booking_rate or invoice.currency_rate)
+        vat = _percent_of(booked, 25)
+        draft = self.book_supplier_invoice(invoice, [("2440", -booked), ("2645", vat), ("2614", -vat),
+                                                     (supplier.account, booked)], project)
+        pay = _business_day(day + timedelta(days=30 - self.rng.randint(0, 3)))
+        paid = to_sek(total, exchange_rate(invoice.currency, pay))
+        self.pay_supplier_invoice(invoice, supplier, pay, [("1930", -paid), ("2440", booked),
+                                                           (_exchange_account(paid - booked), paid - booked)], paid)
+        return draft
+
+    def foreign_purchase(self, supplier: SupplierProfile, day: date, total: int, booking_rate: Decimal
+                         ) -> _Draft | None:
+        """A foreign purchase whose voucher uses `booking_rate` instead of the invoice's rate."""
+        return self._foreign_purchase(supplier, day, total, "", booking_rate)
 
     # -- payroll -------------------------------------------------------------------------------
     def _payroll_amounts(self) -> tuple[int, int]:
@@ -606,47 +635,75 @@ class _Generator:
         self.bank_fees()
         self.depreciation()
         self.loan()
+        planted = plant_findings(self) if self.p.with_findings else []
         self.vat_returns()
         self.close_first_year()
+        vouchers, booked = self._numbered()
+        refs = {seq: ref for seq, (ref, _) in booked.items()}
         details = {f.name: getattr(self.p, f.name) for f in fields(CompanyDetails)}
         return Company(
             **details,
             financial_years=self.years,
             voucher_series=STANDARD_SERIES,
-            chart=BAS_CHART,
+            chart=BAS_CHART + self.p.extra_accounts,
             inactive_accounts=INACTIVE_ACCOUNTS,
             opening_balances=tuple(sorted((k, v) for k, v in self.opening.items() if v)),
-            vouchers=self._numbered(),
-            locked_until=self.years[0].to_date,
+            vouchers=vouchers,
+            locked_until=self.locked_until,
+            documents=self.docs.finish(booked),
+            cost_centers=self.p.cost_centers,
+            projects=self.p.projects,
+            opening_edits=tuple(self.opening_edits),
+            findings=tuple(f.resolve(self.p.tenant_id, refs) for f in planted),
         )
 
-    def _numbered(self) -> tuple[Voucher, ...]:
+    def _numbered(self) -> tuple[tuple[Voucher, ...], dict[int, tuple[VoucherRef, date]]]:
         """Number each series per financial year in date order (ties keep booking order).
 
-        A seeded voucher counts as last modified at noon on its registration day.
+        A seeded voucher counts as last modified at noon on its registration day. Also returns, per draft, its
+        voucher reference and registration day, for the documents booked by it.
         """
         by_key: dict[tuple[int, str], list[_Draft]] = {}
         for draft in self.ledger.drafts:
             year = next(y for y in self.years if y.contains(draft.day))
             by_key.setdefault((year.id, draft.series), []).append(draft)
         vouchers: list[Voucher] = []
+        booked: dict[int, tuple[VoucherRef, date]] = {}
         for (year_id, series), drafts in sorted(by_key.items()):
             drafts.sort(key=lambda d: (d.day, d.seq))
             for number, draft in enumerate(drafts, start=1):
-                rows = tuple(
-                    VoucherRow(account, max(amount, 0), max(-amount, 0), text) for account, amount, text in draft.rows
-                )
+                rows = tuple(VoucherRow(account, max(amount, 0), max(-amount, 0), text, cost_center, project)
+                             for account, amount, text, cost_center, project in draft.rows)
                 vouchers.append(Voucher(
                     year_id=year_id, series=series, number=number, transaction_date=draft.day,
                     registration_date=draft.reg_day, description=draft.text,
                     reference_type=draft.reference_type, reference_number=draft.reference_number,
                     modified_at=f"{draft.reg_day.isoformat()} 12:00:00", rows=rows,
                 ))
-        return tuple(vouchers)
+                booked[draft.seq] = (VoucherRef(series, number, year_id), draft.reg_day)
+        return tuple(vouchers), booked
+
+
+def _exchange_account(loss: int) -> str:
+    """Where a currency difference goes: 7960 for a loss (positive, debit), 3960 for a gain."""
+    return "7960" if loss > 0 else "3960"
+
+
+def _record(profile: Profile) -> CompanyRecord:
+    """A deferred company's register entry, known without generating its books."""
+    details = {f.name: getattr(profile, f.name) for f in fields(CompanyDetails)}
+    return CompanyRecord(**details, locked_until=None)
 
 
 @functools.lru_cache(maxsize=4)
 def generate_world(seed: int = 1) -> World:
-    """Build the demo world for `seed` (cached: the result is immutable)."""
-    companies = tuple(_Generator(profile, seed).build() for profile in _PROFILES)
-    return World(seed=seed, companies=companies, users=USERS)
+    """Build the demo world for `seed` (cached: the result is immutable); deferred companies are only listed."""
+    companies = tuple(Generator(profile, seed).build() for profile in EAGER_PROFILES)
+    return World(seed=seed, companies=companies, users=USERS, deferred=tuple(_record(p) for p in LAZY_PROFILES))
+
+
+@functools.lru_cache(maxsize=2)
+def generate_company(seed: int, tenant_id: str) -> Company:
+    """The full books of one company (any, but meant for the deferred ones), cached per process."""
+    profile = next(p for p in EAGER_PROFILES + LAZY_PROFILES if p.tenant_id == tenant_id)
+    return Generator(profile, seed).build()

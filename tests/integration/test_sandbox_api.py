@@ -148,13 +148,14 @@ def test_voucher_series_a_is_manual_and_the_others_are_not(sandbox_client, sandb
     assert single["VoucherSeries"]["NextVoucherNumber"] == last_a + 1
 
 
-def test_locked_period_ends_with_the_first_financial_year(sandbox_client, sandbox_auth, midsize_tenant_id):
+def test_locked_period_ends_with_the_first_year_or_halfway_into_the_midsize_companys_second(
+        sandbox_client, sandbox_auth, midsize_tenant_id):
     small = _get(sandbox_client, sandbox_auth, "/3/settings/lockedperiod")
     midsize = _get(sandbox_client, bearer(service_token(sandbox_client, midsize_tenant_id)), "/3/settings/lockedperiod")
 
     validate_response(small, "GET", "/3/settings/lockedperiod")
     assert small == {"LockedPeriod": {"EndDate": "2024-12-31"}}
-    assert midsize == {"LockedPeriod": {"EndDate": "2024-06-30"}}
+    assert midsize == {"LockedPeriod": {"EndDate": "2024-12-31"}}  # a planted finding (sandbox/findings.py)
 
 
 def test_pagination_pages_through_every_voucher_once(sandbox_client, sandbox_auth):

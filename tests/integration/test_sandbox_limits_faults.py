@@ -281,4 +281,5 @@ def test_tenants_are_listed_in_a_fixed_order_with_string_ids(sandbox_client):
     assert sandbox_client.get("/sandbox/tenants").json() == [
         {"tenant_id": "500101", "name": "Bokslutsdemo AB", "orgnr": "556677-8899"},
         {"tenant_id": "500202", "name": "Fjällbrons Bygg AB", "orgnr": "559012-3450"},
+        {"tenant_id": "500303", "name": "Mälardalens Handelshus AB", "orgnr": "556842-3106"},
     ]

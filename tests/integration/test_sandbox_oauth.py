@@ -87,7 +87,7 @@ def test_user_with_several_companies_chooses_one_with_the_first_preselected(sand
 
     assert "Välj företag" in page.text
     radios = re.findall(r'<input type="radio"[^>]*>', page.text)
-    assert len(radios) == 2
+    assert len(radios) == 3
     assert 'value="500101" checked' in radios[0]
     assert "checked" not in radios[1]
     assert "Bokslutsdemo AB" in page.text and "Fjällbrons Bygg AB" in page.text
@@ -228,7 +228,39 @@ def test_refresh_rotates_and_the_old_refresh_token_fails(sandbox_client):
     assert reused.status_code == 400
     assert reused.headers["content-type"] == "text/html; charset=UTF-8"
     assert json.loads(reused.text) == {"error": "invalid_grant", "error_description": "Invalid refresh token"}
-    assert refresh(sandbox_client, rotated.json()["refresh_token"]).status_code == 200
+
+
+def test_the_rotated_refresh_token_works_once_more(sandbox_client):
+    first = exchange_code(sandbox_client, authorization_code(sandbox_client)).json()
+    rotated = refresh(sandbox_client, first["refresh_token"]).json()
+
+    assert refresh(sandbox_client, rotated["refresh_token"]).status_code == 200
+
+
+def test_replaying_a_spent_refresh_token_revokes_the_rotated_one_too(sandbox_client):
+    first = exchange_code(sandbox_client, authorization_code(sandbox_client)).json()
+    rotated = refresh(sandbox_client, first["refresh_token"]).json()
+
+    refresh(sandbox_client, first["refresh_token"])
+
+    assert refresh(sandbox_client, rotated["refresh_token"]).status_code == 400
+
+
+def test_a_replay_leaves_the_access_token_working_until_it_expires(sandbox_client):
+    first = exchange_code(sandbox_client, authorization_code(sandbox_client)).json()
+    rotated = refresh(sandbox_client, first["refresh_token"]).json()
+
+    refresh(sandbox_client, first["refresh_token"])
+
+    assert sandbox_client.get("/3/companyinformation", headers=bearer(rotated["access_token"])).status_code == 200
+
+
+def test_an_unknown_refresh_token_revokes_nothing(sandbox_client):
+    tokens = exchange_code(sandbox_client, authorization_code(sandbox_client)).json()
+
+    assert refresh(sandbox_client, "not-a-token-we-issued").status_code == 400
+
+    assert refresh(sandbox_client, tokens["refresh_token"]).status_code == 200
 
 
 def test_refresh_token_expires_after_45_days(sandbox_client, sandbox_clock):

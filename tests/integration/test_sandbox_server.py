@@ -38,7 +38,7 @@ def test_start_server_serves_the_sandbox_on_a_free_port(running, http):
 
     assert tenants.status_code == 200
     assert tenants.headers["server"] == "Fortnox"
-    assert [t["tenant_id"] for t in tenants.json()] == ["500101", "500202"]
+    assert [t["tenant_id"] for t in tenants.json()] == ["500101", "500202", "500303"]
 
 
 def test_api_answers_over_http_with_a_service_token(http):

@@ -262,3 +262,17 @@ def test_lastmodified_lists_only_vouchers_changed_since_then(sandbox_client, san
     answer = sandbox_client.get("/3/vouchers?financialyear=2&lastmodified=2026-03-02 08:00", headers=sandbox_auth)
 
     assert [(v["VoucherSeries"], v["VoucherNumber"]) for v in answer.json()["Vouchers"]] == [("A", number)]
+
+
+def test_a_voucher_number_larger_than_any_stored_id_is_not_found(sandbox_client, sandbox_auth):
+    answer = sandbox_client.get(f"/3/vouchers/A/{2**64}?financialyear=1", headers=sandbox_auth)
+
+    assert answer.status_code == 404
+    validate_response(answer.json(), "GET", "/3/vouchers/{VoucherSeries}/{VoucherNumber}", 404)
+
+
+def test_a_financial_year_larger_than_any_stored_id_is_refused(sandbox_client, sandbox_auth):
+    answer = sandbox_client.get(f"/3/vouchers?financialyear={2**64}", headers=sandbox_auth)
+
+    assert answer.status_code == 400
+    validate_response(answer.json(), "GET", "/3/vouchers", 400)
