@@ -39,7 +39,7 @@ def run(repeat: int = 3) -> None:
 
             baseline = best_of(repeat, fetch_only)
             result = run_import(settings, company.id)
-            full = best_of(repeat, lambda: run_import(settings, company.id))
+            full = best_of(repeat, lambda: run_import(settings, company.id, full=True))
         finally:
             server.stop()
     print(f"import_run  {tenant['name']}: {result.vouchers} vouchers, {result.transactions} rows, 2 years")

@@ -116,6 +116,7 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path =
             scopes=FORTNOX_SCOPES,
             rate_limit=parse_rate_limit(get("FORTNOX_RATE_LIMIT", "25/5")),
             retry=RetryPolicy(base_delay=float(get("FORTNOX_RETRY_DELAY", "0.5"))),
+            timeout=float(get("FORTNOX_TIMEOUT", "30")),
         ),
         data_dir=data_dir,
         app_secret_key=get("APP_SECRET_KEY") or None,

@@ -1,53 +1,46 @@
-"""Import runs: a company's books from Fortnox, or from a SIE file, published all at once.
-
-Everything of a run is fetched and parsed before anything is written; the publish is one transaction, so a
-failure (Fortnox down, a bad SIE file) leaves the previous good data in place. Re-running replaces, never adds.
+"""An import run from Fortnox: the parts the article names, each fetched into the staging area and published in
+one transaction when complete. A failure or a cancel leaves that part's previous good data, and the next run
+resumes from what was staged. After a first complete import, runs are incremental: only what changed since.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from services import demo, store
-from services.companies import Company, UnknownCompany, find_company, normalise_orgnr
+from services import demo, permissions, store
 from services.config import Settings
 from services.connections import open_client
 from services.fortnox import resources
+from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import FortnoxError
 from services.fortnox.resources import FinancialYear
-from services.sie import SieDocument, SieError, SieMessage, read_sie
-from services.sie.checks import SEVERE_CODES, check_document
-from services.timestamps import now_iso
+from services.imports import attachments, ledgers, sie4
+from services.imports.runs import (
+    CANCELLED,
+    DONE,
+    FAILED,
+    ImportCancelled,
+    ImportFailed,
+    ImportResult,
+    ProgressCallback,
+    Tracker,
+    begin_run,
+    end_failed,
+    finish_run,
+    message_of,
+)
+from services.imports.staging import Staging
+from services.timestamps import STOCKHOLM
 
-PART_SIE4 = "sie4"
-PART_SIE_FILE = "siefile"
-STALE_RUN = timedelta(hours=1)
-RUNNING, DONE, FAILED = "running", "ok", "failed"
-STATUS_LABELS = {RUNNING: "Pågår", DONE: "Klar", FAILED: "Fel"}
-
-ProgressCallback = Callable[[str, int, int], None]
-
-
-class ImportFailed(Exception):
-    """The run failed; the message is Swedish and says what to do. Earlier data is untouched."""
-
-
-@dataclass
-class ImportResult:
-    run_id: int
-    company_id: str
-    years: list[FinancialYear]
-    accounts: int = 0
-    vouchers: int = 0
-    transactions: int = 0
-    requests: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
+PART_SIE4, PART_LEDGERS, PART_ATTACHMENTS = sie4.PART, ledgers.PART, attachments.PART
+PARTS = (PART_SIE4, PART_LEDGERS, PART_ATTACHMENTS)
+CURSOR_MARGIN = timedelta(minutes=10)  # clocks differ; fetching a little twice is harmless, missing a change is not
 
 
 def available_years(settings: Settings, company_id: str) -> list[FinancialYear]:
@@ -57,41 +50,6 @@ def available_years(settings: Settings, company_id: str) -> list[FinancialYear]:
             return list(reversed(resources.financial_years(client)))
     except FortnoxError as exc:
         raise ImportFailed(exc.message) from None
-
-
-def _begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: str) -> int:
-    with store.write_lock(db):
-        cutoff = now_iso(-STALE_RUN)
-        db.execute(
-            "update import_runs set status = ?, error = 'Avbröts utan att slutföras.', finished_at = ? "
-            "where company_id = ? and status = ? and started_at < ?",
-            [FAILED, now_iso(), company_id, RUNNING, cutoff],
-        )
-        if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RUNNING]):
-            raise ImportFailed("En import för företaget pågår redan. Vänta tills den är klar.")
-        return db["import_runs"].insert(
-            {
-                "company_id": company_id,
-                "parts": json.dumps(list(parts)),
-                "started_by": started_by,
-                "started_at": now_iso(),
-                "status": RUNNING,
-                "requests": 0,
-            }
-        ).last_pk
-
-
-def _finish_run(db: Database, run_id: int, status: str, requests: int, counts: dict | None, error: str | None) -> None:
-    db["import_runs"].update(
-        run_id,
-        {
-            "status": status,
-            "finished_at": now_iso(),
-            "requests": requests,
-            "counts": json.dumps(counts) if counts is not None else None,
-            "error": error,
-        },
-    )
 
 
 def _choose_years(all_years: list[FinancialYear], year_ids: Sequence[str] | None) -> list[FinancialYear]:
@@ -105,6 +63,23 @@ def _choose_years(all_years: list[FinancialYear], year_ids: Sequence[str] | None
     return chosen
 
 
+def _refuse_blocked_parts(settings: Settings, company_id: str, parts: Sequence[str]) -> None:
+    blocked = permissions.blocked_parts(permissions.known_blockers(settings, company_id) or [])
+    for part in parts:
+        if part in blocked:
+            raise ImportFailed(blocked[part][0].message)
+
+
+def begin_import(settings: Settings, company_id: str, parts: Sequence[str], started_by: str) -> int:
+    """Check the parts, then claim the company's one running import."""
+    unknown = set(parts) - set(PARTS)
+    if unknown or not parts:
+        raise ImportFailed(f"Okänd del: {', '.join(sorted(unknown))}. Välj bland {', '.join(PARTS)}.")
+    _refuse_blocked_parts(settings, company_id, parts)
+    with store.open_db(settings.database_path) as db:
+        return begin_run(db, company_id, parts, started_by)
+
+
 def run_import(
     settings: Settings,
     company_id: str,
@@ -113,221 +88,147 @@ def run_import(
     year_ids: Sequence[str] | None = None,
     started_by: str = "okänd",
     on_progress: ProgressCallback | None = None,
+    full: bool = False,
+    run_id: int | None = None,
 ) -> ImportResult:
-    """Fetch the chosen parts for the chosen years (default: the two latest) and publish them."""
-    report = on_progress or (lambda part, done, total: None)
-    with store.open_db(settings.database_path) as db:
-        run_id = _begin_run(db, company_id, parts, started_by)
-    requests = 0
+    """Import the chosen parts for the chosen years (default: the two latest); `full` ignores earlier imports.
+    `run_id` is a run already begun with `begin_import` (a background run's caller needs its id at once)."""
+    if run_id is None:
+        run_id = begin_import(settings, company_id, parts, started_by)
+    started = datetime.now(STOCKHOLM)
+    client: FortnoxClient | None = None
     try:
         with open_client(settings, company_id) as client:
-            try:
-                years = _choose_years(resources.financial_years(client), year_ids)
-                documents: list[tuple[FinancialYear, SieDocument]] = []
-                for done, year in enumerate(years):
-                    report(PART_SIE4, done, len(years))
-                    documents.append((year, _parse(resources.sie(client, year.id), year)))
-                report(PART_SIE4, len(years), len(years))
-            finally:
-                requests = client.requests_made
+            rate = settings.fortnox.rate_limit.requests / settings.fortnox.rate_limit.window
+            tracker = Tracker(settings, run_id, rate, on_progress, lambda: client.requests_made)
+            years = _choose_years(resources.financial_years(client), year_ids)
+            result = ImportResult(run_id, company_id, years)
+            run = _Run(settings, company_id, client, tracker, years, full, started)
+            if PART_SIE4 in parts:
+                result.counts[PART_SIE4] = run.sie4()
+            ledger_run = run.ledgers() if PART_LEDGERS in parts else None
+            if ledger_run is not None:
+                result.counts[PART_LEDGERS] = ledger_run.counts
+            if PART_ATTACHMENTS in parts:
+                result.counts[PART_ATTACHMENTS], result.notes = run.attachments(ledger_run)
+            result.requests, result.rate_limited = client.requests_made, client.rate_limited
         with store.open_db(settings.database_path) as db, store.write_lock(db):
-            result = _publish_sie(db, company_id, documents)
-            result.run_id, result.requests = run_id, requests
-            _finish_run(db, run_id, DONE, requests, result.counts, None)
-            if settings.demo_mode:
+            finish_run(db, run_id, DONE, requests=result.requests, rate_limited=result.rate_limited,
+                       counts=result.counts)
+            if settings.demo_mode and PART_SIE4 in parts:
                 demo.create_demo_drafts(db, company_id, years[-1])
         return result
     except (FortnoxError, ImportFailed, sqlite3.DatabaseError) as exc:
-        message = _message_of(exc)
-        _fail_run(settings, run_id, requests, message)
-        raise ImportFailed(message) from None
+        status = CANCELLED if isinstance(exc, ImportCancelled) else FAILED
+        message = message_of(exc)
+        end_failed(settings, run_id, status, *_cost(client), message)
+        raise (ImportCancelled if status == CANCELLED else ImportFailed)(message) from None
     except BaseException:
-        # The page was left or a button pressed mid-import (Streamlit stops the script): the run must not stay
-        # "running", or it would block the company's next import.
-        _fail_run(settings, run_id, requests, "Importen avbröts innan den var klar. Inget nytt publicerades.")
+        # The page was left mid-import (Streamlit stops the script): the run must not stay "running", or it would
+        # block the company's next import.
+        end_failed(settings, run_id, FAILED, *_cost(client),
+                   "Importen avbröts innan den var klar. Det som hämtats sparas till nästa import.")
         raise
 
 
-def _message_of(exc: Exception) -> str:
-    if isinstance(exc, FortnoxError):
-        return exc.message
-    if isinstance(exc, sqlite3.DatabaseError):
-        return "Importen kunde inte sparas i databasen. Inget nytt publicerades; försök igen."
-    return str(exc)
+def _cost(client: FortnoxClient | None) -> tuple[int, int]:
+    return (client.requests_made, client.rate_limited) if client else (0, 0)
 
 
-def _fail_run(settings: Settings, run_id: int, requests: int, message: str) -> None:
-    with store.open_db(settings.database_path) as db:
-        _finish_run(db, run_id, FAILED, requests, None, message)
+class _Run:
+    """One run's parts; each publishes in its own transaction and moves its incremental cursor."""
 
+    def __init__(self, settings: Settings, company_id: str, client: FortnoxClient, tracker: Tracker,
+                 years: list[FinancialYear], full: bool, started: datetime) -> None:
+        self.settings, self.company_id, self.client, self.tracker = settings, company_id, client, tracker
+        self.years, self.full = years, full
+        self.next_cursor = (started - CURSOR_MARGIN).strftime("%Y-%m-%d %H:%M")
 
-def _parse(data: bytes, year: FinancialYear) -> SieDocument:
-    try:
-        return read_sie(data)
-    except SieError as exc:
-        raise ImportFailed(
-            f"SIE-filen för räkenskapsåret {year.start}–{year.end} från Fortnox kunde inte läsas: {exc.message}"
-        ) from None
+    def _cursor(self, resource: str) -> str | None:
+        if self.full:
+            return None
+        with store.open_db(self.settings.database_path) as db:
+            row = db.execute("select since from import_cursors where company_id = ? and resource = ?",
+                             [self.company_id, resource]).fetchone()
+        return row[0] if row else None
 
+    def _move_cursor(self, db: Database, resource: str) -> None:
+        db["import_cursors"].insert({"company_id": self.company_id, "resource": resource, "since": self.next_cursor},
+                                    replace=True)
 
-def _publish_sie(db: Database, company_id: str, documents: list[tuple[FinancialYear, SieDocument]]) -> ImportResult:
-    result = ImportResult(run_id=0, company_id=company_id, years=[year for year, _ in documents])
-    account_numbers: set[str] = set()
-    for year, document in documents:
-        key = [company_id, year.id]
-        for table in ("financial_years", "accounts", "balances", "vouchers", "transactions"):
-            db[table].delete_where("company_id = ? and year_id = ?", key)
-        db["financial_years"].insert(
-            {"company_id": company_id, "year_id": year.id, "start": year.start.isoformat(), "end": year.end.isoformat()}
-        )
-        db["accounts"].insert_all(
-            {
-                "company_id": company_id,
-                "year_id": year.id,
-                "number": account.number,
-                "name": account.name,
-                "type": account.type,
-                "sru": account.sru,
-            }
-            for account in document.accounts.values()
-        )
-        balances = [
-            {
-                "company_id": company_id,
-                "year_id": year.id,
-                "kind": balance.kind,
-                "account": balance.account,
-                "amount_ore": balance.amount_ore,
-            }
-            for balance in document.balances
-            if balance.year == 0
-        ]
-        db["balances"].insert_all(balances, replace=True)  # a repeated balance line: the last one counts
-        db["vouchers"].insert_all(
-            {
-                "company_id": company_id,
-                "year_id": year.id,
-                "series": voucher.series,
-                "number": voucher.number,
-                "date": voucher.date.isoformat(),
-                "text": voucher.text,
-                "reg_date": voucher.reg_date.isoformat() if voucher.reg_date else None,
-            }
-            for voucher in document.vouchers
-        )
-        db["transactions"].insert_all(
-            {
-                "company_id": company_id,
-                "year_id": year.id,
-                "series": voucher.series,
-                "number": voucher.number,
-                "row_no": row_no,
-                "account": row.account,
-                "amount_ore": row.amount_ore,
-                "text": row.text,
-                "objects": json.dumps(row.objects),
-            }
-            for voucher in document.vouchers
-            for row_no, row in enumerate(voucher.rows, start=1)
-        )
-        account_numbers.update(document.accounts)
-        result.vouchers += len(document.vouchers)
-        result.transactions += sum(len(voucher.rows) for voucher in document.vouchers)
-    result.accounts = len(account_numbers)
-    result.counts = {"accounts": result.accounts, "vouchers": result.vouchers, "transactions": result.transactions}
-    return result
+    def sie4(self) -> dict[str, int]:
+        cursors = {year.id: self._cursor(f"sie4:{year.id}") for year in self.years}
+        known = [year for year in self.years if cursors[year.id]]
+        to_fetch = [year for year in self.years if not cursors[year.id]]
+        self.tracker.plan(PART_SIE4, items=len(self.years), requests=len(self.years))
+        if known:
+            changed = sie4.changed_years(self.client, known, min(cursors[y.id] for y in known), self.tracker)
+            self.tracker.add_to_plan(PART_SIE4, requests=len(changed))
+            to_fetch += changed
+        staging = Staging(self.settings, self.company_id, PART_SIE4, json.dumps(sorted(y.id for y in to_fetch)))
+        documents = sie4.fetch(self.client, staging, to_fetch, self.tracker)
+        self.tracker.update(PART_SIE4, items=len(self.years) - len(to_fetch), force=True)
+        with store.open_db(self.settings.database_path) as db, store.write_lock(db):
+            sie4.publish(db, self.company_id, documents)
+            for year in self.years:
+                self._move_cursor(db, f"sie4:{year.id}")
+            staging.clear(db)
+            return _books_counts(db, self.company_id, self.years)
 
+    def ledgers(self) -> LedgerRun:
+        end = max(year.end for year in self.years)
+        since = self._cursor(f"ledgers:{end.isoformat()}")
+        staging = Staging(self.settings, self.company_id, PART_LEDGERS, json.dumps([end.isoformat(), since]))
+        data = ledgers.fetch(self.client, staging, self.tracker, end=end, since=since)
+        with store.open_db(self.settings.database_path) as db, store.write_lock(db):
+            counts = ledgers.publish(db, self.company_id, data, replace_all=since is None)
+            self._move_cursor(db, f"ledgers:{end.isoformat()}")
+            staging.clear(db)
+        return LedgerRun(counts, data, since)
 
-def import_runs(settings: Settings, company_id: str, limit: int = 50) -> list[dict]:
-    """The company's latest runs, newest first, for the history tab."""
-    with store.open_db(settings.database_path) as db:
-        rows = list(
-            db.query(
-                "select * from import_runs where company_id = ? order by id desc limit ?", [company_id, limit]
-            )
-        )
-    for row in rows:
-        row["parts"] = json.loads(row["parts"] or "[]")
-        row["counts"] = json.loads(row["counts"] or "{}")
-    return rows
+    def attachments(self, ledger_run: LedgerRun | None) -> tuple[dict[str, int], list[str]]:
+        """Only the changed invoices are asked about when the attachments were last completed together with the
+        ledgers this run continues from; otherwise (first time, an interrupted or skipped attachments part) all."""
+        incremental = (ledger_run is not None and ledger_run.since is not None
+                       and self._cursor(PART_ATTACHMENTS) == ledger_run.since)
+        with store.open_db(self.settings.database_path) as db:
+            known = attachments.known_files(db, self.company_id)
+            published = [row["number"] for row in db.query(
+                "select number from ledger_invoices where company_id = ? and kind = ? order by number",
+                [self.company_id, ledgers.CUSTOMER])]
+        if ledger_run is None and not published:
+            raise ImportFailed("Bilagor hör till reskontrans fakturor: importera Kund- och leverantörsreskontra "
+                               "först, eller välj båda delarna.")
+        customer = ledger_run.data.invoice_numbers(ledgers.CUSTOMER) if incremental else published
+        supplier = ledger_run.data.invoice_numbers(ledgers.SUPPLIER) if incremental else None
+        staging = Staging(self.settings, self.company_id, PART_ATTACHMENTS, json.dumps(incremental))
+        data = attachments.fetch(self.client, self.settings, staging, self.tracker, customer_invoices=customer,
+                                 supplier_invoices=supplier, known=known)
+        with store.open_db(self.settings.database_path) as db, store.write_lock(db):
+            counts = attachments.publish(db, self.company_id, data, replace_all=not incremental)
+            self._move_cursor(db, PART_ATTACHMENTS)
+            staging.clear(db)
+        notes = [f"Bilagan {link.name or link.file_id} till faktura {link.document} finns inte längre i Fortnox "
+                 "och hämtades inte." for _, link in data.missing]
+        return counts, notes
 
 
 @dataclass(frozen=True)
-class SieFileReview:
-    """What a SIE file holds and what is wrong with it, before anything is stored."""
-
-    document: SieDocument | None
-    errors: list[SieMessage]  # any of these stops the import
-    warnings: list[SieMessage]
-
-    @property
-    def importable(self) -> bool:
-        return self.document is not None and not self.errors
+class LedgerRun:
+    counts: dict[str, int]
+    data: ledgers.LedgerData
+    since: str | None  # None: a full read
 
 
-def review_sie_file(data: bytes) -> SieFileReview:
-    """Read (leniently) and check a SIE file; never raises."""
-    try:
-        document = read_sie(data)
-    except SieError as exc:
-        return SieFileReview(None, [SieMessage(exc.line, exc.code, exc.message)], [])
-    findings = check_document(document)
-    errors = [finding for finding in findings if finding.code in SEVERE_CODES]
-    if not document.orgnr:
-        errors.append(SieMessage(0, "missing_orgnr", "Filen saknar #ORGNR, så företaget kan inte kännas igen. "
-                                 "Exportera filen med organisationsnummer."))
-    if document.year(0) is None:
-        errors.append(SieMessage(0, "missing_year", "Filen saknar #RAR 0 (räkenskapsårets datum). "
-                                 "Exportera en SIE 4E-fil med räkenskapsår."))
-    checked = {(finding.line, finding.code) for finding in findings}  # the reader may have said the same already
-    warnings = [w for w in document.warnings if (w.line, w.code) not in checked]
-    warnings += [finding for finding in findings if finding.code not in SEVERE_CODES]
-    return SieFileReview(document, errors, warnings)
+def _books_counts(db: Database, company_id: str, years: list[FinancialYear]) -> dict[str, int]:
+    ids = [year.id for year in years]
+    marks = ",".join("?" * len(ids))
 
+    def count(sql: str) -> int:
+        return db.execute(sql.format(marks=marks), [company_id, *ids]).fetchone()[0]
 
-def import_sie_file(settings: Settings, data: bytes, *, started_by: str = "okänd") -> ImportResult:
-    """Publish a SIE file's current year for the company its #ORGNR names; nothing is stored from a failing file."""
-    review = review_sie_file(data)
-    if not review.importable:
-        first = review.errors[0]
-        raise ImportFailed(f"Filen importerades inte: {first.message}")
-    document = review.document
-    sie_year = document.year(0)
-    with store.open_db(settings.database_path) as db:
-        company = _company_for_file(db, document)
-        run_id = _begin_run(db, company.id, [PART_SIE_FILE], started_by)
-        try:
-            with store.write_lock(db):
-                year = _year_for_file(db, company.id, sie_year.start, sie_year.end)
-                result = _publish_sie(db, company.id, [(year, document)])
-                result.run_id = run_id
-                _finish_run(db, run_id, DONE, 0, result.counts, None)
-        except sqlite3.DatabaseError as exc:
-            _fail_run(settings, run_id, 0, _message_of(exc))
-            raise ImportFailed(_message_of(exc)) from None
-    return result
-
-
-def _company_for_file(db: Database, document: SieDocument) -> Company:
-    """The company with the file's organisation number; a new one when it is not known yet."""
-    orgnr = normalise_orgnr(document.orgnr or "")
-    try:
-        return find_company(db, orgnr)
-    except UnknownCompany:
-        company_id = f"sie-{orgnr}"
-        with store.write_lock(db):
-            db["companies"].insert(
-                {"id": company_id, "orgnr": orgnr, "name": document.company_name or orgnr, "source": "sie",
-                 "created_at": now_iso()}
-            )
-        return find_company(db, company_id)
-
-
-def _year_for_file(db: Database, company_id: str, start, end) -> FinancialYear:
-    """The company's stored financial year with these dates (e.g. imported from Fortnox), or a new one."""
-    for row in db.query(
-        'select year_id from financial_years where company_id = ? and start = ? and "end" = ?',
-        [company_id, start.isoformat(), end.isoformat()],
-    ):
-        return FinancialYear(id=row["year_id"], start=start, end=end)
-    return FinancialYear(id=f"sie-{start.isoformat()}", start=start, end=end)
+    return {
+        "accounts": count("select count(distinct number) from accounts where company_id = ? and year_id in ({marks})"),
+        "vouchers": count("select count(*) from vouchers where company_id = ? and year_id in ({marks})"),
+        "transactions": count("select count(*) from transactions where company_id = ? and year_id in ({marks})"),
+    }

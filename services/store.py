@@ -151,6 +151,95 @@ def m005_attempts_and_connection_time(db: Database) -> None:
     db["connections"].add_column("connected_at", str)
 
 
+@migrations()
+def m006_ledgers_attachments_and_staging(db: Database) -> None:
+    """Customer and supplier ledgers, their attachments (content stored once by sha256), the staging area an
+    interrupted import resumes from, the incremental cursors, and live progress and cancelling of a run."""
+    db["parties"].create(
+        {"company_id": str, "kind": str, "number": str, "name": str, "orgnr": str},
+        pk=("company_id", "kind", "number"),
+    )
+    db["ledger_invoices"].create(
+        {
+            "company_id": str, "kind": str, "number": str, "party_number": str, "party_name": str,
+            "invoice_date": str, "due_date": str, "total": int, "balance": int, "currency": str,
+            "currency_rate": str, "currency_unit": str, "total_sek_ore": int, "booked": int, "cancelled": int,
+            "final_pay_date": str, "vouchers": str, "external_number": str,
+        },
+        pk=("company_id", "kind", "number"),
+    )
+    db["ledger_payments"].create(
+        {
+            "company_id": str, "kind": str, "number": str, "invoice": str, "amount_ore": int, "currency": str,
+            "payment_date": str, "booked": int, "voucher_series": str, "voucher_number": str, "voucher_year": str,
+        },
+        pk=("company_id", "kind", "number"),
+    )
+    db["ledger_payments"].create_index(["company_id", "kind", "invoice"])
+    db["files"].create({"sha256": str, "size": int, "content_type": str, "stored_at": str}, pk="sha256")
+    db["attachments"].create(
+        {"company_id": str, "kind": str, "document": str, "file_id": str, "name": str, "sha256": str},
+        pk=("company_id", "kind", "document", "file_id"),
+        foreign_keys=[("sha256", "files", "sha256")],
+    )
+    db["import_staging"].create(
+        {"company_id": str, "part": str, "resource": str, "chunk": str, "signature": str, "payload": bytes,
+         "staged_at": str},
+        pk=("company_id", "part", "resource", "chunk"),
+    )
+    db["import_cursors"].create({"company_id": str, "resource": str, "since": str}, pk=("company_id", "resource"))
+    db["connection_permissions"].create(
+        {"company_id": str, "checked_at": str, "missing": str}, pk="company_id",
+        foreign_keys=[("company_id", "companies", "id")],
+    )
+    db["import_runs"].add_column("progress", str)
+    db["import_runs"].add_column("cancel_requested", int)
+    db["import_runs"].add_column("rate_limited", int)
+
+
+@migrations()
+def m007_control_accounts_reconciliation_and_mapping(db: Database) -> None:
+    """Fortnox's predefined accounts (which accounts are the ledgers' control accounts), the marks people put on
+    reconciliation findings, the editable reference chart (BAS with SRU), each company's mapping onto it, and when
+    someone last confirmed a company's mappings for an import source."""
+    db["predefined_accounts"].create({"company_id": str, "name": str, "account": str}, pk=("company_id", "name"))
+    db["reconciliation_marks"].create(
+        {"company_id": str, "check_id": str, "item_key": str, "status": str, "note": str, "marked_by": str,
+         "marked_at": str},
+        pk=("company_id", "check_id", "item_key"),
+    )
+    db["reference_accounts"].create(
+        {"number": str, "name": str, "type": str, "sru": str, "edited_by": str, "edited_at": str}, pk="number"
+    )
+    db["account_mappings"].create(
+        {"company_id": str, "account": str, "target_account": str, "sru": str, "mapped_by": str, "mapped_at": str},
+        pk=("company_id", "account"),
+    )
+    db["mapping_reviews"].create(
+        {"company_id": str, "source": str, "reviewed_by": str, "reviewed_at": str}, pk="company_id"
+    )
+
+
+@migrations()
+def m008_voucher_authoring_and_export(db: Database) -> None:
+    """Year-end vouchers: where a draft came from (and which voucher a reversal undoes), which process holds an
+    export (so a dead one's claim can be taken over at once), whether a failed attempt may have reached Fortnox,
+    the attached PDF and its way into Fortnox, each company's year-end voucher series, and audit rows that name
+    the voucher and Fortnox's reference."""
+    for column in ("source", "reverses", "claimed_by", "updated_at", "attachment_sha256", "attachment_name",
+                   "attachment_file_id", "attachment_error"):
+        db["adjustment_vouchers"].add_column(column, str)
+    db["adjustment_vouchers"].add_column("outcome_unknown", int)
+    db["adjustment_vouchers"].add_column("attachment_connected", int)
+    db["voucher_settings"].create(
+        {"company_id": str, "series": str, "checked_at": str, "checked_by": str}, pk="company_id",
+        foreign_keys=[("company_id", "companies", "id")],
+    )
+    db["audit_log"].add_column("voucher_id", str)
+    db["audit_log"].add_column("fortnox_ref", str)
+    db["audit_log"].create_index(["company_id", "at"])
+
+
 def connect(path: Path) -> Database:
     """A connection with a busy timeout, so concurrent writers wait instead of failing."""
     path.parent.mkdir(parents=True, exist_ok=True)

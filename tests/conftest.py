@@ -20,11 +20,22 @@ from tests.client_speed import FAST_CLIENT
 SMALL_COMPANY = 0  # index in GET /sandbox/tenants
 
 
+def _start_sandbox(data_dir: Path) -> RunningSandbox:
+    return start_server(port=0, seed=1, data_dir=data_dir, rate_requests=100_000, rate_window=5.0)
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
-    server = start_server(
-        port=0, seed=1, data_dir=tmp_path_factory.mktemp("sandbox"), rate_requests=100_000, rate_window=5.0
-    )
+    server = _start_sandbox(tmp_path_factory.mktemp("sandbox"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def quiet_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    """A sandbox of the module's own, for tests that count requests or changes and must not see other tests'
+    writes (the session sandbox is shared)."""
+    server = _start_sandbox(tmp_path_factory.mktemp("quiet-sandbox"))
     yield server
     server.stop()
 

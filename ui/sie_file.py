@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from services import importer
-from services.importer import ImportFailed, SieFileReview
+from services.imports import sie_file
+from services.imports.runs import ImportFailed
+from services.imports.sie_file import SieFileReview
 from ui import context
 
 SEVERITY_ERROR, SEVERITY_WARNING = "Fel", "Varning"
@@ -43,7 +44,7 @@ def draw() -> None:
         st.caption("Välj en SIE 4-fil (.se) exporterad från bokföringsprogrammet. Inget sparas förrän du importerar.")
         return
     data = upload.getvalue()
-    review = importer.review_sie_file(data)
+    review = sie_file.review_sie_file(data)
     if review.document is not None:
         _draw_summary(review)
     if review.errors or review.warnings:
@@ -59,7 +60,7 @@ def draw() -> None:
     st.success("Filen klarade kontrollerna.", icon=":material/check_circle:")
     if st.button("Importera data", type="primary", key="underhall.siefile.import"):
         try:
-            result = importer.import_sie_file(context.settings(), data, started_by=context.actor())
+            result = sie_file.import_sie_file(context.settings(), data, started_by=context.actor())
         except ImportFailed as exc:
             st.error(f"{exc} Tidigare importerade uppgifter finns kvar.", icon=":material/error:")
             return

@@ -4,8 +4,9 @@ typed `FortnoxError`."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Generator
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 import httpx
 
@@ -13,6 +14,8 @@ from services.fortnox import jsonio
 from services.fortnox.config import FortnoxConfig
 from services.fortnox.errors import FortnoxError, FortnoxUnavailable, error_from_response
 from services.fortnox.throttling import Throttler
+
+QueryParams = dict[str, Any] | list[tuple[str, Any]]
 
 
 class TokenProvider(Protocol):
@@ -49,11 +52,12 @@ class FortnoxClient:
             headers={"Accept": "application/json"},
             event_hooks={"request": [self._before_send], "response": [self._after_answer]},
         )
+        self._counting = threading.Lock()  # an import sends from several threads
         self.requests_made = 0
         self.rate_limited = 0
         self.waited_seconds = 0.0
 
-    def __enter__(self) -> FortnoxClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -63,15 +67,18 @@ class FortnoxClient:
         self._http.close()
 
     def _before_send(self, request: httpx.Request) -> None:
-        if self._throttler is not None:
-            self.waited_seconds += self._throttler.acquire()
-        self.requests_made += 1
+        waited = self._throttler.acquire() if self._throttler is not None else 0.0
+        with self._counting:
+            self.waited_seconds += waited
+            self.requests_made += 1
 
     def _after_answer(self, response: httpx.Response) -> None:
         if response.status_code == 429:
-            self.rate_limited += 1
+            with self._counting:
+                self.rate_limited += 1
 
-    def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None) -> httpx.Response:
+    def _send(self, method: str, path: str, *, params: QueryParams | None = None, body: Any = None,
+              files: dict[str, tuple[str, bytes, str]] | None = None) -> httpx.Response:
         content = None
         headers = {}
         if body is not None:
@@ -80,15 +87,15 @@ class FortnoxClient:
         attempt = 1
         while True:
             try:
-                response = self._http.request(method, path, params=params, content=content, headers=headers)
+                response = self._http.request(method, path, params=params, content=content, headers=headers,
+                                              files=files)
             except httpx.HTTPError as exc:
                 if attempt < self._retry.attempts and self._retry.retries_error(method, exc):
                     self._retry.sleep(self._retry.delay(attempt))
                     attempt += 1
                     continue
                 raise _unreachable(exc) from None
-            if (response.status_code >= 400 and attempt < self._retry.attempts
-                    and self._retry.retries_status(method, response.status_code)):
+            if response.status_code >= 400 and self._retry.retries_status(method, response.status_code, attempt):
                 self._retry.sleep(self._retry.delay(attempt, response.headers.get("Retry-After")))
                 attempt += 1
                 continue
@@ -96,24 +103,45 @@ class FortnoxClient:
                 raise error_from_response(response)
             return response
 
-    def get_json(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        return self._decode(self._send("GET", path, params=params))
-
-    def get_bytes(self, path: str, params: dict[str, Any] | None = None) -> bytes:
-        return self._send("GET", path, params=params).content
-
-    def post_json(self, path: str, body: Any, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        return self._decode(self._send("POST", path, params=params, body=body))
-
-    @staticmethod
-    def _decode(response: httpx.Response) -> dict[str, Any]:
-        try:
-            data = jsonio.loads(response.content)
-        except ValueError:
-            raise FortnoxUnavailable("Fortnox skickade ett svar som inte gick att läsa. Försök igen.") from None
+    def get_json(self, path: str, params: QueryParams | None = None) -> dict[str, Any]:
+        data = self.get_any(path, params)
         if not isinstance(data, dict):
             raise FortnoxError("Fortnox skickade ett oväntat svar.")
         return data
+
+    def get_any(self, path: str, params: QueryParams | None = None) -> Any:
+        """A JSON answer of any shape (the newer /api/ services answer with bare lists)."""
+        return _decode(self._send("GET", path, params=params))
+
+    def get_response(self, path: str, params: QueryParams | None = None) -> httpx.Response:
+        """The whole answer, for downloads that need the content type as well as the bytes."""
+        return self._send("GET", path, params=params)
+
+    def get_bytes(self, path: str, params: QueryParams | None = None) -> bytes:
+        return self._send("GET", path, params=params).content
+
+    def post_json(self, path: str, body: Any, params: QueryParams | None = None) -> dict[str, Any]:
+        data = _decode(self._send("POST", path, params=params, body=body))
+        if not isinstance(data, dict):
+            raise FortnoxError("Fortnox skickade ett oväntat svar.")
+        return data
+
+
+    def post_file(self, path: str, name: str, content: bytes, content_type: str,
+                  params: QueryParams | None = None) -> dict[str, Any]:
+        """A multipart upload (form field `file`, as Fortnox's archive and inbox take it); never repeated after
+        an answer, since a second upload would leave a stray copy."""
+        data = _decode(self._send("POST", path, params=params, files={"file": (name, content, content_type)}))
+        if not isinstance(data, dict):
+            raise FortnoxError("Fortnox skickade ett oväntat svar.")
+        return data
+
+
+def _decode(response: httpx.Response) -> Any:
+    try:
+        return jsonio.loads(response.content)
+    except ValueError:
+        raise FortnoxUnavailable("Fortnox skickade ett svar som inte gick att läsa. Försök igen.") from None
 
 
 def _unreachable(error: httpx.HTTPError) -> FortnoxUnavailable:

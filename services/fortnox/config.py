@@ -21,8 +21,8 @@ class FortnoxConfig:
     timeout: float = 30.0
     token_timeout: float = 10.0  # token calls run inside the database's write lock: keep them short
     transport: httpx.BaseTransport | None = None
-    rate_limit: RateLimit = RateLimit()
-    retry: RetryPolicy = RetryPolicy()
+    rate_limit: RateLimit = field(default_factory=RateLimit)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
     @property
     def token_url(self) -> str:

@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from services.fortnox import values
 from services.fortnox.client import FortnoxClient
-from services.fortnox.errors import FortnoxError
 from services.fortnox.paginate import paginate
 
 
@@ -49,30 +49,19 @@ class VoucherRef:
     comments: str
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _date(value: Any) -> date:
-    try:
-        return date.fromisoformat(_text(value))
-    except ValueError:
-        raise FortnoxError(f"Fortnox skickade ett ogiltigt datum: {value!r}.") from None
-
-
 def company_information(client: FortnoxClient) -> CompanyInfo:
     info = client.get_json("/3/companyinformation").get("CompanyInformation") or {}
     return CompanyInfo(
-        tenant_id=_text(info.get("DatabaseNumber")),
-        orgnr=_text(info.get("OrganizationNumber")),
-        name=_text(info.get("CompanyName")),
+        tenant_id=values.text(info.get("DatabaseNumber")),
+        orgnr=values.text(info.get("OrganizationNumber")),
+        name=values.text(info.get("CompanyName")),
     )
 
 
 def financial_years(client: FortnoxClient) -> list[FinancialYear]:
     """All of the company's financial years, oldest first."""
     years = [
-        FinancialYear(id=_text(item.get("Id")), start=_date(item.get("FromDate")), end=_date(item.get("ToDate")))
+        FinancialYear(id=values.text(item.get("Id")), start=values.day(item.get("FromDate")), end=values.day(item.get("ToDate")))
         for item in paginate(client, "/3/financialyears", "FinancialYears")
     ]
     return sorted(years, key=lambda year: year.start)
@@ -94,11 +83,11 @@ def vouchers_on(client: FortnoxClient, year_id: str, day: date) -> list[VoucherR
 def _voucher_ref(item: dict[str, Any], year_id: str) -> VoucherRef:
     """A voucher's identity from a list item or a single answer (Year may be absent or a string)."""
     return VoucherRef(
-        series=_text(item.get("VoucherSeries")),
-        number=_text(item.get("VoucherNumber")),
-        year_id=_text(item.get("Year")) or year_id,
-        date=_date(item.get("TransactionDate")),
-        comments=_text(item.get("Comments")),
+        series=values.text(item.get("VoucherSeries")),
+        number=values.text(item.get("VoucherNumber")),
+        year_id=values.text(item.get("Year")) or year_id,
+        date=values.day(item.get("TransactionDate")),
+        comments=values.text(item.get("Comments")),
     )
 
 
@@ -128,3 +117,60 @@ def voucher_payload(series: str, day: date, text: str, comments: str, rows: list
 def create_voucher(client: FortnoxClient, year_id: str, payload: dict[str, Any]) -> VoucherRef:
     created = client.post_json("/3/vouchers", payload, {"financialyear": year_id}).get("Voucher") or {}
     return _voucher_ref(created, year_id)
+
+
+@dataclass(frozen=True)
+class VoucherSeries:
+    code: str
+    description: str
+    manual: bool
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """What the pre-send checks need of an account: whether it may be booked on, and its dimension rules."""
+
+    number: str
+    description: str
+    active: bool
+    cost_center_settings: str  # ALLOWED | MANDATORY | NOTALLOWED
+    project_settings: str
+
+
+def voucher_series(client: FortnoxClient, year_id: str) -> list[VoucherSeries]:
+    """The series of one financial year (`Manual` says whether vouchers may be created in it through the API)."""
+    return [
+        VoucherSeries(values.text(item.get("Code")), values.text(item.get("Description")), values.flag(item.get("Manual")))
+        for item in paginate(client, "/3/voucherseries", "VoucherSeriesCollection", {"financialyear": year_id})
+    ]
+
+
+def locked_period(client: FortnoxClient) -> date | None:
+    """The last locked day; None when no period is locked (the key may be missing, null or empty)."""
+    info = client.get_json("/3/settings/lockedperiod").get("LockedPeriod") or {}
+    return values.optional_day(info.get("EndDate"))
+
+
+def accounts(client: FortnoxClient, year_id: str) -> list[AccountInfo]:
+    return [
+        AccountInfo(
+            number=values.text(item.get("Number")),
+            description=values.text(item.get("Description")),
+            active=values.flag(item.get("Active")),
+            cost_center_settings=values.text(item.get("CostCenterSettings")).upper() or "ALLOWED",
+            project_settings=values.text(item.get("ProjectSettings")).upper() or "ALLOWED",
+        )
+        for item in paginate(client, "/3/accounts", "Accounts", {"financialyear": year_id})
+    ]
+
+
+def cost_centers(client: FortnoxClient) -> dict[str, bool]:
+    """Cost centre code → active."""
+    return {values.text(item.get("Code")): values.flag(item.get("Active"))
+            for item in paginate(client, "/3/costcenters", "CostCenters")}
+
+
+def projects(client: FortnoxClient) -> dict[str, str]:
+    """Project number → status (NOTSTARTED, ONGOING, COMPLETED)."""
+    return {values.text(item.get("ProjectNumber")): values.text(item.get("Status")).upper()
+            for item in paginate(client, "/3/projects", "Projects")}

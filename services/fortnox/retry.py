@@ -20,14 +20,20 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 @dataclass(frozen=True)
 class RetryPolicy:
+    """`attempts` for overload and broken connections; a 429 storm is waited out longer, since the throttle keeps
+    this product inside the limit and only someone else sharing the token can cause it."""
+
     attempts: int = 5
+    rate_limited_attempts: int = 12
     base_delay: float = 0.5
     max_delay: float = 20.0
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
     jitter: Callable[[], float] = field(default=random.random, repr=False, compare=False)
 
-    def retries_status(self, method: str, status: int) -> bool:
-        return method.upper() in IDEMPOTENT_METHODS and status in RETRY_STATUSES
+    def retries_status(self, method: str, status: int, attempt: int) -> bool:
+        """Whether to send again after attempt number `attempt` (from 1) was answered with `status`."""
+        limit = self.rate_limited_attempts if status == 429 else self.attempts
+        return method.upper() in IDEMPOTENT_METHODS and status in RETRY_STATUSES and attempt < limit
 
     def retries_error(self, method: str, error: httpx.HTTPError) -> bool:
         """Timeouts and broken connections; a refused connection sent nothing, so any method may retry it."""

@@ -23,7 +23,7 @@ def test_fortnox_failing_during_import_says_so_and_keeps_the_earlier_import(page
     with store.open_db(app.data_dir / "app.db") as db:
         imported = db["vouchers"].count
 
-    httpx.put(f"{sandbox.url}/sandbox/faults", json=[{"method": "GET", "path": "/3/sie/*", "kind": "status:503", "times": 50}])
+    httpx.put(f"{sandbox.url}/sandbox/faults", json=[{"method": "GET", "path": "/3/*", "kind": "status:503", "times": 50}])
     _import(page)
     expect(page.get_by_text("Importen misslyckades")).to_be_visible()
     expect(page.get_by_text("Tidigare importerade uppgifter finns kvar")).to_be_visible()

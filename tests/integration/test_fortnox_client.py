@@ -46,11 +46,10 @@ def test_a_read_that_keeps_failing_gives_up_with_a_clear_message(settings: Setti
 
 
 def test_a_slow_answer_is_retried_after_the_timeout(tmp_path, company: Company, sandbox) -> None:
-    impatient = settings_for(tmp_path / "impatient", sandbox.port)
+    impatient = settings_for(tmp_path / "impatient", sandbox.port, FORTNOX_TIMEOUT="0.3")
     connect_service_account(impatient, company.tenant_id or "")
     _faults(sandbox, {"method": "GET", "path": "/3/companyinformation", "kind": "delay:1", "times": 1})
     with open_client(impatient, company.id) as client:
-        client._http.timeout = httpx.Timeout(0.3)
         assert client.get_json("/3/companyinformation")["CompanyInformation"]
         assert client.requests_made == 2
 

@@ -10,7 +10,8 @@ from services.companies import Company
 from services.config import Settings
 from services.connections import connect_service_account, open_client
 from services.fortnox import resources
-from services.importer import DONE, FAILED, ImportFailed, import_runs, run_import
+from services.importer import run_import
+from services.imports.runs import DONE, FAILED, ImportFailed, RunProgress, import_runs
 from services.sie import read_sie
 from tests.conftest import settings_for
 
@@ -77,15 +78,15 @@ def test_a_fortnox_failure_after_the_first_year_publishes_nothing(settings: Sett
     with store.open_db(settings.database_path) as db:
         db["vouchers"].update((company.id, first.years[0].id, "A", "1"), {"text": "från förra importen"})
 
-    def fail_after_first_year(part: str, done: int, total: int) -> None:
-        if done == 1:
+    def fail_after_first_year(progress: RunProgress) -> None:
+        if progress.part("sie4").items_done == 1:
             httpx.put(
                 f"{sandbox.url}/sandbox/faults",
                 json=[{"method": "GET", "path": "/3/sie/*", "kind": "status:503", "times": 50}],
             )
 
     with pytest.raises(ImportFailed, match="serverfel"):
-        run_import(settings, company.id, on_progress=fail_after_first_year)
+        run_import(settings, company.id, on_progress=fail_after_first_year, full=True)
     with store.open_db(settings.database_path) as db:
         assert db["vouchers"].get((company.id, first.years[0].id, "A", "1"))["text"] == "från förra importen"
     assert _count(settings, "vouchers", company) == first.vouchers
@@ -107,7 +108,7 @@ def test_a_passing_fortnox_overload_is_retried_without_the_user_noticing(
 
 
 def test_an_import_interrupted_by_the_page_does_not_block_the_next(settings: Settings, company: Company) -> None:
-    def leave_the_page(part: str, done: int, total: int) -> None:
+    def leave_the_page(progress: RunProgress) -> None:
         raise KeyboardInterrupt  # what Streamlit's stop/rerun looks like to the service: a BaseException
 
     with pytest.raises(KeyboardInterrupt):

@@ -11,7 +11,9 @@ import pytest
 from services import store
 from services.config import Settings
 from services.connections import connect_service_account
-from services.importer import ImportFailed, import_runs, import_sie_file, review_sie_file, run_import
+from services.importer import run_import
+from services.imports.runs import ImportFailed, import_runs
+from services.imports.sie_file import import_sie_file, review_sie_file
 from tests.sandbox_flows import bearer, service_token
 
 SAMPLES = Path(os.environ.get("SIE_SAMPLES", Path(__file__).resolve().parents[3] / "shared" / "sie-samples"))

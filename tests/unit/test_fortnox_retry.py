@@ -10,16 +10,24 @@ POLICY = RetryPolicy(attempts=5, base_delay=0.5, max_delay=20.0, jitter=lambda: 
 
 
 def test_reads_are_retried_on_rate_limit_and_overload() -> None:
-    assert all(POLICY.retries_status("GET", status) for status in (429, 502, 503, 504))
+    assert all(POLICY.retries_status("GET", status, attempt=1) for status in (429, 502, 503, 504))
+
+
+def test_overload_gives_up_after_the_last_attempt() -> None:
+    assert POLICY.retries_status("GET", 503, attempt=4) and not POLICY.retries_status("GET", 503, attempt=5)
+
+
+def test_a_429_storm_is_waited_out_longer_than_overload() -> None:
+    assert POLICY.retries_status("GET", 429, attempt=11) and not POLICY.retries_status("GET", 429, attempt=12)
 
 
 def test_server_errors_that_are_bugs_are_not_retried() -> None:
-    assert not POLICY.retries_status("GET", 500)
+    assert not POLICY.retries_status("GET", 500, attempt=1)
 
 
 def test_a_post_is_never_repeated_after_an_answer_or_a_timeout() -> None:
     request = httpx.Request("POST", "https://api.fortnox.se/3/vouchers")
-    assert not POLICY.retries_status("POST", 503)
+    assert not POLICY.retries_status("POST", 503, attempt=1)
     assert not POLICY.retries_error("POST", httpx.ReadTimeout("slow", request=request))
     assert not POLICY.retries_error("POST", httpx.RemoteProtocolError("dropped", request=request))
 

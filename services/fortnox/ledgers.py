@@ -1,0 +1,159 @@
+"""Customer and supplier ledgers as Fortnox lists them: registers, invoices and payments.
+
+List items carry everything the reconciliation needs (totals, balances, dates, booking and voucher), so the import
+never fetches invoices one by one. Amounts are in the document's currency (öre or cent); `sek_ore` converts with
+Fortnox's own rate, as the booking did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from services.fortnox import values
+
+
+@dataclass(frozen=True)
+class VoucherLink:
+    series: str
+    number: str
+    year: str
+
+
+@dataclass(frozen=True)
+class Party:
+    """A customer or a supplier."""
+
+    number: str
+    name: str
+    orgnr: str
+
+
+@dataclass(frozen=True)
+class LedgerInvoice:
+    """A customer invoice (`number` = DocumentNumber) or a supplier invoice (`number` = GivenNumber)."""
+
+    number: str
+    party_number: str
+    party_name: str
+    invoice_date: date
+    due_date: date | None
+    total: int  # in the invoice's currency, hundredths
+    balance: int
+    currency: str
+    currency_rate: Decimal
+    currency_unit: Decimal
+    booked: bool
+    cancelled: bool
+    final_pay_date: date | None
+    vouchers: tuple[VoucherLink, ...]
+    external_number: str = ""  # the supplier's own invoice number
+
+    def sek_ore(self, amount: int) -> int:
+        if self.currency in ("", "SEK"):
+            return amount
+        unit = self.currency_unit or Decimal(1)
+        return int((Decimal(amount) * self.currency_rate / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class LedgerPayment:
+    """A payment of a customer invoice (`invoice` = DocumentNumber) or a supplier invoice (GivenNumber)."""
+
+    number: str
+    invoice: str
+    amount_ore: int  # in SEK, as booked
+    currency: str
+    payment_date: date
+    booked: bool
+    voucher: VoucherLink | None
+
+
+def _voucher(item: dict[str, Any]) -> VoucherLink | None:
+    number = values.text(item.get("VoucherNumber"))
+    if not number:
+        return None
+    return VoucherLink(values.text(item.get("VoucherSeries")), number, values.text(item.get("VoucherYear")))
+
+
+def customer(item: dict[str, Any]) -> Party:
+    return Party(values.text(item.get("CustomerNumber")), values.text(item.get("Name")),
+                 values.text(item.get("OrganisationNumber")))
+
+
+def supplier(item: dict[str, Any]) -> Party:
+    return Party(values.text(item.get("SupplierNumber")), values.text(item.get("Name")),
+                 values.text(item.get("OrganisationNumber")))
+
+
+def _currency(item: dict[str, Any]) -> tuple[str, Decimal, Decimal]:
+    return (values.text(item.get("Currency")) or "SEK", values.decimal(item.get("CurrencyRate"), "1"),
+            values.decimal(item.get("CurrencyUnit"), "1"))
+
+
+def customer_invoice(item: dict[str, Any]) -> LedgerInvoice:
+    currency, rate, unit = _currency(item)
+    return LedgerInvoice(
+        number=values.text(item.get("DocumentNumber")),
+        party_number=values.text(item.get("CustomerNumber")),
+        party_name=values.text(item.get("CustomerName")),
+        invoice_date=values.day(item.get("InvoiceDate")),
+        due_date=values.optional_day(item.get("DueDate")),
+        total=values.ore(item.get("Total")),
+        balance=values.ore(item.get("Balance")),
+        currency=currency,
+        currency_rate=rate,
+        currency_unit=unit,
+        booked=values.flag(item.get("Booked")),
+        cancelled=values.flag(item.get("Cancelled")),
+        final_pay_date=values.optional_day(item.get("FinalPayDate")),
+        vouchers=tuple(v for v in (_voucher(item),) if v),
+    )
+
+
+def supplier_invoice(item: dict[str, Any]) -> LedgerInvoice:
+    """The list item says `Cancel` where the single answer says `Cancelled` (NOTES.md §5.8); both are read."""
+    currency, rate, unit = _currency(item)
+    links = tuple(
+        VoucherLink(values.text(v.get("Series")), values.text(v.get("Number")), values.text(v.get("Year")))
+        for v in item.get("Vouchers") or []
+        if values.text(v.get("Number"))
+    )
+    return LedgerInvoice(
+        number=values.text(item.get("GivenNumber")),
+        party_number=values.text(item.get("SupplierNumber")),
+        party_name=values.text(item.get("SupplierName")),
+        invoice_date=values.day(item.get("InvoiceDate")),
+        due_date=values.optional_day(item.get("DueDate")),
+        total=values.ore(item.get("Total")),
+        balance=values.ore(item.get("Balance")),
+        currency=currency,
+        currency_rate=rate,
+        currency_unit=unit,
+        booked=values.flag(item.get("Booked")),
+        cancelled=values.flag(item.get("Cancelled", item.get("Cancel"))),
+        final_pay_date=values.optional_day(item.get("FinalPayDate")),
+        vouchers=links,
+        external_number=values.text(item.get("InvoiceNumber")),
+    )
+
+
+def payment(item: dict[str, Any]) -> LedgerPayment:
+    """Invoice payments and supplier invoice payments share their fields."""
+    return LedgerPayment(
+        number=values.text(item.get("Number")),
+        invoice=values.text(item.get("InvoiceNumber")),
+        amount_ore=values.ore(item.get("Amount")),
+        currency=values.text(item.get("Currency")) or "SEK",
+        payment_date=values.day(item.get("PaymentDate")),
+        booked=values.flag(item.get("Booked")),
+        voucher=_voucher(item),
+    )
+
+
+def predefined_accounts(items: list[dict[str, Any]]) -> dict[str, str]:
+    """Fortnox's named accounts (CUSTCLAIM, SUPDEBT, …): which accounts the ledgers post to, per company."""
+    return {values.text(item.get("Name")): values.text(item.get("Account")) for item in items
+            if values.text(item.get("Name")) and values.text(item.get("Account"))}

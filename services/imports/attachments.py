@@ -1,0 +1,130 @@
+"""Bilagor: the files attached to the ledgers' invoices, downloaded once, stored by sha256, linked to their invoice.
+
+Listing is cheap (customer invoices in batches, supplier invoice connections by the page); downloads are one request
+a file and dominate, so a file a previous run already downloaded (staged or published) is never fetched again.
+A file Fortnox no longer has (404) is reported and skipped: the other attachments still arrive.
+
+Requests go out from a few threads at once: one request's round trip is longer than the gap the rate limit leaves
+between two, so a single thread would leave most of the limit unused. The shared throttle keeps the pace; all
+bookkeeping (staging, progress, cancelling) stays on the run's own thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlite_utils import Database
+
+from services import attachment_files
+from services.config import Settings
+from services.fortnox import files
+from services.fortnox.client import FortnoxClient
+from services.fortnox.errors import NotFound
+from services.fortnox.files import FileLink
+from services.imports.ledgers import CUSTOMER, SUPPLIER
+from services.imports.runs import Tracker
+from services.imports.staging import Staging
+
+PART = "attachments"
+BATCH = 50  # customer invoices per attachments request; keeps the URL short
+PARALLEL_REQUESTS = 4  # enough to keep Fortnox's 5 requests a second busy at a few hundred ms per round trip
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class AttachmentData:
+    links: list[tuple[str, FileLink, str]] = field(default_factory=list)  # (kind, link, sha256)
+    missing: list[tuple[str, FileLink]] = field(default_factory=list)
+    bytes_downloaded: int = 0
+
+
+def fetch(client: FortnoxClient, settings: Settings, staging: Staging, tracker: Tracker, *,
+          customer_invoices: list[str], supplier_invoices: list[str] | None, known: dict[str, str]) -> AttachmentData:
+    """`supplier_invoices` None means all of them (a full run); `known` maps already published file ids to sha256."""
+    batches = [customer_invoices[i:i + BATCH] for i in range(0, len(customer_invoices), BATCH)]
+    tracker.add_to_plan(PART, requests=len(batches) + (1 if supplier_invoices is None else len(supplier_invoices)))
+    wanted: list[tuple[str, FileLink]] = []
+    for links in in_parallel(lambda batch: files.customer_invoice_attachments(client, batch), batches):
+        wanted += [(CUSTOMER, link) for link in links]
+        tracker.update(PART, requests=1)
+    if supplier_invoices is None:
+        page, pages = 1, 1
+        while page <= pages:
+            links, pages = files.supplier_invoice_connections(client, page)
+            if page == 1:
+                tracker.add_to_plan(PART, requests=pages - 1)
+            wanted += [(SUPPLIER, link) for link in links]
+            tracker.update(PART, requests=1)
+            page += 1
+    else:
+        for links, _ in in_parallel(lambda number: files.supplier_invoice_connections(client, 1, invoice=number),
+                                    supplier_invoices):
+            wanted += [(SUPPLIER, link) for link in links]
+            tracker.update(PART, requests=1)
+    return _download(client, settings, staging, tracker, wanted, known)
+
+
+def _download(client: FortnoxClient, settings: Settings, staging: Staging, tracker: Tracker,
+              wanted: list[tuple[str, FileLink]], known: dict[str, str]) -> AttachmentData:
+    data = AttachmentData()
+    shas = dict(known)
+    for _, link in wanted:
+        if link.file_id not in shas and (staged := staging.get("file", link.file_id)) is not None:
+            shas[link.file_id] = staged.decode()
+    to_fetch = sorted({link.file_id for _, link in wanted if link.file_id not in shas})
+    tracker.add_to_plan(PART, items=len(wanted), requests=len(to_fetch))
+    tracker.update(PART, items=len(wanted) - sum(1 for _, link in wanted if link.file_id in to_fetch))
+
+    def fetch_one(file_id: str) -> tuple[str, str | None, int]:
+        try:
+            download = files.download(client, file_id)
+        except NotFound:
+            return file_id, None, 0
+        return file_id, attachment_files.keep(settings, download.content, download.content_type), len(download.content)
+
+    fetched_items = {file_id: sum(1 for _, link in wanted if link.file_id == file_id) for file_id in to_fetch}
+    for file_id, sha, size in in_parallel(fetch_one, to_fetch):
+        if sha is not None:
+            staging.put("file", file_id, sha.encode())
+            shas[file_id] = sha
+            data.bytes_downloaded += size
+        tracker.update(PART, items=fetched_items[file_id], requests=1)
+    for kind, link in wanted:
+        if link.file_id in shas:
+            data.links.append((kind, link, shas[link.file_id]))
+        else:
+            data.missing.append((kind, link))
+    return data
+
+
+def in_parallel(work: Callable[[T], R], items: Sequence[T], workers: int = PARALLEL_REQUESTS) -> Iterator[R]:
+    """`work` over `items` from a few threads, results as they finish; stopping early cancels what has not begun."""
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fortnox")
+    try:
+        yield from (future.result() for future in as_completed([pool.submit(work, item) for item in items]))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def known_files(db: Database, company_id: str) -> dict[str, str]:
+    return {row["file_id"]: row["sha256"] for row in db.query(
+        "select file_id, sha256 from attachments where company_id = ?", [company_id])}
+
+
+def publish(db: Database, company_id: str, data: AttachmentData, *, replace_all: bool) -> dict[str, int]:
+    if replace_all:
+        db["attachments"].delete_where("company_id = ?", [company_id])
+    db["attachments"].insert_all(
+        ({"company_id": company_id, "kind": kind, "document": link.document, "file_id": link.file_id,
+          "name": link.name or f"{'Faktura' if kind == CUSTOMER else 'Leverantörsfaktura'} {link.document}.pdf",
+          "sha256": sha} for kind, link, sha in data.links),
+        replace=True,
+    )
+    row = db.execute(
+        "select count(*), coalesce(sum(f.size), 0) from attachments a join files f on f.sha256 = a.sha256 "
+        "where a.company_id = ?", [company_id]).fetchone()
+    return {"files": row[0], "bytes": row[1], "missing": len(data.missing)}

@@ -1,0 +1,145 @@
+"""Kund- och leverantörsreskontra: customers, suppliers, customer and supplier invoices and their payments.
+
+A full run reads every list (customer invoices up to the last chosen balance date); an incremental run asks each
+list only for what changed since the last import (`lastmodified`) and merges it in, so a re-import with nothing
+new costs one request per list. List items hold all the ledger needs: no invoice is fetched one by one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+from services.fortnox import jsonio, ledgers
+from services.fortnox.client import FortnoxClient
+from services.fortnox.ledgers import LedgerInvoice, LedgerPayment, Party
+from services.imports.runs import Tracker
+from services.imports.staging import Staging
+
+PART = "ledgers"
+CUSTOMER, SUPPLIER = "customer", "supplier"
+
+
+@dataclass(frozen=True)
+class ListResource:
+    name: str
+    path: str
+    key: str
+    kind: str
+    parse: Callable[[dict[str, Any]], Any]
+    dated: bool = False  # accepts todate (Fortnox: only customer invoices among these)
+
+
+RESOURCES = (
+    ListResource("customers", "/3/customers", "Customers", CUSTOMER, ledgers.customer),
+    ListResource("suppliers", "/3/suppliers", "Suppliers", SUPPLIER, ledgers.supplier),
+    ListResource("invoices", "/3/invoices", "Invoices", CUSTOMER, ledgers.customer_invoice, dated=True),
+    ListResource("invoice_payments", "/3/invoicepayments", "InvoicePayments", CUSTOMER, ledgers.payment),
+    ListResource("supplier_invoices", "/3/supplierinvoices", "SupplierInvoices", SUPPLIER, ledgers.supplier_invoice),
+    ListResource("supplier_payments", "/3/supplierinvoicepayments", "SupplierInvoicePayments", SUPPLIER,
+                 ledgers.payment),
+)
+
+
+@dataclass
+class LedgerData:
+    predefined_accounts: dict[str, str] = field(default_factory=dict)  # e.g. CUSTCLAIM → 1510
+    parties: list[tuple[str, Party]] = field(default_factory=list)
+    invoices: list[tuple[str, LedgerInvoice]] = field(default_factory=list)
+    payments: list[tuple[str, LedgerPayment]] = field(default_factory=list)
+
+    def add(self, resource: ListResource, record: Any) -> None:
+        target = {Party: self.parties, LedgerInvoice: self.invoices, LedgerPayment: self.payments}[type(record)]
+        target.append((resource.kind, record))
+
+    def invoice_numbers(self, kind: str) -> list[str]:
+        return [invoice.number for k, invoice in self.invoices if k == kind]
+
+
+def fetch(client: FortnoxClient, staging: Staging, tracker: Tracker, *, end: date, since: str | None) -> LedgerData:
+    data = LedgerData()
+    tracker.add_to_plan(PART, requests=len(RESOURCES) + 1)
+    staged = staging.get("predefinedaccounts", "all")
+    if staged is None:
+        answer = client.get_json("/3/predefinedaccounts")
+        staged = jsonio.dumps(answer.get("PreDefinedAccounts") or []).encode()
+        staging.put("predefinedaccounts", "all", staged)
+        tracker.update(PART, requests=1)
+    data.predefined_accounts = ledgers.predefined_accounts(jsonio.loads(staged))
+    for resource in RESOURCES:
+        params: dict[str, Any] = {"lastmodified": since} if since else {}
+        if resource.dated:
+            params["todate"] = end.isoformat()
+        for page, fetched in staging.pages(client, resource.name, resource.path, resource.key, params):
+            if page.number == 1:
+                tracker.add_to_plan(PART, items=page.total_resources, requests=page.total_pages - 1)
+            for item in page.items:
+                record = resource.parse(item)
+                if not isinstance(record, LedgerInvoice) or record.invoice_date <= end:
+                    data.add(resource, record)
+            tracker.update(PART, items=len(page.items), requests=int(fetched))
+    return data
+
+
+def publish(db: Database, company_id: str, data: LedgerData, *, replace_all: bool) -> dict[str, int]:
+    """Replace the company's ledgers (a full run) or merge the changes in (incremental); inside a transaction."""
+    if replace_all:
+        for table in ("parties", "ledger_invoices", "ledger_payments"):
+            db[table].delete_where("company_id = ?", [company_id])
+    db["predefined_accounts"].delete_where("company_id = ?", [company_id])
+    db["predefined_accounts"].insert_all(
+        {"company_id": company_id, "name": name, "account": account} for name, account in data.predefined_accounts.items())
+    db["parties"].insert_all(
+        ({"company_id": company_id, "kind": kind, "number": p.number, "name": p.name, "orgnr": p.orgnr}
+         for kind, p in data.parties), replace=True)
+    db["ledger_invoices"].insert_all((_invoice_row(company_id, kind, i) for kind, i in data.invoices), replace=True)
+    db["ledger_payments"].insert_all((_payment_row(company_id, kind, p) for kind, p in data.payments), replace=True)
+    return counts(db, company_id)
+
+
+def counts(db: Database, company_id: str) -> dict[str, int]:
+    """What the company's published ledgers hold, in the command line's shape (DESIGN §8)."""
+
+    def count(table: str, kind: str | None = None) -> int:
+        where, args = "company_id = ?", [company_id]
+        if kind:
+            where, args = where + " and kind = ?", args + [kind]
+        return db[table].count_where(where, args)
+
+    return {"customers": count("parties", CUSTOMER), "suppliers": count("parties", SUPPLIER),
+            "invoices": count("ledger_invoices", CUSTOMER), "supplier_invoices": count("ledger_invoices", SUPPLIER),
+            "payments": count("ledger_payments")}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _invoice_row(company_id: str, kind: str, invoice: LedgerInvoice) -> dict[str, Any]:
+    return {
+        "company_id": company_id, "kind": kind, "number": invoice.number, "party_number": invoice.party_number,
+        "party_name": invoice.party_name, "invoice_date": invoice.invoice_date.isoformat(),
+        "due_date": _iso(invoice.due_date), "total": invoice.total, "balance": invoice.balance,
+        "currency": invoice.currency, "currency_rate": str(invoice.currency_rate),
+        "currency_unit": str(invoice.currency_unit), "total_sek_ore": invoice.sek_ore(invoice.total),
+        "booked": int(invoice.booked), "cancelled": int(invoice.cancelled),
+        "final_pay_date": _iso(invoice.final_pay_date),
+        "vouchers": json.dumps([[v.series, v.number, v.year] for v in invoice.vouchers]),
+        "external_number": invoice.external_number,
+    }
+
+
+def _payment_row(company_id: str, kind: str, payment: LedgerPayment) -> dict[str, Any]:
+    voucher = payment.voucher
+    return {
+        "company_id": company_id, "kind": kind, "number": payment.number, "invoice": payment.invoice,
+        "amount_ore": payment.amount_ore, "currency": payment.currency,
+        "payment_date": payment.payment_date.isoformat(), "booked": int(payment.booked),
+        "voucher_series": voucher.series if voucher else None, "voucher_number": voucher.number if voucher else None,
+        "voucher_year": voucher.year if voucher else None,
+    }

@@ -1,0 +1,208 @@
+"""The import run as a row: who started it, what it does, how far it has come, whether someone asked it to stop.
+
+One run per company at a time. Progress is written to the row as the run goes, so any session (or the command
+line) can show it, and a cancel is a flag on the row that the run checks between requests.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+from sqlite_utils import Database
+
+from services import store
+from services.config import Settings
+from services.fortnox.errors import FortnoxError
+from services.fortnox.resources import FinancialYear
+from services.timestamps import now_iso
+
+RUNNING, DONE, FAILED, CANCELLED = "running", "ok", "failed", "cancelled"
+STATUS_LABELS = {RUNNING: "Pågår", DONE: "Klar", FAILED: "Fel", CANCELLED: "Avbruten"}
+STALE_RUN = timedelta(hours=1)
+PROGRESS_WRITE_INTERVAL = 0.5  # seconds; the row is written at most this often while a run goes
+
+
+class ImportFailed(Exception):
+    """The run failed; the message is Swedish and says what to do. Earlier data is untouched."""
+
+
+class ImportCancelled(ImportFailed):
+    """Someone pressed Avbryt; what was staged stays for the next run to resume from."""
+
+
+@dataclass
+class PartProgress:
+    items_done: int = 0
+    items_total: int = 0
+    requests_done: int = 0
+    requests_planned: int = 0
+
+
+@dataclass
+class RunProgress:
+    """Per part: items and requests done of the total. The ETA follows from the rate limit, the real bound."""
+
+    requests_per_second: float
+    parts: dict[str, PartProgress] = field(default_factory=dict)
+
+    def part(self, name: str) -> PartProgress:
+        return self.parts.setdefault(name, PartProgress())
+
+    @property
+    def eta_seconds(self) -> float:
+        remaining = sum(max(p.requests_planned - p.requests_done, 0) for p in self.parts.values())
+        return remaining / self.requests_per_second if self.requests_per_second else 0.0
+
+    def to_json(self) -> str:
+        return json.dumps({"requests_per_second": self.requests_per_second,
+                           "parts": {name: asdict(p) for name, p in self.parts.items()}})
+
+    @classmethod
+    def from_json(cls, text: str | None) -> RunProgress | None:
+        if not text:
+            return None
+        data = json.loads(text)
+        return cls(data["requests_per_second"], {n: PartProgress(**p) for n, p in data["parts"].items()})
+
+
+ProgressCallback = Callable[[RunProgress], None]
+
+
+@dataclass
+class ImportResult:
+    """What a run published, per part, and what it cost in requests."""
+
+    run_id: int
+    company_id: str
+    years: list[FinancialYear]
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    requests: int = 0
+    rate_limited: int = 0
+    notes: list[str] = field(default_factory=list)  # things the person should know, e.g. a missing attachment
+
+    def _books(self, key: str) -> int:
+        books = self.counts.get("sie4") or self.counts.get("siefile") or {}
+        return books.get(key, 0)
+
+    @property
+    def accounts(self) -> int:
+        return self._books("accounts")
+
+    @property
+    def vouchers(self) -> int:
+        return self._books("vouchers")
+
+    @property
+    def transactions(self) -> int:
+        return self._books("transactions")
+
+
+def begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: str) -> int:
+    """A new running row, unless the company already has one (a run older than an hour counts as abandoned)."""
+    with store.write_lock(db):
+        db.execute(
+            "update import_runs set status = ?, error = 'Avbröts utan att slutföras.', finished_at = ? "
+            "where company_id = ? and status = ? and started_at < ?",
+            [FAILED, now_iso(), company_id, RUNNING, now_iso(-STALE_RUN)],
+        )
+        if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RUNNING]):
+            raise ImportFailed("En import för företaget pågår redan. Vänta tills den är klar.")
+        return db["import_runs"].insert(
+            {"company_id": company_id, "parts": json.dumps(list(parts)), "started_by": started_by,
+             "started_at": now_iso(), "status": RUNNING, "requests": 0, "cancel_requested": 0, "rate_limited": 0}
+        ).last_pk
+
+
+def finish_run(db: Database, run_id: int, status: str, *, requests: int, rate_limited: int = 0,
+               counts: dict | None = None, error: str | None = None) -> None:
+    db["import_runs"].update(run_id, {
+        "status": status, "finished_at": now_iso(), "requests": requests, "rate_limited": rate_limited,
+        "counts": json.dumps(counts) if counts is not None else None, "error": error,
+    })
+
+
+def end_failed(settings: Settings, run_id: int, status: str, requests: int, rate_limited: int, message: str) -> None:
+    with store.open_db(settings.database_path) as db:
+        finish_run(db, run_id, status, requests=requests, rate_limited=rate_limited, error=message)
+
+
+def message_of(exc: Exception) -> str:
+    if isinstance(exc, FortnoxError):
+        return exc.message
+    if isinstance(exc, sqlite3.DatabaseError):
+        return "Importen kunde inte sparas i databasen. Inget nytt publicerades; försök igen."
+    return str(exc)
+
+
+def request_cancel(settings: Settings, run_id: int) -> None:
+    """Ask a running import to stop at its next request; it keeps what it staged."""
+    with store.open_db(settings.database_path) as db:
+        db.execute("update import_runs set cancel_requested = 1 where id = ? and status = ?", [run_id, RUNNING])
+
+
+def running_run(settings: Settings, company_id: str) -> dict | None:
+    with store.open_db(settings.database_path) as db:
+        rows = list(db.query("select * from import_runs where company_id = ? and status = ? order by id desc limit 1",
+                             [company_id, RUNNING]))
+    return _decoded(rows[0]) if rows else None
+
+
+def import_runs(settings: Settings, company_id: str, limit: int = 50) -> list[dict]:
+    """The company's latest runs, newest first, for the history tab."""
+    with store.open_db(settings.database_path) as db:
+        rows = list(db.query("select * from import_runs where company_id = ? order by id desc limit ?",
+                             [company_id, limit]))
+    return [_decoded(row) for row in rows]
+
+
+def _decoded(row: dict) -> dict:
+    row["parts"] = json.loads(row["parts"] or "[]")
+    row["counts"] = json.loads(row["counts"] or "{}")
+    row["progress"] = RunProgress.from_json(row.get("progress"))
+    return row
+
+
+class Tracker:
+    """Counts a run's progress, writes it to the run's row now and then, and stops the run when asked to."""
+
+    def __init__(self, settings: Settings, run_id: int, requests_per_second: float,
+                 on_progress: ProgressCallback | None = None, requests_made: Callable[[], int] = lambda: 0) -> None:
+        self._settings = settings
+        self._run_id = run_id
+        self._on_progress = on_progress
+        self._requests_made = requests_made
+        self._last_write = 0.0
+        self.progress = RunProgress(requests_per_second)
+
+    def plan(self, part: str, *, items: int, requests: int) -> None:
+        progress = self.progress.part(part)
+        progress.items_total, progress.requests_planned = items, requests
+        self.update(part, force=True)
+
+    def add_to_plan(self, part: str, *, items: int = 0, requests: int = 0) -> None:
+        progress = self.progress.part(part)
+        progress.items_total += items
+        progress.requests_planned += requests
+
+    def update(self, part: str, *, items: int = 0, requests: int = 0, force: bool = False) -> None:
+        """Count `items` more done (and `requests` sent) for `part`; raises ImportCancelled when asked to stop."""
+        progress = self.progress.part(part)
+        progress.items_done += items
+        progress.requests_done += requests
+        if self._on_progress:
+            self._on_progress(self.progress)
+        now = time.monotonic()
+        with store.open_db(self._settings.database_path) as db:
+            if force or now - self._last_write >= PROGRESS_WRITE_INTERVAL:
+                self._last_write = now
+                db.execute("update import_runs set progress = ?, requests = ? where id = ?",
+                           [self.progress.to_json(), self._requests_made(), self._run_id])
+            cancel = db.execute("select cancel_requested from import_runs where id = ?", [self._run_id]).fetchone()
+        if cancel and cancel[0]:
+            raise ImportCancelled("Importen avbröts. Det som redan hämtats sparas till nästa import; "
+                                  "inget nytt publicerades för de delar som inte var klara.")

@@ -1,0 +1,106 @@
+"""Importkälla SIE-fil: a SIE file chosen by hand, checked and shown as findings before anything is stored, and
+published for the company its #ORGNR names. A file with a severe finding stores nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+from sqlite_utils import Database
+
+from services import store
+from services.companies import Company, UnknownCompany, find_company, normalise_orgnr
+from services.config import Settings
+from services.fortnox.resources import FinancialYear
+from services.imports import sie4
+from services.imports.runs import (
+    DONE,
+    FAILED,
+    ImportFailed,
+    ImportResult,
+    begin_run,
+    end_failed,
+    finish_run,
+    message_of,
+)
+from services.sie import SieDocument, SieError, SieMessage, read_sie
+from services.sie.checks import SEVERE_CODES, check_document
+from services.timestamps import now_iso
+
+PART = "siefile"
+
+
+@dataclass(frozen=True)
+class SieFileReview:
+    """What a SIE file holds and what is wrong with it, before anything is stored."""
+
+    document: SieDocument | None
+    errors: list[SieMessage]  # any of these stops the import
+    warnings: list[SieMessage]
+
+    @property
+    def importable(self) -> bool:
+        return self.document is not None and not self.errors
+
+
+def review_sie_file(data: bytes) -> SieFileReview:
+    """Read (leniently) and check a SIE file; never raises."""
+    try:
+        document = read_sie(data)
+    except SieError as exc:
+        return SieFileReview(None, [SieMessage(exc.line, exc.code, exc.message)], [])
+    findings = check_document(document)
+    errors = [finding for finding in findings if finding.code in SEVERE_CODES]
+    if not document.orgnr:
+        errors.append(SieMessage(0, "missing_orgnr", "Filen saknar #ORGNR, så företaget kan inte kännas igen. "
+                                 "Exportera filen med organisationsnummer."))
+    if document.year(0) is None:
+        errors.append(SieMessage(0, "missing_year", "Filen saknar #RAR 0 (räkenskapsårets datum). "
+                                 "Exportera en SIE 4E-fil med räkenskapsår."))
+    checked = {(finding.line, finding.code) for finding in findings}  # the reader may have said the same already
+    warnings = [w for w in document.warnings if (w.line, w.code) not in checked]
+    warnings += [finding for finding in findings if finding.code not in SEVERE_CODES]
+    return SieFileReview(document, errors, warnings)
+
+
+def import_sie_file(settings: Settings, data: bytes, *, started_by: str = "okänd") -> ImportResult:
+    """Publish a SIE file's current year for the company its #ORGNR names; nothing is stored from a failing file."""
+    review = review_sie_file(data)
+    if not review.importable:
+        raise ImportFailed(f"Filen importerades inte: {review.errors[0].message}")
+    document = review.document
+    sie_year = document.year(0)
+    with store.open_db(settings.database_path) as db:
+        company = _company_for_file(db, document)
+        run_id = begin_run(db, company.id, [PART], started_by)
+        try:
+            with store.write_lock(db):
+                year = _year_for_file(db, company.id, sie_year.start, sie_year.end)
+                counts = sie4.publish(db, company.id, [(year, document)])
+                finish_run(db, run_id, DONE, requests=0, counts=counts)
+        except sqlite3.DatabaseError as exc:
+            end_failed(settings, run_id, FAILED, 0, 0, message_of(exc))
+            raise ImportFailed(message_of(exc)) from None
+    return ImportResult(run_id, company.id, [year], {PART: counts})
+
+
+def _company_for_file(db: Database, document: SieDocument) -> Company:
+    """The company with the file's organisation number; a new one when it is not known yet."""
+    orgnr = normalise_orgnr(document.orgnr or "")
+    try:
+        return find_company(db, orgnr)
+    except UnknownCompany:
+        company_id = f"sie-{orgnr}"
+        with store.write_lock(db):
+            db["companies"].insert({"id": company_id, "orgnr": orgnr, "name": document.company_name or orgnr,
+                                    "source": "sie", "created_at": now_iso()})
+        return find_company(db, company_id)
+
+
+def _year_for_file(db: Database, company_id: str, start: date, end: date) -> FinancialYear:
+    """The company's stored financial year with these dates (e.g. imported from Fortnox), or a new one."""
+    for row in db.query('select year_id from financial_years where company_id = ? and start = ? and "end" = ?',
+                        [company_id, start.isoformat(), end.isoformat()]):
+        return FinancialYear(id=row["year_id"], start=start, end=end)
+    return FinancialYear(id=f"sie-{start.isoformat()}", start=start, end=end)
