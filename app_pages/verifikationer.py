@@ -1,68 +1,61 @@
-"""Verifikationer – the company's year-end adjustment vouchers: tick, Exportera till Fortnox, see the outcome."""
+"""Verifikationer – the company's year-end adjustment vouchers: write, import and edit them, tick, Exportera till
+Fortnox (exactly once), download as SIE 4I, and the audit log."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from services import vouchers
-from services.money import format_sek
-from services.vouchers import AdjustmentVoucher, ExportRefused, ExportResult
-from ui import context
+from services import voucher_export, vouchers
+from services.companies import Company
+from services.fortnox.errors import FortnoxError
+from services.sie import SieWriteError
+from services.timestamps import local_time
+from services.voucher_export import ExportRefused, ExportResult
+from services.voucher_sie import import_sie, sie_4i
+from services.vouchers import AdjustmentVoucher, VoucherError
+from ui import context, tables, voucher_editor
 
 CONFIRM_KEY = "verifikationer.confirm"
 RESULTS_KEY = "verifikationer.results"
-
-
-def _rows_table(voucher: AdjustmentVoucher) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Konto": [row.account for row in voucher.rows],
-            "Debet": [format_sek(row.debit_ore) if row.debit_ore else "" for row in voucher.rows],
-            "Kredit": [format_sek(row.credit_ore) if row.credit_ore else "" for row in voucher.rows],
-            "Text": [row.text for row in voucher.rows],
-        }
-    )
-
-
-def _draw_voucher(voucher: AdjustmentVoucher) -> bool:
-    """One bordered card per voucher; returns whether it is ticked."""
-    with st.container(border=True):
-        tick, status = st.columns([4, 1])
-        ticked = tick.checkbox(
-            f"{voucher.date} · {voucher.text} · {format_sek(voucher.total_ore)} kr",
-            key=f"verifikationer.tick.{voucher.id}",
-            disabled=not voucher.exportable,
-        )
-        if voucher.fortnox_number:
-            status.markdown(f"**{voucher.status_label}** som {voucher.fortnox_label}")
-        else:
-            status.markdown(f"**{voucher.status_label}**")
-        if voucher.error:
-            st.error(voucher.error, icon=":material/error:")
-        st.dataframe(_rows_table(voucher), hide_index=True)
-    return ticked and voucher.exportable
+CHECKS_KEY = "verifikationer.confirm.checks"
+AUDIT_ACTIONS = {"export": "Exporterad", "export_refused": "Nekad", "export_unknown": "Okänt utfall",
+                 "series": "Serie vald"}
 
 
 def _close_dialog() -> None:
     st.session_state[CONFIRM_KEY] = None
+    st.session_state.pop(CHECKS_KEY, None)
 
 
-@st.dialog("Exportera till Fortnox", on_dismiss=_close_dialog)
-def _confirm(company_id: str, chosen: list[AdjustmentVoucher]) -> None:
-    st.write(f"{len(chosen)} verifikation(er) skapas i Fortnox i verifikationsserie **{vouchers.DEFAULT_SERIES}**:")
-    for voucher in chosen:
-        year = vouchers.financial_year_label(context.settings(), company_id, voucher.date)
-        st.write(f"- {voucher.date} · {voucher.text} · räkenskapsår {year}")
+@st.dialog("Exportera till Fortnox", on_dismiss=_close_dialog, width="large")
+def _confirm(company_id: str, chosen: list[AdjustmentVoucher], series: str) -> None:
+    st.write(f"{len(chosen)} verifikation(er) skapas i Fortnox i verifikationsserie **{series}**:")
+    if CHECKS_KEY not in st.session_state:  # once per opening: clicks inside the dialog rerun it
+        try:
+            st.session_state[CHECKS_KEY] = voucher_export.check_vouchers(
+                context.settings(), company_id, [v.id for v in chosen], series)
+        except FortnoxError as exc:
+            st.error(exc.message, icon=":material/error:")
+    checks = st.session_state.get(CHECKS_KEY, [])
+    for check in checks:
+        st.write(f"- {check.voucher.date} · {check.voucher.text} · räkenskapsår {check.year_label}")
+        for problem in check.problems:
+            st.caption(f":red[{problem}]")
+    if any(check.problems for check in checks):
+        st.info("Verifikationer med fel skickas inte; de markeras med felet så att du kan rätta dem.")
     st.warning("Verifikationer i Fortnox kan inte ändras eller tas bort efteråt.", icon=":material/warning:")
     ok, cancel = st.columns(2)
     if ok.button("Exportera", type="primary", key="verifikationer.confirm.ok"):
         try:
-            st.session_state[RESULTS_KEY] = vouchers.export_vouchers(
-                context.settings(), company_id, [v.id for v in chosen], actor=context.actor()
-            )
+            st.session_state[RESULTS_KEY] = voucher_export.export_vouchers(
+                context.settings(), company_id, [v.id for v in chosen], actor=context.actor(), series=series)
         except ExportRefused as exc:
             context.flash("error", str(exc))
+        except FortnoxError as exc:
+            context.flash("error", exc.message)
         _close_dialog()
         st.rerun()
     if cancel.button("Avbryt", key="verifikationer.confirm.cancel"):
@@ -76,9 +69,80 @@ def _draw_results(results: list[ExportResult], by_id: dict[str, AdjustmentVouche
         voucher = by_id.get(result.voucher_id)
         name = f"{voucher.date} · {voucher.text}" if voucher else "Export"
         if result.ok:
-            st.success(f"{name}: exporterad till Fortnox som {result.series} {result.number}.", icon=":material/check_circle:")
+            st.success(f"{name}: exporterad till Fortnox som {result.series} {result.number}.",
+                       icon=":material/check_circle:")
+        elif result.status == voucher_export.STATUS_SKIPPED:
+            st.info(f"{name}: {result.message}", icon=":material/info:")
         else:
             st.error(f"{name}: {result.message}", icon=":material/error:")
+
+
+def _draw_series(company: Company) -> str:
+    series = vouchers.series_for(context.settings(), company.id)
+    with st.expander(f"Verifikationsserie för bokslutsverifikationer: {series}"):
+        chosen = st.text_input("Serie i Fortnox", value=series, max_chars=10, key="verifikationer.series")
+        if st.button("Kontrollera i Fortnox och spara", key="verifikationer.series.save"):
+            try:
+                problems = voucher_export.check_series(context.settings(), company.id, chosen.strip().upper())
+            except FortnoxError as exc:
+                problems = [exc.message]
+            for problem in problems:
+                st.error(problem, icon=":material/error:")
+            if not problems:
+                vouchers.set_series(context.settings(), company.id, chosen, context.actor())
+                context.flash("success", f"Serie {chosen.strip().upper()} finns och tar emot manuella verifikationer.")
+                st.rerun()
+    return series
+
+
+def _draw_export_bar(company: Company, chosen: list[AdjustmentVoucher]) -> None:
+    export, download = st.columns([1, 1])
+    if export.button("Exportera till Fortnox", type="primary", key="verifikationer.export"):
+        if chosen:
+            st.session_state[CONFIRM_KEY] = [voucher.id for voucher in chosen]
+        else:
+            st.warning("Markera minst en verifikation att exportera.")
+    if not chosen:
+        return
+    try:
+        data, warnings = sie_4i(company, chosen, date.today())
+    except SieWriteError as exc:
+        download.caption(f":red[SIE 4I kan inte skapas: {exc.message}]")
+        return
+    download.download_button("Ladda ner SIE 4I", data, f"bokslutsverifikationer-{company.orgnr}.si",
+                             "application/octet-stream", key="verifikationer.sie", icon=":material/download:")
+    for warning in warnings:
+        download.caption(warning.message)
+
+
+def _draw_import(company: Company) -> None:
+    upload = st.file_uploader("SIE 4I-fil med verifikationer", type=["si", "se", "sie"], key="verifikationer.siefile")
+    if upload is not None and st.button("Lägg till som utkast", key="verifikationer.sie.add"):
+        try:
+            added = import_sie(context.settings(), company.id, upload.getvalue())
+        except VoucherError as exc:
+            st.error(str(exc), icon=":material/error:")
+        else:
+            context.flash("success", f"{len(added)} verifikation(er) från {upload.name} tillagda som utkast.")
+            st.rerun()
+
+
+def _draw_audit(company: Company) -> None:
+    entries = vouchers.audit_entries(context.settings(), company.id)
+    frame = pd.DataFrame({
+        "Tid": [local_time(e["at"]) for e in entries],
+        "Vem": [e["actor"] for e in entries],
+        "Händelse": [AUDIT_ACTIONS.get(e["action"], e["action"]) for e in entries],
+        "Fortnox": [e["fortnox_ref"] or "" for e in entries],
+        "Detalj": [e["detail"] for e in entries],
+    })
+    tables.show(frame, key="verifikationer.audit", file_name=f"revisionslogg-{company.orgnr}")
+
+
+def _resend(voucher: AdjustmentVoucher) -> None:
+    error = voucher_export.send_attachment(context.settings(), voucher.company_id, voucher.id)
+    context.flash("error" if error else "success", error or f"Bilagan är kopplad till {voucher.fortnox_label}.")
+    st.rerun()
 
 
 st.title("Verifikationer")
@@ -88,20 +152,30 @@ if company is None:
     st.stop()
 st.caption(f"Bokslutsverifikationer för {company.label}")
 context.show_flash()
-all_vouchers = vouchers.list_vouchers(context.settings(), company.id)
+settings = context.settings()
+all_vouchers = vouchers.list_vouchers(settings, company.id)
 by_id = {voucher.id: voucher for voucher in all_vouchers}
+accounts = vouchers.known_accounts(settings, company.id)
 results = st.session_state.pop(RESULTS_KEY, None)
 if results:
     _draw_results(results, by_id)
-if not all_vouchers:
-    st.info("Inga bokslutsverifikationer ännu. Importera SIE4-data under Underhåll → Import först.")
-    st.stop()
-chosen = [voucher for voucher in all_vouchers if _draw_voucher(voucher)]
-if st.button("Exportera till Fortnox", type="primary", key="verifikationer.export"):
-    if chosen:
-        st.session_state[CONFIRM_KEY] = [voucher.id for voucher in chosen]
-    else:
-        st.warning("Markera minst en verifikation att exportera.")
+series = _draw_series(company)
+listing, new, import_tab, log = st.tabs(["Verifikationer", "Ny verifikation", "Importera SIE 4I", "Logg"])
+with listing:
+    if not all_vouchers:
+        st.info("Inga bokslutsverifikationer ännu. Skriv en under Ny verifikation eller importera en SIE 4I-fil.")
+    chosen = [voucher for voucher in all_vouchers if voucher_editor.card(voucher, accounts, _resend)]
+    _draw_export_bar(company, chosen)
+with new:
+    voucher_editor.editor(
+        "verifikationer.new", company.id, None, accounts,
+        lambda day, text, rows: vouchers.add_drafts(settings, company.id, [(day, text, rows)]),
+        default_day=max((v.date for v in all_vouchers), default=None),
+    )
+with import_tab:
+    _draw_import(company)
+with log:
+    _draw_audit(company)
 pending = st.session_state.get(CONFIRM_KEY)
 if pending:
-    _confirm(company.id, [by_id[voucher_id] for voucher_id in pending if voucher_id in by_id])
+    _confirm(company.id, [by_id[voucher_id] for voucher_id in pending if voucher_id in by_id], series)

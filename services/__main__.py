@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from services import store
@@ -17,12 +18,14 @@ from services.companies import Company, UnknownCompany, find_company, list_compa
 from services.config import Settings
 from services.connections import ConnectError, connect_service_account
 from services.fortnox.errors import FortnoxError
-from services.importer import DONE, PART_SIE4, ImportFailed, available_years, run_import
+from services.importer import PART_SIE4, PARTS, available_years, run_import
+from services.imports.runs import DONE, ImportFailed, RunProgress
 from services.money import ore_to_json
 from services.startup import prepare
-from services.vouchers import ExportRefused, export_vouchers, list_vouchers
+from services.voucher_export import ExportRefused, export_vouchers
+from services.voucher_sie import import_sie
+from services.vouchers import VoucherError, list_vouchers
 
-SUPPORTED_PARTS = {PART_SIE4}
 CLI_ACTOR = "kommandorad"
 
 
@@ -68,26 +71,28 @@ def cmd_connect(settings: Settings, args: argparse.Namespace) -> Outcome:
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> Outcome:
     parts = [part.strip() for part in args.parts.split(",") if part.strip()]
-    unknown = set(parts) - SUPPORTED_PARTS
-    if unknown:
-        raise UsageError(f"Delen {', '.join(sorted(unknown))} kan inte importeras ännu. Välj bland: sie4.")
+    unknown = set(parts) - set(PARTS)
+    if unknown or not parts:
+        raise UsageError(f"Okänd del {', '.join(sorted(unknown))}. Välj bland: {','.join(PARTS)}.")
     company = _find(settings, args.company)
     year_ids = None
     if args.year:
         year_ids = [y.id for y in available_years(settings, company.id) if y.end.year == args.year]
         if not year_ids:
             raise ImportFailed(f"{company.name} har inget räkenskapsår i Fortnox som slutar {args.year}.")
-    result = run_import(settings, company.id, parts=parts, year_ids=year_ids, started_by=CLI_ACTOR)
-    payload = {
-        "run_id": result.run_id,
-        "status": DONE,
-        "parts": {"sie4": result.counts},
-        "requests": result.requests,
-    }
-    return Outcome(
-        payload,
-        f"Importerat: {result.accounts} konton, {result.vouchers} verifikationer, {result.transactions} transaktioner.",
-    )
+    result = run_import(settings, company.id, parts=parts, year_ids=year_ids, started_by=CLI_ACTOR, full=args.full,
+                        on_progress=_print_progress if not args.json else None)
+    payload = {"run_id": result.run_id, "status": DONE, "parts": result.counts, "requests": result.requests}
+    lines = [f"{part}: " + ", ".join(f"{key} {value}" for key, value in counts.items())
+             for part, counts in result.counts.items()]
+    lines += result.notes + [f"Anrop till Fortnox: {result.requests}."]
+    return Outcome(payload, "\n".join(lines))
+
+
+def _print_progress(progress: RunProgress) -> None:
+    done = sum(p.requests_done for p in progress.parts.values())
+    planned = sum(p.requests_planned for p in progress.parts.values())
+    print(f"\r{done}/{planned} anrop, cirka {progress.eta_seconds:.0f} s kvar", end="", file=sys.stderr, flush=True)
 
 
 def cmd_vouchers_list(settings: Settings, args: argparse.Namespace) -> Outcome:
@@ -100,12 +105,14 @@ def cmd_vouchers_list(settings: Settings, args: argparse.Namespace) -> Outcome:
             "text": v.text,
             "status": v.status,
             "rows": [
-                {"account": r.account, "debit": ore_to_json(r.debit_ore), "credit": ore_to_json(r.credit_ore), "text": r.text}
+                {"account": r.account, "debit": ore_to_json(r.debit_ore), "credit": ore_to_json(r.credit_ore),
+                 "text": r.text, "cost_center": r.cost_center, "project": r.project}
                 for r in v.rows
             ],
             "fortnox": {"series": v.fortnox_series, "number": v.fortnox_number, "year": v.fortnox_year}
             if v.fortnox_number
             else None,
+            "error": v.error,
         }
         for v in items
     ]
@@ -113,16 +120,27 @@ def cmd_vouchers_list(settings: Settings, args: argparse.Namespace) -> Outcome:
     return Outcome(payload, lines or "Inga verifikationer.")
 
 
+def cmd_vouchers_add(settings: Settings, args: argparse.Namespace) -> Outcome:
+    company = _find(settings, args.company)
+    try:
+        data = Path(args.sie).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"Filen {args.sie} kan inte läsas ({exc.strerror}).") from None
+    added = import_sie(settings, company.id, data)
+    return Outcome({"added": added}, f"{len(added)} verifikation(er) tillagda som utkast.")
+
+
 def cmd_export(settings: Settings, args: argparse.Namespace) -> Outcome:
+    """Exit 1 unless every voucher asked for was exported by this run."""
     company = _find(settings, args.company)
     ids = [item.strip() for item in args.vouchers.split(",") if item.strip()]
     results = export_vouchers(settings, company.id, ids, actor=CLI_ACTOR)
     payload = [
         {
-            "id": r.voucher_id,
-            "status": "exported" if r.ok else "failed",
-            "fortnox": {"series": r.series, "number": r.number, "year": r.year} if r.ok else None,
-            "message": r.message,
+            "voucher": r.voucher_id,
+            "status": r.status,
+            "fortnox": {"series": r.series, "number": r.number, "year": r.year} if r.number else None,
+            "error": None if r.ok else r.message,
         }
         for r in results
     ]
@@ -146,12 +164,19 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("company")
     imp.add_argument("--parts", default=PART_SIE4)
     imp.add_argument("--year", type=int)
+    imp.add_argument("--full", action="store_true", help="hämta allt igen, inte bara det som ändrats")
     vouchers = commands.add_parser("vouchers", help="bokslutsverifikationer")
     vouchers_commands = vouchers.add_subparsers(dest="vouchers_command", required=True)
-    listing = vouchers_commands.add_parser("list", help="lista företagets bokslutsverifikationer")
-    listing.add_argument("company")
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=cmd_vouchers_list)
+
+    def add_vouchers(name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
+        sub = vouchers_commands.add_parser(name, help=help_text)
+        sub.add_argument("company")
+        sub.add_argument("--json", action="store_true", help="JSON på stdout")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    add_vouchers("list", cmd_vouchers_list, "lista företagets bokslutsverifikationer")
+    add_vouchers("add", cmd_vouchers_add, "lägg till utkast från en SIE 4I-fil").add_argument("--sie", required=True)
     exp = add("export", cmd_export, "exportera verifikationer till Fortnox")
     exp.add_argument("company")
     exp.add_argument("--vouchers", required=True)
@@ -166,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except (ConnectError, ImportFailed, ExportRefused, UnknownCompany) as exc:
+    except (ConnectError, ImportFailed, ExportRefused, UnknownCompany, VoucherError) as exc:
         print(exc, file=sys.stderr)
         return 1
     except FortnoxError as exc:

@@ -1,26 +1,23 @@
-"""Year-end adjustment vouchers (bokslutsverifikationer): drafts, and their export to Fortnox exactly once.
+"""Year-end adjustment vouchers (bokslutsverifikationer): what a voucher is, and writing, editing, reversing and
+attaching files to drafts. Checks live in `voucher_checks`, the export to Fortnox in `voucher_export`.
 
-Fortnox has no idempotency key and its vouchers can never be changed or deleted, so a duplicate is permanent
-damage. Each export claims the voucher under a database lock, records a unique reference before the POST, writes
-that reference into the voucher's Comments, and after an unknown outcome looks for it in Fortnox before retrying.
+A voucher may only change while nothing of it can be in Fortnox: a draft, or one whose last attempt Fortnox
+refused outright. Once an attempt's outcome is unknown, the voucher is frozen until an export has looked it up.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from services import store
+from services import attachment_files, store
 from services.config import Settings
-from services.connections import open_client
-from services.fortnox import resources
-from services.fortnox.client import FortnoxClient
-from services.fortnox.errors import FortnoxApiError, FortnoxError, FortnoxUnavailable, RateLimited
-from services.money import ore_to_decimal
 from services.timestamps import now_iso
 
 DRAFT, SENDING, EXPORTED, FAILED = "draft", "sending", "exported", "failed"
@@ -28,6 +25,13 @@ STATUS_LABELS = {DRAFT: "Utkast", SENDING: "Skickas", EXPORTED: "Exporterad", FA
 DEFAULT_SERIES = "A"
 REFERENCE_PREFIX = "Skatt & Bokslut ref "
 STUCK_SENDING = timedelta(minutes=5)
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+PDF_MAGIC = b"%PDF-"
+MANUAL, SIE, REVERSAL = "manual", "sie", "reversal"
+
+
+class VoucherError(Exception):
+    """A change to a voucher that is not allowed or not valid; the message is Swedish and says what to do."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class AdjustmentRow:
     debit_ore: int = 0
     credit_ore: int = 0
     text: str = ""
+    cost_center: str = ""
+    project: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,15 @@ class AdjustmentVoucher:
     fortnox_year: str | None = None
     error: str | None = None
     attempted_at: str | None = None
+    reference: str | None = None
+    claimed_by: str | None = None
+    outcome_unknown: bool = False
+    source: str = MANUAL
+    reverses: str | None = None
+    attachment_name: str | None = None
+    attachment_sha256: str | None = None
+    attachment_connected: bool = False
+    attachment_error: str | None = None
 
     @property
     def status_label(self) -> str:
@@ -58,80 +73,211 @@ class AdjustmentVoucher:
 
     @property
     def exportable(self) -> bool:
-        """Drafts, refused ones, and sends that never finished (a crash mid-export; checked in Fortnox first)."""
+        """Drafts, refused ones, and sends that never finished (checked in Fortnox before anything is sent)."""
         if self.status == SENDING:
-            return (self.attempted_at or "") < now_iso(-STUCK_SENDING)
+            return (self.attempted_at or "") < now_iso(-STUCK_SENDING) or owner_gone(self.claimed_by)
         return self.status in (DRAFT, FAILED)
+
+    @property
+    def editable(self) -> bool:
+        """Nothing of it can be in Fortnox: a draft, or a voucher Fortnox (or the checks) refused outright."""
+        return self.status == DRAFT or (self.status == FAILED and not self.outcome_unknown)
 
     @property
     def total_ore(self) -> int:
         return sum(row.debit_ore for row in self.rows)
 
     @property
+    def balance_ore(self) -> int:
+        """Debit minus credit: zero for a balanced voucher."""
+        return sum(row.debit_ore - row.credit_ore for row in self.rows)
+
+    @property
     def fortnox_label(self) -> str:
         return f"{self.fortnox_series} {self.fortnox_number}" if self.fortnox_number else ""
 
-
-@dataclass(frozen=True)
-class ExportResult:
-    voucher_id: str
-    ok: bool
-    message: str
-    series: str | None = None
-    number: str | None = None
-    year: str | None = None
+    @property
+    def name(self) -> str:
+        """How messages name the voucher."""
+        return f"«{self.text}» ({self.date})"
 
 
-class ExportRefused(Exception):
-    """The export could not start at all (e.g. nothing exportable was chosen)."""
+def owner_token() -> str:
+    """Who holds an export: this host and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def create_draft(db: Database, company_id: str, day: date, text: str, rows: Sequence[AdjustmentRow]) -> str:
-    """Store a new draft; callers hold the transaction."""
-    voucher_id = uuid.uuid4().hex
-    db["adjustment_vouchers"].insert(
-        {"id": voucher_id, "company_id": company_id, "date": day.isoformat(), "text": text, "status": DRAFT, "created_at": now_iso()}
-    )
+def owner_gone(claimed_by: str | None) -> bool:
+    """Whether the process holding an export on this host has ended (then its claim can be taken over at once)."""
+    host, _, pid = (claimed_by or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _insert_rows(db: Database, voucher_id: str, rows: Sequence[AdjustmentRow]) -> None:
     db["adjustment_rows"].insert_all(
         {
             "voucher_id": voucher_id,
             "row_no": row_no,
-            "account": row.account,
+            "account": row.account.strip(),
             "debit_ore": row.debit_ore,
             "credit_ore": row.credit_ore,
-            "text": row.text,
+            "text": row.text.strip(),
+            "cost_center": row.cost_center.strip(),
+            "project": row.project.strip(),
         }
         for row_no, row in enumerate(rows, start=1)
     )
+
+
+def create_draft(db: Database, company_id: str, day: date, text: str, rows: Sequence[AdjustmentRow], *,
+                 source: str = MANUAL, reverses: str | None = None) -> str:
+    """Store a new draft; callers hold the transaction."""
+    voucher_id = uuid.uuid4().hex
+    db["adjustment_vouchers"].insert(
+        {"id": voucher_id, "company_id": company_id, "date": day.isoformat(), "text": text.strip(), "status": DRAFT,
+         "created_at": now_iso(), "updated_at": now_iso(), "source": source, "reverses": reverses}
+    )
+    _insert_rows(db, voucher_id, rows)
     return voucher_id
 
 
-def _voucher(db: Database, row: dict) -> AdjustmentVoucher:
+def voucher_from_row(db: Database, row: dict) -> AdjustmentVoucher:
     rows = tuple(
-        AdjustmentRow(account=r["account"], debit_ore=r["debit_ore"], credit_ore=r["credit_ore"], text=r["text"] or "")
+        AdjustmentRow(account=r["account"], debit_ore=r["debit_ore"], credit_ore=r["credit_ore"], text=r["text"] or "",
+                      cost_center=r["cost_center"] or "", project=r["project"] or "")
         for r in db["adjustment_rows"].rows_where("voucher_id = ?", [row["id"]], order_by="row_no")
     )
     return AdjustmentVoucher(
-        id=row["id"],
-        company_id=row["company_id"],
-        date=date.fromisoformat(row["date"]),
-        text=row["text"],
-        status=row["status"],
-        rows=rows,
-        fortnox_series=row["fortnox_series"],
-        fortnox_number=row["fortnox_number"],
-        fortnox_year=row["fortnox_year"],
-        error=row["error"],
-        attempted_at=row["attempted_at"],
+        id=row["id"], company_id=row["company_id"], date=date.fromisoformat(row["date"]), text=row["text"],
+        status=row["status"], rows=rows, fortnox_series=row["fortnox_series"], fortnox_number=row["fortnox_number"],
+        fortnox_year=row["fortnox_year"], error=row["error"], attempted_at=row["attempted_at"],
+        reference=row["reference"], claimed_by=row["claimed_by"], outcome_unknown=bool(row["outcome_unknown"]),
+        source=row["source"] or MANUAL, reverses=row["reverses"], attachment_name=row["attachment_name"],
+        attachment_sha256=row["attachment_sha256"], attachment_connected=bool(row["attachment_connected"]),
+        attachment_error=row["attachment_error"],
     )
+
+
+def load(db: Database, company_id: str, voucher_id: str) -> AdjustmentVoucher | None:
+    rows = list(db["adjustment_vouchers"].rows_where("id = ? and company_id = ?", [voucher_id, company_id]))
+    return voucher_from_row(db, rows[0]) if rows else None
 
 
 def list_vouchers(settings: Settings, company_id: str) -> list[AdjustmentVoucher]:
     with store.open_db(settings.database_path) as db:
         return [
-            _voucher(db, row)
+            voucher_from_row(db, row)
             for row in db["adjustment_vouchers"].rows_where("company_id = ?", [company_id], order_by="date, created_at")
         ]
+
+
+def get_voucher(settings: Settings, company_id: str, voucher_id: str) -> AdjustmentVoucher:
+    with store.open_db(settings.database_path) as db:
+        found = load(db, company_id, voucher_id)
+    if found is None:
+        raise VoucherError("Verifikationen finns inte (längre) för det här företaget.")
+    return found
+
+
+def _editable(db: Database, company_id: str, voucher_id: str) -> AdjustmentVoucher:
+    found = load(db, company_id, voucher_id)
+    if found is None:
+        raise VoucherError("Verifikationen finns inte (längre) för det här företaget.")
+    if not found.editable:
+        if found.status == EXPORTED:
+            raise VoucherError(f"{found.name} är exporterad till Fortnox som {found.fortnox_label} och kan inte ändras. "
+                               "Skapa en vändning och en ny verifikation i stället.")
+        raise VoucherError(f"{found.name} kan redan ha nått Fortnox. Exportera den igen så kontrolleras det i Fortnox "
+                           "först; därefter kan den ändras om den inte fanns där.")
+    return found
+
+
+def add_drafts(settings: Settings, company_id: str, drafts: Sequence[tuple[date, str, Sequence[AdjustmentRow]]], *,
+               source: str = MANUAL) -> list[str]:
+    """Store several drafts at once (all or none)."""
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        return [create_draft(db, company_id, day, text, rows, source=source) for day, text, rows in drafts]
+
+
+def update_draft(settings: Settings, company_id: str, voucher_id: str, day: date, text: str,
+                 rows: Sequence[AdjustmentRow]) -> None:
+    """Replace a draft's date, text and rows; a refused voucher becomes a draft again."""
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        _editable(db, company_id, voucher_id)
+        db["adjustment_vouchers"].update(voucher_id, {"date": day.isoformat(), "text": text.strip(), "status": DRAFT,
+                                                      "error": None, "updated_at": now_iso()})
+        db.execute("delete from adjustment_rows where voucher_id = ?", [voucher_id])
+        _insert_rows(db, voucher_id, rows)
+
+
+def delete_draft(settings: Settings, company_id: str, voucher_id: str) -> None:
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        _editable(db, company_id, voucher_id)
+        db.execute("delete from adjustment_rows where voucher_id = ?", [voucher_id])
+        db.execute("delete from adjustment_vouchers where id = ?", [voucher_id])
+
+
+def create_reversal(settings: Settings, company_id: str, voucher_id: str, day: date | None = None) -> str:
+    """A new draft that undoes an exported voucher (debit and credit swapped): Fortnox vouchers never change."""
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        original = load(db, company_id, voucher_id)
+        if original is None or original.status != EXPORTED:
+            raise VoucherError("Bara en exporterad verifikation kan vändas.")
+        rows = [replace(row, debit_ore=row.credit_ore, credit_ore=row.debit_ore) for row in original.rows]
+        text = f"Vändning av {original.fortnox_label} {original.text}"[:200]
+        return create_draft(db, company_id, day or original.date, text, rows, source=REVERSAL, reverses=original.id)
+
+
+def attach_pdf(settings: Settings, company_id: str, voucher_id: str, name: str, content: bytes) -> None:
+    """Keep a PDF with a draft; it goes to Fortnox's inbox and is connected to the voucher when it is exported."""
+    if not content.startswith(PDF_MAGIC):
+        raise VoucherError(f"Filen {name} är inte en PDF. Välj en PDF-fil.")
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise VoucherError(f"Filen {name} är större än {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB. Välj en mindre fil.")
+    sha256 = attachment_files.keep(settings, content, "application/pdf")
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        _editable(db, company_id, voucher_id)
+        db["adjustment_vouchers"].update(voucher_id, {"attachment_sha256": sha256, "attachment_name": name,
+                                                      "attachment_file_id": None, "attachment_connected": 0,
+                                                      "attachment_error": None, "updated_at": now_iso()})
+
+
+def remove_attachment(settings: Settings, company_id: str, voucher_id: str) -> None:
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        _editable(db, company_id, voucher_id)
+        db["adjustment_vouchers"].update(voucher_id, {"attachment_sha256": None, "attachment_name": None,
+                                                      "attachment_file_id": None, "updated_at": now_iso()})
+
+
+def series_for(settings: Settings, company_id: str) -> str:
+    """The company's year-end voucher series (A, Redovisning, until someone chooses another)."""
+    with store.open_db(settings.database_path) as db:
+        row = db.execute("select series from voucher_settings where company_id = ?", [company_id]).fetchone()
+    return row[0] if row else DEFAULT_SERIES
+
+
+def set_series(settings: Settings, company_id: str, series: str, actor: str) -> None:
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        db["voucher_settings"].upsert({"company_id": company_id, "series": series.strip().upper(),
+                                       "checked_at": now_iso(), "checked_by": actor}, pk="company_id")
+        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company_id, "action": "series",
+                                "detail": f"Verifikationsserie för bokslutsverifikationer: {series}"})
+
+
+def audit_entries(settings: Settings, company_id: str) -> list[dict]:
+    """The company's audit log, newest first."""
+    with store.open_db(settings.database_path) as db:
+        return list(db.query(
+            "select at, actor, action, voucher_id, fortnox_ref, detail from audit_log where company_id = ? "
+            "order by at desc, id desc", [company_id]))
 
 
 def financial_year_label(settings: Settings, company_id: str, day: date) -> str:
@@ -145,108 +291,9 @@ def financial_year_label(settings: Settings, company_id: str, day: date) -> str:
     return "inget importerat räkenskapsår"
 
 
-def _claim(settings: Settings, company_id: str, voucher_id: str) -> tuple[AdjustmentVoucher, str, bool] | None:
-    """Move one voucher to SENDING under the write lock; None when another export owns it or it is done.
-
-    Returns the voucher, its reference and whether an earlier attempt may already have reached Fortnox.
-    """
-    with store.open_db(settings.database_path) as db, store.write_lock(db):
-        rows = list(db["adjustment_vouchers"].rows_where("id = ? and company_id = ?", [voucher_id, company_id]))
-        if not rows:
-            return None
-        voucher = _voucher(db, rows[0])
-        if not voucher.exportable:
-            return None
-        earlier_attempt = rows[0]["reference"] is not None
-        reference = rows[0]["reference"] or uuid.uuid4().hex
-        db["adjustment_vouchers"].update(voucher_id, {"status": SENDING, "reference": reference, "attempted_at": now_iso()})
-        return voucher, reference, earlier_attempt
-
-
-def _record(settings: Settings, voucher: AdjustmentVoucher, actor: str, result: ExportResult) -> None:
-    with store.open_db(settings.database_path) as db, store.write_lock(db):
-        if result.ok:
-            update = {
-                "status": EXPORTED,
-                "fortnox_series": result.series,
-                "fortnox_number": result.number,
-                "fortnox_year": result.year,
-                "error": None,
-                "exported_at": now_iso(),
-            }
-        else:
-            update = {"status": FAILED, "error": result.message}
-        db["adjustment_vouchers"].update(voucher.id, update)
-        db["audit_log"].insert(
-            {
-                "at": now_iso(),
-                "actor": actor,
-                "company_id": voucher.company_id,
-                "action": "export" if result.ok else "export_refused",
-                "detail": f"{voucher.text} {voucher.date}: {result.message}",
-            }
-        )
-
-
-def _find_in_fortnox(client: FortnoxClient, year_id: str, voucher: AdjustmentVoucher, reference: str) -> resources.VoucherRef | None:
-    for ref in resources.vouchers_on(client, year_id, voucher.date):
-        if reference in ref.comments:
-            return ref
-    return None
-
-
-def _send_one(client: FortnoxClient, years: list[resources.FinancialYear], voucher: AdjustmentVoucher, reference: str, earlier_attempt: bool, series: str) -> ExportResult:
-    year = next((y for y in years if y.contains(voucher.date)), None)
-    if year is None:
-        return ExportResult(voucher.id, False, f"Det finns inget räkenskapsår i Fortnox för datumet {voucher.date}. Skapa året i Fortnox först.")
-    if earlier_attempt:
-        found = _find_in_fortnox(client, year.id, voucher, reference)
-        if found:
-            return _exported(voucher, found)
-    payload = resources.voucher_payload(
-        series,
-        voucher.date,
-        voucher.text,
-        REFERENCE_PREFIX + reference,
-        [
-            resources.VoucherRow(account=row.account, debit=ore_to_decimal(row.debit_ore), credit=ore_to_decimal(row.credit_ore), text=row.text)
-            for row in voucher.rows
-        ],
-    )
-    try:
-        return _exported(voucher, resources.create_voucher(client, year.id, payload))
-    except FortnoxApiError as exc:
-        return ExportResult(voucher.id, False, f"Fortnox nekade verifikationen: {exc.message}")
-    except (FortnoxUnavailable, RateLimited) as exc:
-        found = _find_in_fortnox(client, year.id, voucher, reference)
-        if found:
-            return _exported(voucher, found)
-        return ExportResult(voucher.id, False, f"{exc.message} Verifikationen hittades inte i Fortnox; vid nästa export kontrolleras det igen innan den skickas.")
-
-
-def _exported(voucher: AdjustmentVoucher, ref: resources.VoucherRef) -> ExportResult:
-    return ExportResult(voucher.id, True, f"Exporterad som {ref.series} {ref.number}", ref.series, ref.number, ref.year_id)
-
-
-def export_vouchers(settings: Settings, company_id: str, voucher_ids: Sequence[str], *, actor: str, series: str = DEFAULT_SERIES) -> list[ExportResult]:
-    """Create each chosen voucher in Fortnox once; a voucher already exported or being exported is skipped."""
-    if not voucher_ids:
-        raise ExportRefused("Markera minst en verifikation att exportera.")
-    results: list[ExportResult] = []
-    with open_client(settings, company_id) as client:
-        years: list[resources.FinancialYear] | None = None
-        for voucher_id in voucher_ids:
-            claimed = _claim(settings, company_id, voucher_id)
-            if claimed is None:
-                results.append(ExportResult(voucher_id, False, "Verifikationen är redan exporterad eller håller på att exporteras."))
-                continue
-            voucher, reference, earlier_attempt = claimed
-            try:
-                if years is None:
-                    years = resources.financial_years(client)
-                result = _send_one(client, years, voucher, reference, earlier_attempt, series)
-            except FortnoxError as exc:
-                result = ExportResult(voucher.id, False, exc.message)
-            _record(settings, voucher, actor, result)
-            results.append(result)
-    return results
+def known_accounts(settings: Settings, company_id: str) -> dict[str, str]:
+    """The accounts of the company's latest imported year (number → name), for choosing accounts in the editor."""
+    with store.open_db(settings.database_path) as db:
+        return {row["number"]: row["name"] for row in db.query(
+            "select number, name from accounts where company_id = ? and year_id = (select year_id from financial_years "
+            'where company_id = ? order by "end" desc limit 1) order by number', [company_id, company_id])}

@@ -50,5 +50,44 @@ def test_an_unknown_company_exits_1_with_a_swedish_message(sandbox, tmp_path: Pa
 
 def test_an_unsupported_part_is_a_usage_error(sandbox, small_tenant: dict, tmp_path: Path) -> None:
     _run(sandbox, tmp_path, "connect", "--tenant-id", small_tenant["tenant_id"])
-    result = _run(sandbox, tmp_path, "import", small_tenant["orgnr"], "--parts", "attachments")
+    result = _run(sandbox, tmp_path, "import", small_tenant["orgnr"], "--parts", "sie4,bokslut")
     assert result.returncode == 2
+
+
+SIE_4I = (
+    '#FLAGGA 0\r\n#PROGRAM "Test" 1\r\n#FORMAT PC8\r\n#SIETYP 4\r\n#FNAMN "Bokslutsdemo AB"\r\n'
+    '#VER "" "" 20251231 "Upplupen revision"\r\n{\r\n#TRANS 6420 {} 15000.00\r\n#TRANS 2990 {} -15000.00\r\n}\r\n'
+    '#VER "" "" 20241231 "I låst period"\r\n{\r\n#TRANS 6420 {} 100.00\r\n#TRANS 2990 {} -100.00\r\n}\r\n'
+).encode("cp437")
+
+
+def test_vouchers_from_a_sie_file_are_added_and_exported_with_a_line_per_voucher(
+    sandbox, small_tenant: dict, tmp_path: Path
+) -> None:
+    _run(sandbox, tmp_path, "connect", "--tenant-id", small_tenant["tenant_id"])
+    _run(sandbox, tmp_path, "import", small_tenant["orgnr"], "--parts", "sie4")
+    sie = tmp_path / "bokslut.si"
+    sie.write_bytes(SIE_4I)
+    added = _run(sandbox, tmp_path, "vouchers", "add", small_tenant["orgnr"], "--sie", str(sie), "--json")
+    assert added.returncode == 0, added.stderr
+    ids = json.loads(added.stdout)["added"]
+    assert len(ids) == 2
+
+    exported = _run(sandbox, tmp_path, "export", small_tenant["orgnr"], "--vouchers", ",".join(ids), "--json")
+    assert exported.returncode == 1
+    ok, locked = json.loads(exported.stdout)
+    assert set(ok) == {"voucher", "status", "fortnox", "error"}
+    assert (ok["voucher"], ok["status"], ok["error"]) == (ids[0], "exported", None)
+    assert ok["fortnox"]["series"] == "A" and ok["fortnox"]["number"]
+    assert (locked["status"], locked["fortnox"]) == ("failed", None) and "låst" in locked["error"]
+
+    again = json.loads(_run(sandbox, tmp_path, "export", small_tenant["orgnr"], "--vouchers", ids[0], "--json").stdout)
+    assert [(r["status"], r["fortnox"]) for r in again] == [("skipped", ok["fortnox"])]
+
+
+def test_an_unreadable_sie_file_exits_1_naming_the_line(sandbox, small_tenant: dict, tmp_path: Path) -> None:
+    _run(sandbox, tmp_path, "connect", "--tenant-id", small_tenant["tenant_id"])
+    sie = tmp_path / "trasig.si"
+    sie.write_bytes(b'#FLAGGA 0\r\n#SIETYP 4\r\n#VER "" "" 20251231 "T"\r\n{\r\n#TRANS 6420 {} tolv\r\n}\r\n')
+    result = _run(sandbox, tmp_path, "vouchers", "add", small_tenant["orgnr"], "--sie", str(sie))
+    assert result.returncode == 1 and "Rad 5" in result.stderr

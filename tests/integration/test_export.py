@@ -15,6 +15,7 @@ from services.connections import connect_service_account, open_client
 from services.fortnox.resources import VoucherRow, create_voucher, voucher_payload
 from services.importer import run_import
 from services.money import ore_to_decimal
+from services.voucher_export import export_vouchers
 from services.vouchers import (
     EXPORTED,
     FAILED,
@@ -22,7 +23,6 @@ from services.vouchers import (
     SENDING,
     AdjustmentRow,
     create_draft,
-    export_vouchers,
     list_vouchers,
 )
 from tests.fortnox_peek import voucher_count, voucher_rows
@@ -60,11 +60,12 @@ def test_a_voucher_is_never_exported_twice(settings: Settings, company: Company)
 
 
 def test_fortnox_refusal_is_kept_beside_the_voucher(settings: Settings, company: Company) -> None:
-    voucher_id = _draft(settings, company, [AdjustmentRow("7832", debit_ore=100), AdjustmentRow("1229", credit_ore=99)])
+    voucher_id = _draft(settings, company, [AdjustmentRow("7832", debit_ore=100, cost_center="NEJ"),
+                                            AdjustmentRow("1229", credit_ore=100)])
     [result] = export_vouchers(settings, company.id, [voucher_id], actor="test")
-    assert not result.ok and "balans" in result.message
+    assert not result.ok and result.message == "Fortnox nekade verifikationen: Kostnadsstället NEJ finns inte."
     [stored] = [v for v in list_vouchers(settings, company.id) if v.id == voucher_id]
-    assert stored.status == FAILED and "balans" in stored.error
+    assert stored.status == FAILED and stored.error == result.message and stored.editable
 
 
 def test_a_date_without_financial_year_is_refused_before_sending(settings: Settings, company: Company) -> None:

@@ -1,0 +1,307 @@
+"""Export of year-end vouchers to Fortnox, each created there exactly once.
+
+Fortnox has no idempotency key and its vouchers can never be changed or deleted, so a duplicate is permanent
+damage. Each voucher is claimed under the database's write lock (one export owns it; a double click, a second tab
+or a second person gets "skipped"), gets a unique reference recorded before the POST and written into its
+Comments, and after any answer that leaves the outcome open (timeout, broken connection, 5xx, a crash) is looked up
+in Fortnox by that reference before anything is sent again. Only a 429 or a 401 — refused before Fortnox did
+anything — is retried without a look-up.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from services import attachment_files, store
+from services.config import Settings
+from services.connections import open_client
+from services.fortnox import files, resources
+from services.fortnox.client import FortnoxClient
+from services.fortnox.errors import FortnoxApiError, FortnoxError, FortnoxUnavailable, RateLimited, Unauthorized
+from services.money import ore_to_decimal
+from services.timestamps import now_iso
+from services.voucher_checks import (
+    FortnoxBooks,
+    cover,
+    draft_problems,
+    fortnox_problems,
+    load_books,
+    series_problems,
+)
+from services.vouchers import (
+    EXPORTED,
+    FAILED,
+    REFERENCE_PREFIX,
+    SENDING,
+    AdjustmentVoucher,
+    load,
+    owner_token,
+    series_for,
+)
+
+SEND_ATTEMPTS = 4
+STATUS_EXPORTED, STATUS_FAILED, STATUS_SKIPPED = "exported", "failed", "skipped"
+
+
+class ExportRefused(Exception):
+    """The export could not start at all (e.g. nothing was chosen)."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    voucher_id: str
+    status: str  # exported | failed | skipped
+    message: str
+    series: str | None = None
+    number: str | None = None
+    year: str | None = None
+    unknown: bool = False  # failed without knowing whether Fortnox got it: looked up before the next attempt
+
+    @property
+    def ok(self) -> bool:
+        return self.status == STATUS_EXPORTED
+
+
+@dataclass(frozen=True)
+class VoucherCheck:
+    """The confirmation's view of one voucher: the Fortnox year it lands in, and what stops it."""
+
+    voucher: AdjustmentVoucher
+    year_label: str
+    problems: list[str]
+
+
+def check_vouchers(settings: Settings, company_id: str, voucher_ids: Sequence[str], series: str) -> list[VoucherCheck]:
+    """Every check, against Fortnox as it is now, without sending anything."""
+    with store.open_db(settings.database_path) as db:
+        chosen = [v for voucher_id in voucher_ids if (v := load(db, company_id, voucher_id)) is not None]
+    with open_client(settings, company_id) as client:
+        books = load_books(client, chosen)
+    checks = []
+    for voucher in chosen:
+        year = books.year_of(voucher.date)
+        label = f"{year.start} – {year.end}" if year else "inget räkenskapsår i Fortnox"
+        checks.append(VoucherCheck(voucher, label, draft_problems(voucher) + fortnox_problems(voucher, books, series)))
+    return checks
+
+
+def available_series(settings: Settings, company_id: str) -> list[resources.VoucherSeries]:
+    """The series of Fortnox's latest financial year, for choosing the year-end series."""
+    with open_client(settings, company_id) as client:
+        years = resources.financial_years(client)
+        return resources.voucher_series(client, years[-1].id) if years else []
+
+
+def check_series(settings: Settings, company_id: str, series: str) -> list[str]:
+    """Whether the series exists and takes manual vouchers in each financial year the company's vouchers fall in
+    (the latest year when there are none)."""
+    with store.open_db(settings.database_path) as db:
+        days = [row[0] for row in db.execute("select distinct date from adjustment_vouchers where company_id = ? "
+                                             "and status != ?", [company_id, EXPORTED])]
+    with open_client(settings, company_id) as client:
+        books = FortnoxBooks(resources.financial_years(client), None)
+        if not books.years:
+            return ["Företaget har inget räkenskapsår i Fortnox. Skapa året i Fortnox först."]
+        years = {year.id: year for day in days if (year := books.year_of(date.fromisoformat(day)))} or {
+            books.years[-1].id: books.years[-1]}
+        problems = []
+        for year in years.values():
+            books.series[year.id] = {s.code: s for s in resources.voucher_series(client, year.id)}
+            problems += series_problems(books, series, year)
+    return problems
+
+
+def _claim(settings: Settings, company_id: str, voucher_id: str) -> tuple[AdjustmentVoucher, bool] | ExportResult:
+    """Move one voucher to SENDING under the write lock, with its reference recorded; or say why it is skipped.
+
+    Returns the voucher (carrying its reference) and whether an earlier attempt may already have reached Fortnox.
+    """
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        voucher = load(db, company_id, voucher_id)
+        if voucher is None:
+            return ExportResult(voucher_id, STATUS_SKIPPED, "Verifikationen finns inte för det här företaget.")
+        if voucher.status == EXPORTED:
+            return ExportResult(voucher_id, STATUS_SKIPPED, f"{voucher.name} är redan exporterad till Fortnox som "
+                                f"{voucher.fortnox_label}.", voucher.fortnox_series, voucher.fortnox_number,
+                                voucher.fortnox_year)
+        if not voucher.exportable:
+            return ExportResult(voucher_id, STATUS_SKIPPED, f"{voucher.name} exporteras redan just nu (i en annan "
+                                "flik eller av någon annan). Vänta en stund och titta igen.")
+        earlier_attempt = voucher.reference is not None
+        reference = voucher.reference or uuid.uuid4().hex
+        db["adjustment_vouchers"].update(voucher_id, {"status": SENDING, "reference": reference,
+                                                      "attempted_at": now_iso(), "claimed_by": owner_token()})
+        return load(db, company_id, voucher_id), earlier_attempt
+
+
+def _record(settings: Settings, voucher: AdjustmentVoucher, actor: str, result: ExportResult) -> None:
+    """The outcome, and an audit row; a refusal that certainly never reached Fortnox frees the voucher for edits."""
+    if result.ok:
+        update = {"status": EXPORTED, "fortnox_series": result.series, "fortnox_number": result.number,
+                  "fortnox_year": result.year, "error": None, "outcome_unknown": 0, "exported_at": now_iso(),
+                  "claimed_by": None}
+        action, ref = "export", f"{result.series} {result.number} (räkenskapsår {result.year})"
+    else:
+        update = {"status": FAILED, "error": result.message, "outcome_unknown": int(result.unknown), "claimed_by": None}
+        if not result.unknown:
+            update["reference"] = None
+        action, ref = ("export_unknown" if result.unknown else "export_refused"), None
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        db["adjustment_vouchers"].update(voucher.id, update)
+        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": voucher.company_id, "action": action,
+                                "voucher_id": voucher.id, "fortnox_ref": ref,
+                                "detail": f"{voucher.name}: {result.message}"})
+
+
+def _find_in_fortnox(client: FortnoxClient, year_id: str, voucher: AdjustmentVoucher) -> resources.VoucherRef | None:
+    """The voucher in Fortnox by its reference: same year and date, reference in Comments."""
+    for ref in resources.vouchers_on(client, year_id, voucher.date):
+        if voucher.reference and voucher.reference in ref.comments:
+            return ref
+    return None
+
+
+def _exported(voucher: AdjustmentVoucher, ref: resources.VoucherRef) -> ExportResult:
+    return ExportResult(voucher.id, STATUS_EXPORTED, f"Exporterad som {ref.series} {ref.number}", ref.series,
+                        ref.number, ref.year_id)
+
+
+def _unknown(voucher: AdjustmentVoucher, why: str) -> ExportResult:
+    return ExportResult(voucher.id, STATUS_FAILED, f"{why} Det går inte att säga om verifikationen kom fram; nästa "
+                        "export letar efter den i Fortnox innan något skickas igen.", unknown=True)
+
+
+def _payload(voucher: AdjustmentVoucher, series: str) -> dict:
+    rows = [resources.VoucherRow(account=row.account, debit=ore_to_decimal(row.debit_ore),
+                                 credit=ore_to_decimal(row.credit_ore), text=row.text, cost_center=row.cost_center,
+                                 project=row.project) for row in voucher.rows]
+    return resources.voucher_payload(series, voucher.date, voucher.text, REFERENCE_PREFIX + (voucher.reference or ""),
+                                     rows)
+
+
+def _send_one(settings: Settings, client: FortnoxClient, books: FortnoxBooks, voucher: AdjustmentVoucher,
+              earlier_attempt: bool, series: str) -> ExportResult:
+    try:
+        cover(client, books, voucher)
+    except FortnoxError as exc:
+        return _unknown(voucher, exc.message) if earlier_attempt else ExportResult(voucher.id, STATUS_FAILED,
+                                                                                  exc.message)
+    year = books.year_of(voucher.date)
+    if earlier_attempt:
+        if year is None:
+            return _unknown(voucher, f"Fortnox har inget räkenskapsår för {voucher.date} att leta i.")
+        try:
+            found = _find_in_fortnox(client, year.id, voucher)
+        except FortnoxError as exc:
+            return _unknown(voucher, exc.message)
+        if found:
+            return _exported(voucher, found)
+    problems = draft_problems(voucher) + fortnox_problems(voucher, books, series)
+    if problems:
+        return ExportResult(voucher.id, STATUS_FAILED, "\n".join(problems))
+    assert year is not None
+    payload = _payload(voucher, series)
+    retry = settings.fortnox.retry
+    why = ""
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        if attempt > 1:
+            retry.sleep(retry.delay(attempt - 1))
+        try:
+            return _exported(voucher, resources.create_voucher(client, year.id, payload))
+        except FortnoxApiError as exc:
+            return ExportResult(voucher.id, STATUS_FAILED, f"Fortnox nekade verifikationen: {exc.message}")
+        except (RateLimited, Unauthorized) as exc:  # refused before Fortnox did anything: no look-up needed
+            why = exc.message
+            continue
+        except FortnoxUnavailable as exc:
+            why = exc.message
+        except FortnoxError as exc:
+            return ExportResult(voucher.id, STATUS_FAILED, exc.message)
+        try:
+            found = _find_in_fortnox(client, year.id, voucher)
+        except FortnoxError as exc:
+            return _unknown(voucher, exc.message)
+        if found:
+            return _exported(voucher, found)
+    return _unknown(voucher, why)
+
+
+def _send_attachment(settings: Settings, client: FortnoxClient, voucher: AdjustmentVoucher, result: ExportResult
+                     ) -> str | None:
+    """Upload the voucher's PDF to the inbox (once: the file id is kept) and connect it; the error, if any."""
+    with store.open_db(settings.database_path) as db:
+        file_id = db.execute("select attachment_file_id from adjustment_vouchers where id = ?",
+                             [voucher.id]).fetchone()[0]
+    error = None
+    try:
+        if not file_id:
+            content = attachment_files.content(settings, voucher.attachment_sha256 or "")
+            file_id = files.upload_to_inbox(client, voucher.attachment_name or "bilaga.pdf", content, "application/pdf")
+            with store.open_db(settings.database_path) as db, store.write_lock(db):
+                db["adjustment_vouchers"].update(voucher.id, {"attachment_file_id": file_id})
+        try:
+            files.connect_to_voucher(client, file_id, result.series or "", result.number or "", result.year or "")
+        except (FortnoxApiError, FortnoxUnavailable):
+            if not files.voucher_connection_exists(client, file_id):
+                raise
+    except FortnoxError as exc:
+        error = f"Bilagan {voucher.attachment_name} kunde inte kopplas till {result.series} {result.number}: " \
+                f"{exc.message}"
+    except OSError:
+        error = f"Bilagan {voucher.attachment_name} finns inte längre på disken. Bifoga den igen i Fortnox."
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        db["adjustment_vouchers"].update(voucher.id, {"attachment_connected": int(error is None),
+                                                      "attachment_error": error})
+    return error
+
+
+def send_attachment(settings: Settings, company_id: str, voucher_id: str) -> str | None:
+    """Try again to attach an exported voucher's PDF in Fortnox; the error, if any."""
+    with store.open_db(settings.database_path) as db:
+        voucher = load(db, company_id, voucher_id)
+    if voucher is None or voucher.status != EXPORTED or not voucher.attachment_sha256:
+        return "Verifikationen har ingen bilaga att skicka."
+    result = ExportResult(voucher.id, STATUS_EXPORTED, "", voucher.fortnox_series, voucher.fortnox_number,
+                          voucher.fortnox_year)
+    with open_client(settings, company_id) as client:
+        return _send_attachment(settings, client, voucher, result)
+
+
+def export_vouchers(settings: Settings, company_id: str, voucher_ids: Sequence[str], *, actor: str,
+                    series: str | None = None) -> list[ExportResult]:
+    """Create each chosen voucher in Fortnox once; one already exported, or being exported elsewhere, is skipped.
+
+    Raises FortnoxError when Fortnox can't be read before anything is claimed (nothing has changed then).
+    """
+    ids = list(dict.fromkeys(voucher_ids))
+    if not ids:
+        raise ExportRefused("Markera minst en verifikation att exportera.")
+    series = series or series_for(settings, company_id)
+    with store.open_db(settings.database_path) as db:
+        candidates = [v for voucher_id in ids if (v := load(db, company_id, voucher_id)) is not None and v.exportable]
+    results = []
+    with open_client(settings, company_id) as client:
+        books = load_books(client, candidates) if candidates else None
+        for voucher_id in ids:
+            claimed = _claim(settings, company_id, voucher_id)
+            if isinstance(claimed, ExportResult):
+                results.append(claimed)
+                continue
+            voucher, earlier_attempt = claimed
+            try:
+                books = books or load_books(client, [])
+                result = _send_one(settings, client, books, voucher, earlier_attempt, series)
+            except BaseException:
+                _record(settings, voucher, actor, _unknown(voucher, "Exporten avbröts oväntat."))
+                raise
+            _record(settings, voucher, actor, result)
+            if result.ok and voucher.attachment_sha256 and not voucher.attachment_connected:
+                error = _send_attachment(settings, client, voucher, result)
+                if error:
+                    result = ExportResult(result.voucher_id, result.status, f"{result.message}. {error}",
+                                          result.series, result.number, result.year)
+            results.append(result)
+    return results

@@ -1,0 +1,174 @@
+"""The Verifikationer page's parts: a voucher editor with a live balance and the checks as you type, and one card
+per voucher with its status and what can be done with it (edit, attach a PDF, delete, reverse).
+
+Amounts are edited as kronor with two decimals and become integer öre through Decimal, never float arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import pandas as pd
+import streamlit as st
+
+from services import vouchers
+from services.money import format_sek
+from services.voucher_checks import draft_problems
+from services.vouchers import AdjustmentRow, AdjustmentVoucher, VoucherError
+from ui import context
+
+COLUMNS = {"account": "Konto", "debit": "Debet", "credit": "Kredit", "cost_center": "Kostnadsställe",
+           "project": "Projekt", "text": "Radtext"}
+EMPTY_ROWS = 2
+
+
+def _kronor(ore: int) -> float | None:
+    return ore / 100 if ore else None
+
+
+def _ore(value: object) -> int:
+    if value is None or pd.isna(value) or value == "":
+        return 0
+    try:
+        return int((Decimal(str(value)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except InvalidOperation:
+        return 0
+
+
+def _text(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(value).strip()
+
+
+def rows_frame(rows: tuple[AdjustmentRow, ...] | list[AdjustmentRow]) -> pd.DataFrame:
+    rows = list(rows) or [AdjustmentRow("")] * EMPTY_ROWS
+    return pd.DataFrame({
+        "account": [r.account or None for r in rows],
+        "debit": pd.array([_kronor(r.debit_ore) for r in rows], dtype="Float64"),
+        "credit": pd.array([_kronor(r.credit_ore) for r in rows], dtype="Float64"),
+        "cost_center": [r.cost_center for r in rows],
+        "project": [r.project for r in rows],
+        "text": [r.text for r in rows],
+    })
+
+
+def rows_from_frame(frame: pd.DataFrame) -> list[AdjustmentRow]:
+    """The edited rows; rows left completely empty are dropped."""
+    rows = [
+        AdjustmentRow(account=_text(r["account"]), debit_ore=_ore(r["debit"]), credit_ore=_ore(r["credit"]),
+                      text=_text(r["text"]), cost_center=_text(r["cost_center"]).upper(), project=_text(r["project"]))
+        for _, r in frame.iterrows()
+    ]
+    return [r for r in rows if r.account or r.debit_ore or r.credit_ore or r.text]
+
+
+def _column_config(accounts: dict[str, str]) -> dict:
+    account = (st.column_config.SelectboxColumn(COLUMNS["account"], options=list(accounts), required=True,
+                                                format_func=lambda n: f"{n} {accounts.get(n, '')}", width="medium")
+               if accounts else st.column_config.TextColumn(COLUMNS["account"], required=True, max_chars=4))
+    money = {"format": "localized", "min_value": 0, "step": 0.01}
+    return {
+        "account": account,
+        "debit": st.column_config.NumberColumn(COLUMNS["debit"], **money),
+        "credit": st.column_config.NumberColumn(COLUMNS["credit"], **money),
+        "cost_center": st.column_config.TextColumn(COLUMNS["cost_center"], max_chars=10),
+        "project": st.column_config.TextColumn(COLUMNS["project"], max_chars=20),
+        "text": st.column_config.TextColumn(COLUMNS["text"], max_chars=100, width="large"),
+    }
+
+
+@st.fragment
+def editor(key: str, company_id: str, voucher: AdjustmentVoucher | None, accounts: dict[str, str],
+           on_save: Callable[[date, str, list[AdjustmentRow]], None], default_day: date | None = None) -> None:
+    """Date, text and rows; the balance and the checks update on every edit; Spara hands the result to `on_save`
+    and clears the editor's state (its deltas would otherwise be applied again to the saved rows)."""
+    day = st.date_input("Datum", value=voucher.date if voucher else default_day or date.today(), key=f"{key}.date",
+                        format="YYYY-MM-DD")
+    text = st.text_input("Text", value=voucher.text if voucher else "", key=f"{key}.text", max_chars=200)
+    frame = st.data_editor(rows_frame(voucher.rows if voucher else []), key=f"{key}.rows", num_rows="dynamic",
+                           hide_index=True, column_config=_column_config(accounts), width="stretch")
+    rows = rows_from_frame(frame)
+    draft = AdjustmentVoucher("", company_id, day, text, vouchers.DRAFT, tuple(rows))
+    debit, credit = sum(r.debit_ore for r in rows), sum(r.credit_ore for r in rows)
+    balance = f"Debet {format_sek(debit)} kr · Kredit {format_sek(credit)} kr · Differens {format_sek(debit - credit)} kr"
+    (st.success if debit == credit and debit else st.warning)(balance, icon=":material/balance:")
+    for problem in draft_problems(draft):
+        st.caption(f":red[{problem}]")
+    if st.button("Spara", type="primary", key=f"{key}.save"):
+        try:
+            on_save(day, text, rows)
+        except VoucherError as exc:
+            st.error(str(exc), icon=":material/error:")
+            return
+        for part in ("date", "text", "rows"):
+            st.session_state.pop(f"{key}.{part}", None)
+        context.flash("success", f"«{text}» sparad.")
+        st.rerun(scope="app")
+
+
+def _rows_table(voucher: AdjustmentVoucher) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Konto": [r.account for r in voucher.rows],
+        "Debet": [format_sek(r.debit_ore) if r.debit_ore else "" for r in voucher.rows],
+        "Kredit": [format_sek(r.credit_ore) if r.credit_ore else "" for r in voucher.rows],
+        "Kostnadsställe": [r.cost_center for r in voucher.rows],
+        "Projekt": [r.project for r in voucher.rows],
+        "Radtext": [r.text for r in voucher.rows],
+    })
+
+
+def _act(action: Callable[[], object], success: str) -> None:
+    """Run a change; the outcome is shown once after the page redraws."""
+    try:
+        action()
+    except VoucherError as exc:
+        context.flash("error", str(exc))
+    else:
+        context.flash("success", success)
+    st.rerun()
+
+
+def _draw_actions(voucher: AdjustmentVoucher, accounts: dict[str, str]) -> None:
+    settings, key = context.settings(), f"verifikationer.card.{voucher.id}"
+    if voucher.editable:
+        with st.expander("Ändra"):
+            editor(f"{key}.edit", voucher.company_id, voucher, accounts,
+                   lambda day, text, rows: vouchers.update_draft(settings, voucher.company_id, voucher.id, day, text,
+                                                                 rows))
+        with st.expander("Bilaga (PDF)"):
+            upload = st.file_uploader("PDF som skickas med verifikationen", type=["pdf"], key=f"{key}.pdf")
+            if upload is not None and st.button("Bifoga", key=f"{key}.attach"):
+                _act(lambda: vouchers.attach_pdf(settings, voucher.company_id, voucher.id, upload.name,
+                                                 upload.getvalue()), f"{upload.name} bifogad.")
+            if voucher.attachment_name and st.button("Ta bort bilagan", key=f"{key}.detach"):
+                _act(lambda: vouchers.remove_attachment(settings, voucher.company_id, voucher.id), "Bilagan borttagen.")
+        if st.button("Ta bort verifikationen", key=f"{key}.delete", icon=":material/delete:"):
+            _act(lambda: vouchers.delete_draft(settings, voucher.company_id, voucher.id), f"{voucher.name} borttagen.")
+    if voucher.status == vouchers.EXPORTED and st.button("Skapa vändning", key=f"{key}.reverse",
+                                                         icon=":material/undo:"):
+        _act(lambda: vouchers.create_reversal(settings, voucher.company_id, voucher.id),
+             f"En vändning av {voucher.fortnox_label} har skapats som utkast. Exportera den för att rätta i Fortnox.")
+
+
+def card(voucher: AdjustmentVoucher, accounts: dict[str, str], on_resend: Callable[[AdjustmentVoucher], None]
+         ) -> bool:
+    """One bordered card per voucher; returns whether it is ticked."""
+    with st.container(border=True):
+        tick, status = st.columns([4, 1])
+        ticked = tick.checkbox(f"{voucher.date} · {voucher.text} · {format_sek(voucher.total_ore)} kr",
+                               key=f"verifikationer.tick.{voucher.id}", disabled=not voucher.exportable)
+        label = f"**{voucher.status_label}**" + (f" som {voucher.fortnox_label}" if voucher.fortnox_number else "")
+        status.markdown(label)
+        if voucher.error and voucher.status != vouchers.EXPORTED:
+            st.error(voucher.error, icon=":material/error:")
+        if voucher.attachment_name:
+            sent = " (skickad till Fortnox)" if voucher.attachment_connected else ""
+            st.caption(f":material/attach_file: {voucher.attachment_name}{sent}")
+        if voucher.attachment_error:
+            st.warning(voucher.attachment_error, icon=":material/attach_file:")
+            if voucher.status == vouchers.EXPORTED and st.button("Skicka bilagan igen", key=f"resend.{voucher.id}"):
+                on_resend(voucher)
+        st.dataframe(_rows_table(voucher), hide_index=True)
+        _draw_actions(voucher, accounts)
+    return ticked and voucher.exportable
