@@ -1,0 +1,115 @@
+"""Kontomappning: the company's accounts against the reference chart (BAS with SRU codes), the differences,
+editing and saving the mappings, and the reference chart itself. After a change of import source the page asks for
+the mappings to be checked, as the help article advises."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from services import mapping, store
+from ui import context, mapping_view, tables
+
+VERSION_KEY = "mapping.version"  # bumped after every save: a fresh editor, no stale edits replayed
+
+
+def _bump_version() -> None:
+    st.session_state[VERSION_KEY] = st.session_state.get(VERSION_KEY, 0) + 1
+
+
+def _changed(count: int) -> str:
+    return "1 konto ändrat" if count == 1 else f"{count} konton ändrade"
+
+
+def _draw_errors(messages: list[str]) -> None:
+    st.error("Inget sparades. Rätta raderna och spara igen:\n\n" + "\n".join(f"- {m}" for m in messages),
+             icon=":material/error:")
+
+
+def _draw_source_change(company_id: str, change: mapping.SourceChange) -> None:
+    st.warning(change.message, icon=":material/swap_horiz:")
+    if st.button("Mappningarna är kontrollerade", key="mapping.reviewed", icon=":material/task_alt:"):
+        with store.open_db(context.settings().database_path) as db:
+            mapping.record_review(db, company_id, context.actor())
+        context.flash("success", "Kontrollen är sparad.")
+        st.rerun()
+
+
+def _draw_mappings(company_id: str, reviews: list[mapping.AccountReview]) -> None:
+    mapping_view.draw_summary(reviews)
+    kind = st.selectbox("Visa", list(mapping_view.FILTERS), format_func=mapping_view.FILTERS.get,
+                        key="mapping.filter")
+    shown = mapping_view.chosen(reviews, kind)
+    if not shown:
+        st.success("Inga konton med den avvikelsen.", icon=":material/check_circle:")
+        return
+    st.caption("Ändra Målkonto och SRU i tabellen och klicka på Spara mappningar. Förslag (samma kontonummer i "
+               "referenskontoplanen) sparas när du sparar.")
+    version = st.session_state.get(VERSION_KEY, 0)
+    with st.form(f"mapping.form.{version}", border=False):
+        edited = mapping_view.draw_editor(mapping_view.editor_frame(shown), key=f"mapping.editor.{kind}.{version}")
+        submitted = st.form_submit_button("Spara mappningar", type="primary", icon=":material/save:")
+    if submitted:
+        try:
+            with store.open_db(context.settings().database_path) as db:
+                saved = mapping.save_mappings(db, company_id, mapping_view.mapping_edits(edited), context.actor())
+        except mapping.MappingError as exc:
+            _draw_errors(exc.messages)
+        else:
+            context.flash("success", f"Mappningarna är sparade ({_changed(saved)}).")
+            _bump_version()
+            st.rerun()
+    with st.expander("Jämförelse och nedladdning", icon=":material/table_view:"):
+        tables.show(mapping_view.details_frame(shown), money=["Saldo"], key=f"mapping.details.{kind}",
+                    file_name="kontomappning")
+
+
+def _draw_reference(chart: dict[str, mapping.ReferenceAccount]) -> None:
+    st.caption("Referenskontoplanen (BAS-konton med SRU-koder) som företagens konton jämförs med. Den bygger på "
+               "SIE-exempelfiler från Visma (2022) och Avendo (2011), inte på BAS officiella tabeller: rätta namn, "
+               "typ och SRU-kod här när de avviker.")
+    search = st.text_input("Sök konto eller namn", key="mapping.reference.search")
+    frame = mapping_view.reference_frame(chart.values(), search)
+    if frame.empty:
+        st.info("Inget konto matchar sökningen.", icon=":material/search_off:")
+        return
+    version = st.session_state.get(VERSION_KEY, 0)
+    with st.form(f"mapping.reference.form.{version}", border=False):
+        edited = mapping_view.draw_reference_editor(frame, key=f"mapping.reference.editor.{search}.{version}")
+        submitted = st.form_submit_button("Spara referenskontoplan", type="primary", icon=":material/save:")
+    if submitted:
+        try:
+            with store.open_db(context.settings().database_path) as db:
+                saved = mapping.save_reference_edits(db, mapping_view.reference_edits(edited), context.actor())
+        except mapping.MappingError as exc:
+            _draw_errors(exc.messages)
+        else:
+            context.flash("success", f"Referenskontoplanen är sparad ({_changed(saved)}).")
+            _bump_version()
+            st.rerun()
+
+
+st.title("Kontomappning")
+context.show_flash()
+company = context.current_company()
+if company is None:
+    st.info("Inget företag är anslutet ännu. Anslut till Fortnox eller importera en SIE-fil under Underhåll → Import.",
+            icon=":material/info:")
+    st.stop()
+
+with store.open_db(context.settings().database_path) as db:
+    chart = mapping.reference_chart(db)
+    reviews = mapping.review_accounts(db, company.id)
+    change = mapping.source_change(db, company.id)
+
+if change is not None:
+    _draw_source_change(company.id, change)
+
+accounts_tab, reference_tab = st.tabs(["Mappning", "Referenskontoplan"])
+with accounts_tab:
+    if reviews:
+        _draw_mappings(company.id, reviews)
+    else:
+        st.info(f"{company.name} har ingen importerad kontoplan ännu. Importera SIE4-data eller en SIE-fil under "
+                "Underhåll → Import.", icon=":material/info:")
+with reference_tab:
+    _draw_reference(chart)

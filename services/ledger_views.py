@@ -1,0 +1,221 @@
+"""Kund- och leverantörsreskontra at a balance date: the open items, their ageing, and totals per party.
+
+An item is open at the balance date D when it is dated on or before D, not cancelled, and what remained of it at D
+(its total less the payments dated on or before D) is not zero. The imported balance is today's, so it cannot say
+that; an item settled since D is open at D and marked as paid after the balance date. SQLite aggregates the payments
+per invoice, so 50 000 open items load in one query; pandas only shapes the result.
+
+Amounts are integers: hundredths of the invoice's currency, and öre for SEK. Payments are stored in SEK as booked
+(at the payment day's rate), so for a foreign invoice the part paid by D is the paid-in-currency total (total less
+today's balance) shared out over its payments by their SEK amounts; that is exact whenever an invoice's payments
+share a rate. What remains is valued in SEK at the invoice's own rate, as the books carry it until revaluation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+from sqlite_utils import Database
+
+from services.attachment_files import Attachment, attachments
+
+CUSTOMER, SUPPLIER = "customer", "supplier"
+NOT_DUE = "Ej förfallet"
+BUCKETS = (NOT_DUE, "1–30 dagar", "31–60 dagar", "61–90 dagar", "> 90 dagar")
+PAID_AFTER = "Betald efter balansdagen"
+PART_PAID_AFTER = "Delbetald efter balansdagen"
+SEK = "SEK"
+
+COLUMNS = (
+    "number", "party_number", "party_name", "invoice_date", "due_date", "currency", "total", "remaining",
+    "total_sek", "remaining_sek", "booked", "days_overdue", "bucket", "after_status", "after_date",
+)
+
+_OPEN_ITEMS_SQL = """
+with paid as (
+    select invoice,
+           sum(case when payment_date <= :day then amount_ore else 0 end) as by_day,
+           sum(amount_ore) as in_all,
+           max(case when payment_date > :day then payment_date end) as last_after
+    from ledger_payments
+    where company_id = :company and kind = :kind
+    group by invoice
+)
+select i.number, i.party_number, i.party_name, i.invoice_date, i.due_date,
+       coalesce(nullif(i.currency, ''), 'SEK') as currency, i.currency_rate, i.currency_unit,
+       i.total, i.balance, i.total_sek_ore as total_sek, i.booked,
+       coalesce(p.by_day, 0) as paid_by_day, coalesce(p.in_all, 0) as paid_in_all, p.last_after,
+       max(0, cast(julianday(:day) - julianday(coalesce(i.due_date, :day)) as integer)) as days_overdue
+from ledger_invoices i
+left join paid p on p.invoice = i.number
+where i.company_id = :company and i.kind = :kind and i.invoice_date <= :day and not coalesce(i.cancelled, 0)
+  and (coalesce(nullif(i.currency, ''), 'SEK') <> 'SEK' or i.total - coalesce(p.by_day, 0) <> 0)
+"""
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What the user narrowed the list to; None or empty means no narrowing on that field."""
+
+    party: str | None = None
+    bucket: str | None = None
+    booked: bool | None = None
+    currency: str | None = None
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class Summary:
+    items: int
+    remaining_sek: int
+    overdue_sek: int
+    unbooked: int
+    paid_after: int
+    foreign: dict[str, int] = field(default_factory=dict)  # remaining per foreign currency, in its hundredths
+
+
+def _round_share(amount: int, part: int, whole: int) -> int:
+    """amount × part / whole rounded half away from zero, in integers (no float touches money)."""
+    numerator = amount * part
+    sign = -1 if (numerator < 0) != (whole < 0) else 1
+    quotient, rest = divmod(abs(numerator), abs(whole))
+    return sign * (quotient + (2 * rest >= abs(whole)))
+
+
+def _to_sek(amount: int, rate: str | None, unit: str | None) -> int:
+    per_unit = Decimal(unit or "1") or Decimal(1)
+    return int((Decimal(amount) * Decimal(rate or "1") / per_unit).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _foreign_remaining(total: int, balance: int, paid_by_day: int, paid_in_all: int, total_sek: int,
+                       rate: str | None, unit: str | None) -> tuple[int, int]:
+    """(remaining in currency, remaining in SEK at the invoice's rate) for a foreign-currency invoice."""
+    paid = _round_share(total - balance, paid_by_day, paid_in_all) if paid_in_all else 0
+    remaining = total - paid
+    return remaining, total_sek if remaining == total else _to_sek(remaining, rate, unit)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype="object") for column in COLUMNS}).pipe(_types)
+
+
+def _types(frame: pd.DataFrame) -> pd.DataFrame:
+    money = {column: "Int64" for column in ("total", "remaining", "total_sek", "remaining_sek", "days_overdue")}
+    frame = frame.astype({**money, "booked": "bool"})
+    frame["bucket"] = pd.Categorical(frame["bucket"], categories=BUCKETS, ordered=True)
+    return frame
+
+
+def open_items(db: Database, company_id: str, kind: str, day: date) -> pd.DataFrame:
+    """Every open item of the company's customer or supplier ledger at `day`, sorted by party and date."""
+    raw = pd.read_sql_query(_OPEN_ITEMS_SQL, db.conn, params={"company": company_id, "kind": kind,
+                                                                "day": day.isoformat()})
+    if raw.empty:
+        return _empty()
+    sek = raw["currency"] == SEK
+    raw["remaining"] = raw["total"] - raw["paid_by_day"]
+    raw["remaining_sek"] = raw["remaining"]
+    if (~sek).any():
+        foreign = raw.loc[~sek, ["total", "balance", "paid_by_day", "paid_in_all", "total_sek", "currency_rate",
+                                 "currency_unit"]]
+        remaining = [_foreign_remaining(*row) for row in foreign.itertuples(index=False, name=None)]
+        raw.loc[~sek, "remaining"] = [currency for currency, _ in remaining]
+        raw.loc[~sek, "remaining_sek"] = [kronor for _, kronor in remaining]
+    raw = raw.loc[raw["remaining"] != 0].copy()
+    raw["bucket"] = pd.cut(raw["days_overdue"], [-1, 0, 30, 60, 90, float("inf")], labels=list(BUCKETS))
+    after = raw["last_after"].notna()
+    raw["after_status"] = ""
+    raw.loc[after, "after_status"] = PART_PAID_AFTER
+    raw.loc[after & (raw["balance"] == 0), "after_status"] = PAID_AFTER
+    raw["after_date"] = raw["last_after"]  # the latest payment after the balance date: the settling one if settled
+    raw = raw.sort_values(["party_name", "invoice_date", "number"], kind="stable").reset_index(drop=True)
+    return _types(raw[list(COLUMNS)])
+
+
+def filter_items(items: pd.DataFrame, wanted: ItemFilter) -> pd.DataFrame:
+    """The items that match every given criterion; the search looks in the invoice number and the party's name."""
+    keep = pd.Series(True, index=items.index)
+    if wanted.party:
+        keep &= items["party_number"] == wanted.party
+    if wanted.bucket:
+        keep &= items["bucket"] == wanted.bucket
+    if wanted.booked is not None:
+        keep &= items["booked"] == wanted.booked
+    if wanted.currency:
+        keep &= items["currency"] == wanted.currency
+    term = wanted.search.strip()
+    if term:
+        keep &= (items["number"].str.contains(term, case=False, regex=False)
+                 | items["party_name"].str.contains(term, case=False, regex=False))
+    return items.loc[keep]
+
+
+def party_totals(items: pd.DataFrame) -> pd.DataFrame:
+    """One row per customer or supplier: open items, remaining and overdue in SEK, and the SEK in each age bucket;
+    the largest balance first."""
+    frame = items.assign(overdue_sek=items["remaining_sek"].where(items["days_overdue"] > 0, 0))
+    keys = ["party_number", "party_name"]
+    totals = frame.groupby(keys, observed=True, sort=False).agg(
+        items=("number", "size"), remaining_sek=("remaining_sek", "sum"), overdue_sek=("overdue_sek", "sum"))
+    ages = frame.pivot_table(index=keys, columns="bucket", values="remaining_sek", aggfunc="sum", observed=False,
+                             fill_value=0)
+    ages = ages.reindex(columns=list(BUCKETS), fill_value=0)
+    ages.columns = list(BUCKETS)
+    joined = totals.join(ages, how="left").fillna(0).reset_index()
+    joined = joined.astype({column: "Int64" for column in ("items", "remaining_sek", "overdue_sek", *BUCKETS)})
+    return joined.sort_values(["remaining_sek", "party_name"], ascending=[False, True], kind="stable").reset_index(
+        drop=True)
+
+
+def ageing(items: pd.DataFrame) -> pd.DataFrame:
+    """Items and SEK per age bucket, every bucket listed (an empty one with zeros)."""
+    grouped = items.groupby("bucket", observed=False).agg(items=("number", "size"),
+                                                          remaining_sek=("remaining_sek", "sum"))
+    grouped = grouped.reindex(list(BUCKETS), fill_value=0)
+    return grouped.rename_axis("bucket").reset_index().astype({"items": "Int64", "remaining_sek": "Int64"})
+
+
+def summarise(items: pd.DataFrame) -> Summary:
+    foreign = items.loc[items["currency"] != SEK].groupby("currency")["remaining"].sum()
+    return Summary(
+        items=len(items),
+        remaining_sek=int(items["remaining_sek"].sum()),
+        overdue_sek=int(items.loc[items["days_overdue"] > 0, "remaining_sek"].sum()),
+        unbooked=int((~items["booked"]).sum()),
+        paid_after=int((items["after_status"] != "").sum()),
+        foreign={str(currency): int(amount) for currency, amount in foreign.items()},
+    )
+
+
+def invoice_attachments(db: Database, company_id: str, kind: str, number: str) -> list[Attachment]:
+    return attachments(db, company_id, kind, number)
+
+
+def has_ledgers(db: Database, company_id: str) -> bool:
+    found = db.execute("select exists(select 1 from ledger_invoices where company_id = ?)", [company_id]).fetchone()
+    return bool(found[0])
+
+
+def ledger_version(db: Database, company_id: str) -> str:
+    """Changes whenever an import changes the company's ledgers: a cache key for views built from them."""
+    finished = db.execute("select max(finished_at) from import_runs where company_id = ?", [company_id]).fetchone()[0]
+    count = db.execute("select count(*) from ledger_invoices where company_id = ?", [company_id]).fetchone()[0]
+    return f"{finished}|{count}"
+
+
+def default_balance_date(db: Database, company_id: str) -> date | None:
+    """The end of the latest imported financial year; without books, the date the ledgers were imported up to
+    (or their latest invoice)."""
+    candidates = (
+        'select max("end") from financial_years where company_id = ?',
+        "select max(substr(resource, 9)) from import_cursors where company_id = ? and resource like 'ledgers:%'",
+        "select max(invoice_date) from ledger_invoices where company_id = ?",
+    )
+    for sql in candidates:
+        found = db.execute(sql, [company_id]).fetchone()[0]
+        if found:
+            return date.fromisoformat(found)
+    return None

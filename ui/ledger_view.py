@@ -1,0 +1,193 @@
+"""The Reskontra page's pieces: cached open items, Swedish tables, paging, and an invoice's attachments.
+
+A ledger can hold 50 000 open items, so nothing draws them all: the open items are read once per company, ledger,
+balance date and import (cached), tables show a page at a time, and the whole list downloads only when asked.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import math
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from services import attachment_files, store
+from services import ledger_views as views
+from services.money import format_sek
+from ui import context, tables
+
+PAGE_SIZE = 100
+PARTY_PAGE_SIZE = 50
+WORDS = {  # (party, party number, the ledger in a file name)
+    views.CUSTOMER: ("Kund", "Kundnr", "kundreskontra"),
+    views.SUPPLIER: ("Leverantör", "Leverantörsnr", "leverantorsreskontra"),
+}
+BOOKED_CHOICES = {"Alla": None, "Bokförda": True, "Ej bokförda": False}
+ALL = "Alla"
+ITEM_MONEY = ["Belopp", "Kvar", "Kvar (SEK)"]
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner="Läser reskontran …")
+def open_items(company_id: str, kind: str, day: date, version: str) -> pd.DataFrame:
+    """`version` is only a cache key: a new import gives a new one, so the cache never shows stale ledgers."""
+    with store.open_db(context.settings().database_path) as db:
+        return views.open_items(db, company_id, kind, day)
+
+
+def ledger_state(company_id: str) -> tuple[bool, date | None, str]:
+    """(are there ledgers, default balance date, data version) for the company."""
+    with store.open_db(context.settings().database_path) as db:
+        return (views.has_ledgers(db, company_id), views.default_balance_date(db, company_id),
+                views.ledger_version(db, company_id))
+
+
+def _shown(frame: pd.DataFrame, money: list[str]) -> pd.DataFrame:
+    """Money as plain int64: ui.tables turns each value into a Decimal, which takes Python ints (what int64 columns
+    yield) but not the numpy scalars a nullable Int64 column yields."""
+    return frame.astype({column: "int64" for column in money})
+
+
+def signature(*parts: object) -> str:
+    """A short stable key for widget state that must reset when what it shows changes."""
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:12]
+
+
+def draw_summary(items: pd.DataFrame) -> None:
+    summary = views.summarise(items)
+    columns = st.columns([1.2, 2, 2, 1, 1.6])
+    columns[0].metric("Öppna poster", f"{summary.items:,}".replace(",", "\u00a0"))
+    columns[1].metric("Kvar att betala (SEK)", format_sek(summary.remaining_sek))
+    columns[2].metric("Varav förfallet (SEK)", format_sek(summary.overdue_sek))
+    columns[3].metric("Ej bokförda", summary.unbooked)
+    columns[4].metric("Betalda efter balansdagen", summary.paid_after)
+    if summary.foreign:
+        st.caption("I utländsk valuta: " + ", ".join(
+            f"{format_sek(amount)} {currency}" for currency, amount in sorted(summary.foreign.items()))
+            + ". Beloppen i SEK är värderade till fakturornas kurs.")
+
+
+def draw_ageing(items: pd.DataFrame, kind: str) -> None:
+    table = views.ageing(items)
+    total = int(table["remaining_sek"].sum())
+    shares = [f"{100 * int(v) / total:.1f} %".replace(".", ",") if total else "" for v in table["remaining_sek"]]
+    frame = pd.DataFrame({"Ålder": table["bucket"], "Antal": table["items"], "Kvar (SEK)": table["remaining_sek"],
+                          "Andel": shares})
+    tables.show(_shown(frame, ["Kvar (SEK)"]), money=["Kvar (SEK)"], key=f"reskontra.{kind}.ageing",
+                file_name=f"aldersanalys-{WORDS[kind][2]}")
+
+
+def choose_filter(items: pd.DataFrame, kind: str) -> views.ItemFilter:
+    party = WORDS[kind][0].lower()
+    search, bucket, booked, currency = st.columns([3, 2, 2, 1])
+    term = search.text_input("Sök", key=f"reskontra.{kind}.search", placeholder=f"Fakturanummer eller {party}ens namn")
+    age = bucket.selectbox("Ålder", [ALL, *views.BUCKETS], key=f"reskontra.{kind}.bucket")
+    state = booked.selectbox("Bokföring", list(BOOKED_CHOICES), key=f"reskontra.{kind}.booked")
+    currencies = sorted(items["currency"].unique())
+    money = currency.selectbox("Valuta", [ALL, *currencies], key=f"reskontra.{kind}.currency.{'-'.join(currencies)}")
+    return views.ItemFilter(bucket=None if age == ALL else age, booked=BOOKED_CHOICES[state],
+                            currency=None if money == ALL else money, search=term)
+
+
+def _page(frame: pd.DataFrame, size: int, key: str, noun: str) -> pd.DataFrame:
+    """One page of `frame`, with a page picker when there is more than one."""
+    pages = max(1, math.ceil(len(frame) / size))
+    number = 1
+    if pages > 1:
+        picker, note = st.columns([1, 5], vertical_alignment="bottom")
+        number = picker.number_input(f"Sida (av {pages})", 1, pages, 1, key=key)
+        note.caption(f"Visar {noun} {(number - 1) * size + 1}–{min(number * size, len(frame))} av {len(frame)}.")
+    return frame.iloc[(number - 1) * size: number * size]
+
+
+def _party_frame(totals: pd.DataFrame, kind: str) -> pd.DataFrame:
+    party, number, _ = WORDS[kind]
+    frame = pd.DataFrame({number: totals["party_number"], party: totals["party_name"], "Poster": totals["items"],
+                          "Kvar (SEK)": totals["remaining_sek"], "Förfallet (SEK)": totals["overdue_sek"]})
+    for bucket in views.BUCKETS:
+        frame[bucket] = totals[bucket]
+    return frame
+
+
+def choose_party(items: pd.DataFrame, kind: str, key: str) -> tuple[str, str] | None:
+    """The per-party totals, a page at a time; the selected row's (number, name), if any."""
+    party_money = ["Kvar (SEK)", "Förfallet (SEK)", *views.BUCKETS]
+    shown = _page(_shown(_party_frame(views.party_totals(items), kind), party_money), PARTY_PAGE_SIZE, f"{key}.page",
+                  "rad")
+    event = tables.show(shown, money=party_money, key=f"{key}.{signature(tuple(shown.iloc[:, 0]))}",
+                        file_name=f"per-part-{WORDS[kind][2]}", selectable=True)
+    rows = event.selection.rows
+    if not rows:
+        return None
+    picked = shown.iloc[rows[0]]
+    return str(picked.iloc[0]), str(picked.iloc[1])
+
+
+def item_frame(items: pd.DataFrame, kind: str) -> pd.DataFrame:
+    party, number, _ = WORDS[kind]
+    after = [f"{status} {day}" if status else "" for status, day in zip(items["after_status"], items["after_date"],
+                                                                       strict=True)]
+    return _shown(pd.DataFrame({
+        "Faktura": items["number"], number: items["party_number"], party: items["party_name"],
+        "Fakturadatum": items["invoice_date"], "Förfallodatum": items["due_date"], "Valuta": items["currency"],
+        "Belopp": items["total"], "Kvar": items["remaining"], "Kvar (SEK)": items["remaining_sek"],
+        "Bokförd": items["booked"].map({True: "Ja", False: "Nej"}), "Dagar förfallen": items["days_overdue"],
+        "Ålder": items["bucket"].astype(str), "Efter balansdagen": after,
+    }), ITEM_MONEY)
+
+
+
+def choose_item(items: pd.DataFrame, kind: str, key: str) -> str | None:
+    """The open items a page at a time, the whole list downloadable; the selected invoice's number, if any."""
+    shown = _page(items, PAGE_SIZE, f"{key}.page", "post")
+    event = tables.show(item_frame(shown, kind), money=ITEM_MONEY,
+                        key=f"{key}.{signature(tuple(shown['number']))}",
+                        file_name=f"oppna-poster-{WORDS[kind][2]}", selectable=True)
+    if len(items) > len(shown):
+        name = f"oppna-poster-{WORDS[kind][2]}-alla"
+        left, right, _ = st.columns([1, 1, 3])
+        left.download_button(f"Alla {len(items)} poster (CSV)", lambda: tables.csv_bytes(item_frame(items, kind),
+                             ITEM_MONEY), f"{name}.csv", "text/csv", key=f"{key}.all.csv", icon=":material/download:")
+        right.download_button(f"Alla {len(items)} poster (Excel)", lambda: tables.excel_bytes(
+            item_frame(items, kind), ITEM_MONEY, name), f"{name}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.all.xlsx",
+            icon=":material/download:")
+    rows = event.selection.rows
+    return str(shown.iloc[rows[0]]["number"]) if rows else None
+
+
+def draw_attachments(company_id: str, kind: str, number: str) -> None:
+    """The invoice's attachments: a PDF shown inline (the browser's own viewer), every file downloadable."""
+    settings = context.settings()
+    with store.open_db(settings.database_path) as db:
+        found = views.invoice_attachments(db, company_id, kind, number)
+    st.subheader(f"Bilagor till faktura {number}")
+    if not found:
+        st.info(f"Faktura {number} har ingen importerad bilaga. Bilagor hämtas med delen Bilagor under "
+                "Underhåll → Import.", icon=":material/attach_file:")
+        return
+    for attachment in found:
+        try:
+            content = attachment_files.content(settings, attachment.sha256)
+        except FileNotFoundError:
+            st.warning(f"Filen {attachment.name} saknas på disken. Importera Bilagor igen under Underhåll → Import.",
+                       icon=":material/warning:")
+            continue
+        if attachment.content_type == "application/pdf":
+            _show_pdf(content, attachment.name)
+        elif attachment.content_type.startswith("image/"):
+            st.image(content, caption=attachment.name)
+        st.download_button(f"Ladda ner {attachment.name}", content, attachment.name, attachment.content_type,
+                           key=f"reskontra.file.{kind}.{number}.{attachment.file_id}", icon=":material/download:")
+
+
+def _show_pdf(content: bytes, name: str) -> None:
+    """An <iframe> of a data: URL through st.markdown. The alternatives fail in Chromium: st.pdf needs the
+    streamlit-pdf package (not installed), st.html strips iframes, and st.iframe sandboxes its frame, where Chromium
+    refuses to run its PDF viewer. The URL holds only base64 and the title is escaped, so no markup gets in."""
+    url = "data:application/pdf;base64," + base64.b64encode(content).decode("ascii")
+    st.markdown(f'<iframe src="{url}" title="{html.escape(name)}" width="100%" height="640" '
+                'style="border: 1px solid #ddd"></iframe>', unsafe_allow_html=True)
