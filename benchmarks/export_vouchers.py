@@ -10,17 +10,14 @@ latency, not the throttle. Requests per voucher and duplicates are independent o
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import httpx
 
-from sandbox.background import start_server
+from benchmarks.rate_limited import rate_limited
 from services import store
-from services.config import load_settings
 from services.connections import connect_service_account, open_client
 from services.fortnox.paginate import paginate
 from services.importer import run_import
@@ -49,33 +46,23 @@ def _references_in_fortnox(settings, company_id: str, year_id: str) -> Counter:
 
 def run() -> None:
     scale = float(os.environ.get("EXPORT_BENCH_SCALE", "1"))
-    window = 5.0 / scale
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        server = start_server(port=0, seed=1, data_dir=root / "sandbox", rate_requests=25, rate_window=window)
-        try:
-            settings = load_settings(
-                {"DATA_DIR": str(root), "SANDBOX_PORT": str(server.port), "FORTNOX_RATE_LIMIT": f"25/{window}"},
-                secrets_file=root / "none.toml",
-            )
-            store.migrate(settings.database_path)
-            tenant = httpx.get(f"{server.url}/sandbox/tenants").json()[SMALL]
-            company = connect_service_account(settings, tenant["tenant_id"])
-            run_import(settings, company.id)
-            ids = _drafts(settings, company.id)
-            time.sleep(window)  # an empty window before measuring
-            httpx.delete(f"{server.url}/sandbox/requests")
-            started = time.perf_counter()
-            results = export_vouchers(settings, company.id, ids, actor="benchmark")
-            wall = time.perf_counter() - started
-            requests = httpx.get(f"{server.url}/sandbox/requests").json()[tenant["tenant_id"]]["total"]
-            years = {r.year for r in results if r.ok}
-            references = sum((_references_in_fortnox(settings, company.id, year) for year in years), Counter())
-        finally:
-            server.stop()
+    with rate_limited(scale) as setup:
+        settings, server, window = setup.settings, setup.server, setup.window
+        tenant = setup.tenant(SMALL)
+        company = connect_service_account(settings, tenant["tenant_id"])
+        run_import(settings, company.id)
+        ids = _drafts(settings, company.id)
+        time.sleep(window)  # an empty window before measuring
+        httpx.delete(f"{server.url}/sandbox/requests")
+        started = time.perf_counter()
+        results = export_vouchers(settings, company.id, ids, actor="benchmark")
+        wall = time.perf_counter() - started
+        requests = httpx.get(f"{server.url}/sandbox/requests").json()[tenant["tenant_id"]]["total"]
+        years = {r.year for r in results if r.ok}
+        references = sum((_references_in_fortnox(settings, company.id, year) for year in years), Counter())
     exported = sum(r.ok for r in results)
     duplicates = sum(count - 1 for count in references.values() if count > 1)
-    limit = 25 / window
+    limit = setup.limit
     print(f"export_vouchers  {VOUCHERS} vouchers to {tenant['name']}, window 5 s / {scale:g} = {window:g} s "
           f"(limit {limit:g} requests/s)")
     print(f"  exported     : {exported} of {VOUCHERS}; duplicates in Fortnox: {duplicates} (must be 0)")

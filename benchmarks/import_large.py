@@ -10,15 +10,10 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 import time
-from pathlib import Path
 
-import httpx
-
-from sandbox.background import start_server
+from benchmarks.rate_limited import rate_limited
 from services import permissions, store
-from services.config import load_settings
 from services.connections import connect_service_account
 from services.importer import PARTS, run_import
 
@@ -46,38 +41,28 @@ def _minimum_requests(db, company_id: str, years: int) -> int:
     connections = count("select count(*) from attachments where company_id = ? and kind = 'supplier'")
     files = count("select count(distinct file_id) from attachments where company_id = ?")
     attachments = math.ceil(customer_invoices / BATCH) + pages(connections) + files
-    return 1 + years + lists + attachments  # financial years, one SIE file a year
+    return 1 + years + 1 + lists + attachments  # financial years, a SIE file a year, the predefined accounts
 
 
 def run() -> None:
     scale = float(os.environ.get("IMPORT_BENCH_SCALE", "10"))
-    window = 5.0 / scale
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        server = start_server(port=0, seed=1, data_dir=root / "sandbox", rate_requests=25, rate_window=window)
-        try:
-            settings = load_settings(
-                {"DATA_DIR": str(root), "SANDBOX_PORT": str(server.port), "FORTNOX_RATE_LIMIT": f"25/{window}"},
-                secrets_file=root / "none.toml",
-            )
-            store.migrate(settings.database_path)
-            tenant = httpx.get(f"{server.url}/sandbox/tenants").json()[LARGE]
-            started = time.perf_counter()
-            company = connect_service_account(settings, tenant["tenant_id"])  # generates the large company
-            generated = time.perf_counter() - started
-            permissions.check(settings, company.id)
-            time.sleep(window)  # an empty window before measuring
-            started = time.perf_counter()
-            result = run_import(settings, company.id, parts=PARTS, full=True)
-            wall = time.perf_counter() - started
-            with store.open_db(settings.database_path) as db:
-                minimum = _minimum_requests(db, company.id, len(result.years))
-            started = time.perf_counter()
-            again = run_import(settings, company.id, parts=PARTS)
-            again_wall = time.perf_counter() - started
-        finally:
-            server.stop()
-    limit = 25 / window
+    with rate_limited(scale) as setup:
+        settings, window = setup.settings, setup.window
+        tenant = setup.tenant(LARGE)
+        started = time.perf_counter()
+        company = connect_service_account(settings, tenant["tenant_id"])  # generates the large company
+        generated = time.perf_counter() - started
+        permissions.check(settings, company.id)
+        time.sleep(window)  # an empty window before measuring
+        started = time.perf_counter()
+        result = run_import(settings, company.id, parts=PARTS, full=True)
+        wall = time.perf_counter() - started
+        with store.open_db(settings.database_path) as db:
+            minimum = _minimum_requests(db, company.id, len(result.years))
+        started = time.perf_counter()
+        again = run_import(settings, company.id, parts=PARTS)
+        again_wall = time.perf_counter() - started
+    limit = setup.limit
     print(f"import_large  {tenant['name']}, parts {','.join(PARTS)}, window 5 s / {scale:g} = {window:g} s "
           f"(limit {limit:g} requests/s); company generated and connected in {generated:.1f} s")
     for part, counts in result.counts.items():

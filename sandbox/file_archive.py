@@ -12,15 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from sandbox.pdf import render_pdf
+from sandbox.sqlite_file import SqliteFile, connect
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 ROOT = "root"
@@ -135,40 +134,17 @@ def seed_file_name(document: SeedDocument) -> str:
     return f"{prefix} {document.number}.pdf"
 
 
-class FileArchive:
+class FileArchive(SqliteFile):
     """Every tenant's files, folders, connections and attachments behind one lock."""
 
     def __init__(self, path: Path, max_file_bytes: int = MAX_FILE_BYTES) -> None:
+        super().__init__()
         self.path = path
         self.max_file_bytes = max_file_bytes
-        self._lock = threading.RLock()
         self._seeded: set[str] = set()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn = connect(path)
         self._conn.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            else:
-                self._conn.execute("COMMIT")
-
-    def _query(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, tuple(params)).fetchall()
 
     # -- seeding ------------------------------------------------------------------------------------
     def seed_once(self, tenant_id: str, documents: Callable[[], Iterable[SeedDocument]]) -> None:

@@ -15,8 +15,7 @@ import functools
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -38,6 +37,7 @@ from sandbox.records import (
     VoucherRow,
     VoucherSeriesInfo,
 )
+from sandbox.sqlite_file import SqliteFile, connect
 from sandbox.world import Company, World, generate_company, generate_world
 
 SCHEMA_VERSION = "2"
@@ -194,13 +194,13 @@ def _needs_books(method: Method) -> Method:
     return wrapper  # type: ignore[return-value]
 
 
-class Store:
+class Store(SqliteFile):
     """All persistent sandbox state behind one lock."""
 
     def __init__(self, path: Path, seed: int) -> None:
+        super().__init__()
         self.path = path
         self.seed = seed
-        self._lock = threading.RLock()
         self._generation_lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = self._connect()
@@ -221,11 +221,7 @@ class Store:
                 template = _TEMPLATES.get(self.seed)
             if template is not None:
                 self.path.write_bytes(template)
-        conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        return conn
+        return connect(self.path)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def _initialise(self, seed: int) -> None:
@@ -237,26 +233,6 @@ class Store:
                 image = self._conn.serialize()
             with _TEMPLATES_LOCK:
                 _TEMPLATES.setdefault(seed, image)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            else:
-                self._conn.execute("COMMIT")
-
-    def _query(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, tuple(params)).fetchall()
 
     def _seed_world(self, world: World) -> None:
         with self._transaction() as conn:

@@ -88,56 +88,42 @@ def supplier(item: dict[str, Any]) -> Party:
                  values.text(item.get("OrganisationNumber")))
 
 
-def _currency(item: dict[str, Any]) -> tuple[str, Decimal, Decimal]:
-    return (values.text(item.get("Currency")) or "SEK", values.decimal(item.get("CurrencyRate"), "1"),
-            values.decimal(item.get("CurrencyUnit"), "1"))
-
-
-def customer_invoice(item: dict[str, Any]) -> LedgerInvoice:
-    currency, rate, unit = _currency(item)
+def _invoice(item: dict[str, Any], number_key: str, party: str, *, cancelled: bool,
+             vouchers: tuple[VoucherLink, ...], external_number: str = "") -> LedgerInvoice:
+    """The fields customer and supplier invoices share; `party` is "Customer" or "Supplier"."""
     return LedgerInvoice(
-        number=values.text(item.get("DocumentNumber")),
-        party_number=values.text(item.get("CustomerNumber")),
-        party_name=values.text(item.get("CustomerName")),
+        number=values.text(item.get(number_key)),
+        party_number=values.text(item.get(f"{party}Number")),
+        party_name=values.text(item.get(f"{party}Name")),
         invoice_date=values.day(item.get("InvoiceDate")),
         due_date=values.optional_day(item.get("DueDate")),
         total=values.ore(item.get("Total")),
         balance=values.ore(item.get("Balance")),
-        currency=currency,
-        currency_rate=rate,
-        currency_unit=unit,
+        currency=values.text(item.get("Currency")) or "SEK",
+        currency_rate=values.decimal(item.get("CurrencyRate"), "1"),
+        currency_unit=values.decimal(item.get("CurrencyUnit"), "1"),
         booked=values.flag(item.get("Booked")),
-        cancelled=values.flag(item.get("Cancelled")),
+        cancelled=cancelled,
         final_pay_date=values.optional_day(item.get("FinalPayDate")),
-        vouchers=tuple(v for v in (_voucher(item),) if v),
+        vouchers=vouchers,
+        external_number=external_number,
     )
+
+
+def customer_invoice(item: dict[str, Any]) -> LedgerInvoice:
+    return _invoice(item, "DocumentNumber", "Customer", cancelled=values.flag(item.get("Cancelled")),
+                    vouchers=tuple(v for v in (_voucher(item),) if v))
 
 
 def supplier_invoice(item: dict[str, Any]) -> LedgerInvoice:
     """The list item says `Cancel` where the single answer says `Cancelled` (NOTES.md §5.8); both are read."""
-    currency, rate, unit = _currency(item)
     links = tuple(
         VoucherLink(values.text(v.get("Series")), values.text(v.get("Number")), values.text(v.get("Year")))
         for v in item.get("Vouchers") or []
         if values.text(v.get("Number"))
     )
-    return LedgerInvoice(
-        number=values.text(item.get("GivenNumber")),
-        party_number=values.text(item.get("SupplierNumber")),
-        party_name=values.text(item.get("SupplierName")),
-        invoice_date=values.day(item.get("InvoiceDate")),
-        due_date=values.optional_day(item.get("DueDate")),
-        total=values.ore(item.get("Total")),
-        balance=values.ore(item.get("Balance")),
-        currency=currency,
-        currency_rate=rate,
-        currency_unit=unit,
-        booked=values.flag(item.get("Booked")),
-        cancelled=values.flag(item.get("Cancelled", item.get("Cancel"))),
-        final_pay_date=values.optional_day(item.get("FinalPayDate")),
-        vouchers=links,
-        external_number=values.text(item.get("InvoiceNumber")),
-    )
+    return _invoice(item, "GivenNumber", "Supplier", cancelled=values.flag(item.get("Cancelled", item.get("Cancel"))),
+                    vouchers=links, external_number=values.text(item.get("InvoiceNumber")))
 
 
 def payment(item: dict[str, Any]) -> LedgerPayment:
