@@ -21,6 +21,7 @@ from services.fortnox.errors import FortnoxError
 from services.importer import PART_SIE4, PARTS, available_years, run_import
 from services.imports.runs import DONE, ImportFailed, RunProgress
 from services.money import ore_to_json
+from services.reconcile_cli import reconcile_command
 from services.startup import prepare
 from services.voucher_export import ExportRefused, export_vouchers
 from services.voucher_sie import import_sie
@@ -148,6 +149,17 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> Outcome:
     return Outcome(payload, text, ok=all(r.ok for r in results))
 
 
+def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> Outcome:
+    payload, text, code = reconcile_command(settings, args.company, args.year)
+    if code != 0:
+        raise ReconcileFailed(text)
+    return Outcome(payload, text)
+
+
+class ReconcileFailed(Exception):
+    pass
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m services", description="Skatt & Bokslut utan webbläsare.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -165,6 +177,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--parts", default=PART_SIE4)
     imp.add_argument("--year", type=int)
     imp.add_argument("--full", action="store_true", help="hämta allt igen, inte bara det som ändrats")
+    reconcile = add("reconcile", cmd_reconcile, "stäm av reskontrorna mot huvudboken")
+    reconcile.add_argument("company")
+    reconcile.add_argument("--year", type=int)
     vouchers = commands.add_parser("vouchers", help="bokslutsverifikationer")
     vouchers_commands = vouchers.add_subparsers(dest="vouchers_command", required=True)
 
@@ -191,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except (ConnectError, ImportFailed, ExportRefused, UnknownCompany, VoucherError) as exc:
+    except (ConnectError, ImportFailed, ExportRefused, UnknownCompany, VoucherError, ReconcileFailed) as exc:
         print(exc, file=sys.stderr)
         return 1
     except FortnoxError as exc:

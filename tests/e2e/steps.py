@@ -9,8 +9,8 @@ from playwright.sync_api import Page
 from tests.e2e.conftest import RunningApp, wait_for_app
 
 
-def connect_through_fortnox(page: Page, app: RunningApp, approve: bool = True) -> None:
-    """Underhåll → Import → Importkälla Fortnox → Anslut → log in → Fortsätt → Godkänn (or Avbryt)."""
+def connect_through_fortnox(page: Page, app: RunningApp, approve: bool = True, company: str | None = None) -> None:
+    """Underhåll → Import → Importkälla Fortnox → Anslut → log in → (pick `company`) Fortsätt → Godkänn (or Avbryt)."""
     page.goto(app.url)
     wait_for_app(page)
     page.get_by_role("link", name="Underhåll").click()
@@ -24,6 +24,8 @@ def connect_through_fortnox(page: Page, app: RunningApp, approve: bool = True) -
     page.get_by_label("E-post").fill("demo@example.com")
     page.get_by_label("Lösenord").fill("demo")
     page.get_by_role("button", name="Logga in").click()
+    if company is not None:
+        page.get_by_label(re.compile(re.escape(company))).check()
     page.get_by_role("button", name="Fortsätt").click()
     page.get_by_role("button", name="Godkänn" if approve else "Avbryt").click()
     page.wait_for_url(re.compile(re.escape(app.url)))

@@ -91,3 +91,14 @@ def test_an_unreadable_sie_file_exits_1_naming_the_line(sandbox, small_tenant: d
     sie.write_bytes(b'#FLAGGA 0\r\n#SIETYP 4\r\n#VER "" "" 20251231 "T"\r\n{\r\n#TRANS 6420 {} tolv\r\n}\r\n')
     result = _run(sandbox, tmp_path, "vouchers", "add", small_tenant["orgnr"], "--sie", str(sie))
     assert result.returncode == 1 and "Rad 5" in result.stderr
+
+
+def test_reconcile_prints_every_check_of_the_contract(sandbox, small_tenant: dict, tmp_path: Path) -> None:
+    _run(sandbox, tmp_path, "connect", "--tenant-id", small_tenant["tenant_id"])
+    _run(sandbox, tmp_path, "import", small_tenant["orgnr"], "--parts", "sie4,ledgers")
+    result = _run(sandbox, tmp_path, "reconcile", small_tenant["orgnr"], "--year", "2025", "--json")
+    assert result.returncode == 0, result.stderr
+    checks = {check["id"]: check for check in json.loads(result.stdout)["checks"]}
+    required = {"ar_vs_gl", "ap_vs_gl", "ib_vs_previous_ub", "trial_balance", "unbalanced_vouchers", "locked_period"}
+    assert required <= set(checks)
+    assert checks["ar_vs_gl"]["status"] == "ok" and checks["ar_vs_gl"]["difference"] == "0.00"

@@ -1,0 +1,39 @@
+"""Avstämning – the ledgers against the general ledger, opening balances, the trial balance and the locked period
+at a balance date, every difference explained and drillable, findings marked, corrections drafted."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from services import reconcile, store
+from ui import context, reconcile_view
+
+st.title("Avstämning")
+company = context.current_company()
+if company is None:
+    st.info("Inget företag är anslutet. Anslut under Underhåll → Import.")
+    st.stop()
+st.caption(f"Avstämning för {company.label}")
+context.show_flash()
+years = reconcile_view.years(company.id)
+if not years:
+    st.info("Inga räkenskapsår är importerade. "
+            "Importera SIE4-data och reskontra under Underhåll → Import först.")
+    st.stop()
+day = st.date_input("Balansdag", value=years[-1].end, min_value=years[0].start, max_value=years[-1].end,
+                    format="YYYY-MM-DD", key="avstamning.day")
+rates = reconcile_view.rate_inputs(company.id, day)
+try:
+    year = reconcile.year_of(years, day)
+    facts = reconcile_view.facts(company.id, year.id)
+    with store.open_db(context.settings().database_path) as db:
+        result = reconcile.reconcile(db, company.id, day, rates, facts)
+        marks = reconcile.marks(db, company.id)
+except reconcile.ReconcileError as exc:
+    st.error(str(exc), icon=":material/error:")
+    st.stop()
+if not facts.known:
+    st.warning(facts.note, icon=":material/cloud_off:")
+reconcile_view.summary(result)
+for check in result.checks:
+    reconcile_view.check_section(company, result, check, marks)
