@@ -32,7 +32,7 @@ class RateLimit:
 
     requests: int = 25
     window: float = 5.0
-    margin: float = 0.05
+    margin: float = 0.125
 
     @property
     def span(self) -> float:
