@@ -1,7 +1,8 @@
 """Skatt & Bokslut – the Fortnox integration dashboard.
 
 The only place that configures the page and the navigation; the sidebar drawn here frames every page, deep links
-included (pages live in app_pages/, not pages/, so Streamlit never runs a page without this file).
+included (pages live in app_pages/, not pages/, so Streamlit never runs a page without this file). The sign-in gate
+runs before the navigation, so no page is reachable until the person is signed in and on the staff allow-list.
 """
 
 from __future__ import annotations
@@ -11,19 +12,28 @@ import streamlit as st
 from ui import context
 
 st.set_page_config(page_title="Skatt & Bokslut", page_icon=":material/account_balance:", layout="wide")
+context.require_sign_in()
 
 underhall = st.Page("app_pages/underhall.py", title="Underhåll", icon=":material/build:", url_path="underhall")
+reskontra = st.Page("app_pages/reskontra.py", title="Kund- och leverantörsreskontra", icon=":material/groups:",
+                    url_path="reskontra")
+avstamning = st.Page("app_pages/avstamning.py", title="Avstämning", icon=":material/balance:", url_path="avstamning")
+kontomappning = st.Page("app_pages/kontomappning.py", title="Kontomappning", icon=":material/account_tree:",
+                        url_path="kontomappning")
 verifikationer = st.Page(
     "app_pages/verifikationer.py", title="Verifikationer", icon=":material/receipt_long:", url_path="verifikationer"
 )
 anslut = st.Page("app_pages/anslut.py", title="Anslut", icon=":material/link:", url_path="anslut", visibility="hidden")
 start = st.Page(lambda: st.switch_page(underhall), title="Start", default=True, visibility="hidden")
 
-navigation = st.navigation({"Bokslut": [underhall, verifikationer], "": [anslut, start]})
+navigation = st.navigation(
+    {"Bokslut": [underhall, reskontra, avstamning, kontomappning, verifikationer], "": [anslut, start]}
+)
 
 settings = context.settings()
 with st.sidebar:
     st.markdown("### Skatt & Bokslut")
+    context.draw_identity()
     if settings.demo_mode:
         st.info(
             "**Demoläge.** Fortnox är den inbyggda sandlådan. Logga in hos Fortnox med "

@@ -11,7 +11,7 @@ from services.connections import start_authorization
 from services.imports.runs import STATUS_LABELS, import_runs
 from services.permissions import PART_LABELS
 from services.timestamps import local_time
-from ui import context, fortnox_import, sie_file
+from ui import company_admin, context, fortnox_import, sie_file
 
 SOURCES = ["Fortnox", "SIE-fil"]
 
@@ -82,3 +82,4 @@ with import_tab:
             fortnox_import.draw(company)
 with history_tab:
     _draw_history(company)
+company_admin.draw(company)

@@ -97,7 +97,10 @@ def _draw_series(company: Company) -> str:
 
 def _draw_export_bar(company: Company, chosen: list[AdjustmentVoucher]) -> None:
     export, download = st.columns([1, 1])
-    if export.button("Exportera till Fortnox", type="primary", key="verifikationer.export"):
+    permission = context.allowed("export", company)
+    if not permission.allowed:
+        export.caption(f":material/lock: {permission.reason_sv}")
+    elif export.button("Exportera till Fortnox", type="primary", key="verifikationer.export"):
         if chosen:
             st.session_state[CONFIRM_KEY] = [voucher.id for voucher in chosen]
         else:

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from sandbox import csrf
 from sandbox.context import ACCESS_TOKEN_LIFETIME, Sandbox, sandbox_of
 from sandbox.errors import invalid_client, oauth_error
 from sandbox.pages import company_page, consent_page, error_page, login_page
@@ -96,7 +97,8 @@ async def authorize(request: Request) -> Response:
         user_email=None, tenant_id=None, created_at=sandbox.clock.now(),
     )
     sandbox.store.create_auth_request(auth_request)
-    return HTMLResponse(login_page(auth_request.id, _demo_accounts()))
+    return csrf.bind(HTMLResponse(login_page(auth_request.id, _demo_accounts())), sandbox.token_secret,
+                     auth_request.id, "/oauth-v1/auth")
 
 
 def _pending(sandbox: Sandbox, request_id: str) -> AuthRequest | None:
@@ -104,6 +106,11 @@ def _pending(sandbox: Sandbox, request_id: str) -> AuthRequest | None:
     if auth_request is None or auth_request.created_at + AUTH_REQUEST_LIFETIME <= sandbox.clock.now():
         return None
     return auth_request
+
+
+def _forged_page() -> HTMLResponse:
+    return HTMLResponse(error_page("Ogiltigt formulär", "Formuläret skickades inte från den här inloggningen. "
+                                   "Börja om från integrationen."), status_code=403)
 
 
 def _expired_page() -> HTMLResponse:
@@ -132,6 +139,8 @@ async def login(request: Request) -> Response:
     auth_request = _pending(sandbox, str(form.get("request_id", "")))
     if auth_request is None:
         return _expired_page()
+    if not csrf.verified(request, sandbox.token_secret, auth_request.id):
+        return _forged_page()
     email = str(form.get("email", "")).strip()
     user = sandbox.user(email)
     if user is None or not hmac.compare_digest(str(form.get("password", "")).encode(), user.password.encode()):
@@ -154,6 +163,8 @@ async def choose_company(request: Request) -> Response:
     auth_request = _pending(sandbox, str(form.get("request_id", "")))
     if auth_request is None or auth_request.user_email is None:
         return _expired_page()
+    if not csrf.verified(request, sandbox.token_secret, auth_request.id):
+        return _forged_page()
     tenant_id = str(form.get("tenant_id", ""))
     companies = _companies_of(sandbox, auth_request.user_email)
     if tenant_id not in {c[0] for c in companies}:
@@ -170,6 +181,8 @@ async def consent(request: Request) -> Response:
     auth_request = _pending(sandbox, str(form.get("request_id", "")))
     if auth_request is None or auth_request.user_email is None or auth_request.tenant_id is None:
         return _expired_page()
+    if not csrf.verified(request, sandbox.token_secret, auth_request.id):
+        return _forged_page()
     sandbox.store.delete_auth_request(auth_request.id)
     if form.get("decision") != "approve":
         target = _with_query(auth_request.redirect_uri, {

@@ -45,15 +45,15 @@ footer{margin-top:20px;font-size:12px;color:#6f7f76}
 """
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, brand: str = "Fortnox", imitates: str = "Fortnox") -> str:
     return (
         "<!doctype html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{escape(title)} | Fortnox (sandlåda)</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-        "<div class=\"brand\"><span class=\"mark\" aria-hidden=\"true\"></span>Fortnox "
+        f"<title>{escape(title)} | {escape(brand)} (sandlåda)</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"<div class=\"brand\"><span class=\"mark\" aria-hidden=\"true\"></span>{escape(brand)} "
         "<span class=\"badge\">Sandlåda</span></div>\n"
         f"{body}\n"
-        "<footer>Detta är en lokal testmiljö som efterliknar Fortnox. Inga riktiga uppgifter används.</footer>\n"
+        f"<footer>Detta är en lokal testmiljö som efterliknar {escape(imitates)}. Inga riktiga uppgifter används.</footer>\n"
         "</main>\n</body>\n</html>\n"
     )
 
@@ -129,3 +129,26 @@ def consent_page(request_id: str, integration: str, company_name: str, orgnr: st
 def error_page(title: str, message: str) -> str:
     """A dead end: the authorization request itself is wrong, so there is nowhere safe to redirect."""
     return _page(title, f"<h1>{escape(title)}</h1>\n<p class=\"error\" role=\"alert\">{escape(message)}</p>")
+
+
+def staff_login_page(request_id: str, action: str, staff: list[tuple[str, str, str]], email: str = "",
+                     error: str | None = None) -> str:
+    """The staff identity provider's sign-in form; `staff` are (email, name, description) shown as a hint."""
+    error_html = f'<p class="error" role="alert">{escape(error)}</p>\n' if error else ""
+    hints = "".join(
+        f"<li><code>{escape(e)}</code> – {escape(n)} ({escape(d)})</li>" for e, n, d in staff
+    )
+    body = (
+        "<h1>Logga in som personal</h1>\n"
+        f"{error_html}"
+        f'<form method="post" action="{escape(action)}">\n'
+        f"{_hidden(request_id)}\n"
+        '<label for="email">E-post</label>\n'
+        f'<input id="email" name="email" type="email" autocomplete="username" required value="{escape(email)}">\n'
+        '<label for="password">Lösenord</label>\n'
+        '<input id="password" name="password" type="password" autocomplete="current-password" required>\n'
+        '<button class="primary" type="submit">Logga in</button>\n'
+        "</form>\n"
+        f'<div class="hint">Demopersonal i sandlådan, lösenord <code>demo</code>:<ul>{hints}</ul></div>'
+    )
+    return _page("Logga in", body, brand="Personalinloggning", imitates="byråns identitetsleverantör")

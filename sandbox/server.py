@@ -13,7 +13,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sandbox import admin, api, files_api, ledgers_api, oauth
+from sandbox import admin, api, files_api, ledgers_api, oauth, oidc
 from sandbox.clock import Clock, SystemClock
 from sandbox.context import Sandbox
 from sandbox.faults import FaultBook
@@ -32,6 +32,8 @@ class SandboxSettings:
     rate_window: float = 5.0
     client_id: str = "sandbox-client"
     client_secret: str = "sandbox-secret"
+    staff_client_id: str = "staff-client"
+    staff_client_secret: str = "staff-secret"
 
 
 class FortnoxHeaders:
@@ -70,8 +72,10 @@ def create_app(settings: SandboxSettings | None = None, clock: Clock | None = No
         counter=RequestCounter(),
         archive=open_archive(data_dir, settings.seed),
     )
-    app = Starlette(routes=[*oauth.ROUTES, *admin.ROUTES, *ledgers_api.ROUTES, *files_api.ROUTES, *api.ROUTES])
+    app = Starlette(routes=[*oauth.ROUTES, *oidc.ROUTES, *admin.ROUTES, *ledgers_api.ROUTES, *files_api.ROUTES,
+                            *api.ROUTES])
     app.state.sandbox = sandbox
     app.state.data_dir = data_dir
+    app.state.staff_idp = oidc.StaffIdp(data_dir, settings.staff_client_id, settings.staff_client_secret)
     app.add_middleware(FortnoxHeaders)
     return app

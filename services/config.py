@@ -34,7 +34,57 @@ FORTNOX_SCOPES = (
     "archive",
     "inbox",
     "connectfile",
+    "costcenter",
+    "project",
 )
+
+
+ROLES = ("support", "redovisning")
+
+
+@dataclass(frozen=True)
+class StaffPolicy:
+    """Who of the staff may sign in, in which role, and (when listed) to which companies.
+
+    Keys are lower-case e-mail addresses or `@domain`; an empty allow-list means access control is off (demo).
+    """
+
+    allowed: tuple[str, ...] = ()
+    roles: Mapping[str, str] = field(default_factory=dict)
+    companies: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    default_role: str = "support"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.allowed)
+
+
+def _entries(text: str, separator: str) -> list[str]:
+    return [part.strip() for part in text.split(separator) if part.strip()]
+
+
+def parse_staff_policy(allowlist: str, roles: str, companies: str, default_role: str) -> StaffPolicy:
+    """`STAFF_ALLOWLIST="rita@byra.se, @byra.se"`, `STAFF_ROLES="rita@byra.se=redovisning"`,
+    `STAFF_COMPANIES="sam@byra.se=556677-8899 fortnox-1234; …"` (organisation numbers or internal ids)."""
+    role_map: dict[str, str] = {}
+    for entry in _entries(roles, ","):
+        who, _, role = entry.partition("=")
+        role = role.strip().lower()
+        if role not in ROLES:
+            raise ValueError(f"STAFF_ROLES: okänd roll {role!r} (ska vara support eller redovisning).")
+        role_map[who.strip().lower()] = role
+    if default_role not in ROLES:
+        raise ValueError(f"STAFF_DEFAULT_ROLE: okänd roll {default_role!r} (ska vara support eller redovisning).")
+    company_map: dict[str, frozenset[str]] = {}
+    for entry in _entries(companies, ";"):
+        who, _, listed = entry.partition("=")
+        company_map[who.strip().lower()] = frozenset(listed.replace(",", " ").split())
+    return StaffPolicy(
+        allowed=tuple(entry.lower() for entry in _entries(allowlist, ",")),
+        roles=role_map,
+        companies=company_map,
+        default_role=default_role,
+    )
 
 
 @dataclass(frozen=True)
@@ -47,6 +97,7 @@ class Settings:
     port: int
     sandbox_port: int
     demo_mode: bool
+    staff: StaffPolicy = field(default_factory=StaffPolicy)
 
     @property
     def database_path(self) -> Path:
@@ -79,7 +130,7 @@ def parse_rate_limit(text: str) -> RateLimit:
         raise ValueError(f"FORTNOX_RATE_LIMIT ska skrivas som anrop/sekunder, t.ex. 25/5 (fick {text!r}).") from None
     if limit.requests < 1 or limit.window <= 0:
         raise ValueError(f"FORTNOX_RATE_LIMIT måste vara positivt (fick {text!r}).")
-    return RateLimit(limit.requests, limit.window, margin=limit.window / 100)
+    return RateLimit(limit.requests, limit.window, margin=limit.window / 40)
 
 
 def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path = SECRETS_FILE) -> Settings:
@@ -123,4 +174,6 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path =
         port=port,
         sandbox_port=sandbox_port,
         demo_mode=demo_mode,
+        staff=parse_staff_policy(get("STAFF_ALLOWLIST"), get("STAFF_ROLES"), get("STAFF_COMPANIES"),
+                                 get("STAFF_DEFAULT_ROLE", "support").lower()),
     )

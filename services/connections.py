@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from services import store
+from services import access, store
 from services.companies import Company, find_company, upsert_fortnox_company
 from services.config import Settings
 from services.fortnox import auth, resources
@@ -215,3 +215,31 @@ def open_client(settings: Settings, company_id: str) -> FortnoxClient:
     throttler = throttler_for(settings.throttle_dir, settings.fortnox.client_id, company_id, settings.fortnox.rate_limit)
     return FortnoxClient(settings.fortnox, StoredTokens(settings, company_id), throttler)
 
+
+
+def disconnect(settings: Settings, company_id: str, actor: str) -> str | None:
+    """Revoke the company's refresh token at Fortnox, then delete the stored tokens here (audit-logged).
+
+    The tokens are deleted even when Fortnox can't be reached: nobody here can use them afterwards, and the
+    returned warning tells the person to remove the integration in Fortnox as well.
+    """
+    access.require(settings, actor, "connect", company_id)
+    cipher = TokenCipher(settings.app_secret_key, settings.data_dir)
+    with store.open_db(settings.database_path) as db:
+        rows = list(db["connections"].rows_where("company_id = ?", [company_id]))
+    warning = None
+    if rows and rows[0]["refresh_token"]:
+        try:
+            auth.revoke(settings.fortnox, cipher.decrypt(rows[0]["refresh_token"]))
+        except TokenCipherError:
+            pass  # unreadable with today's key: it can't be revoked from here, and nobody here can use it either
+        except FortnoxError as exc:
+            warning = (f"Anslutningen är borttagen här men kunde inte återkallas hos Fortnox: {exc.message} "
+                       "Ta bort integrationen under Fortnox → Integrationer.")
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        db["connections"].delete_where("company_id = ?", [company_id])
+        db["connection_permissions"].delete_where("company_id = ?", [company_id])
+        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company_id, "action": "disconnect",
+                                "detail": "Fortnox-anslutningen kopplades från" + (" (ej återkallad)" if warning
+                                                                                   else "")})
+    return warning

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from services import attachment_files, store
+from services import access, attachment_files, store
 from services.config import Settings
 from services.connections import open_client
 from services.fortnox import files, resources
@@ -274,8 +274,13 @@ def export_vouchers(settings: Settings, company_id: str, voucher_ids: Sequence[s
                     series: str | None = None) -> list[ExportResult]:
     """Create each chosen voucher in Fortnox once; one already exported, or being exported elsewhere, is skipped.
 
-    Raises FortnoxError when Fortnox can't be read before anything is claimed (nothing has changed then).
+    Raises ExportRefused when the actor's role or company access does not allow exporting (logged as refused),
+    and FortnoxError when Fortnox can't be read before anything is claimed (nothing has changed then).
     """
+    try:
+        access.require(settings, actor, "export", company_id)
+    except access.AccessDenied as exc:
+        raise ExportRefused(str(exc)) from None
     ids = list(dict.fromkeys(voucher_ids))
     if not ids:
         raise ExportRefused("Markera minst en verifikation att exportera.")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
-from services import store
+from services import access, store
 from services.companies import Company, list_companies
 from services.config import Settings
 from services.startup import prepare
 
 COMPANY_KEY = "company_id"
 FLASH_KEY = "flash"
+REFUSAL_LOGGED_KEY = "access.refusal_logged"
 FLASH_STYLES = {
     "success": lambda message: st.success(message, icon=":material/check_circle:"),
     "error": lambda message: st.error(message, icon=":material/error:"),
@@ -24,8 +26,10 @@ def settings() -> Settings:
 
 
 def companies() -> list[Company]:
+    """The companies the person may see (all of them when access control is off)."""
     with store.open_db(settings().database_path) as db:
-        return list_companies(db)
+        known = list_companies(db)
+    return [company for company in known if allowed("review", company).allowed]
 
 
 def current_company(known: list[Company] | None = None) -> Company | None:
@@ -43,11 +47,71 @@ def choose_company(company_id: str) -> None:
 
 
 def actor() -> str:
-    """Who is doing this, for import runs and the audit log (staff sign-in comes with st.login)."""
+    """Who is doing this, for import runs, findings, mappings and the audit log: the signed-in e-mail address."""
     user = st.user
     if getattr(user, "is_logged_in", False):
-        return str(user.get("email") or user.get("name"))
+        # Entra ID puts the sign-in address in preferred_username when the account has no mail attribute
+        return str(user.get("email") or user.get("preferred_username") or user.get("name")).strip().lower()
     return "demo" if settings().demo_mode else "okänd användare"
+
+
+def allowed(action: str, company: Company | None) -> access.Decision:
+    """Whether the person may do the action on the company (the services check again on their own)."""
+    return access.decide(settings().staff, actor(), action, company.id if company else None,
+                         company.orgnr if company else None)
+
+
+def sign_in_configured() -> bool:
+    """Whether `[auth]` (st.login's OpenID Connect provider) is in secrets.toml."""
+    try:
+        return "auth" in st.secrets
+    except StreamlitSecretNotFoundError:
+        return False
+
+
+def _refuse(message: str) -> None:
+    st.title("Skatt & Bokslut")
+    st.error(message, icon=":material/block:")
+    if getattr(st.user, "is_logged_in", False):
+        st.button("Logga ut", on_click=st.logout, key="gate.logout")
+    st.stop()
+
+
+def require_sign_in() -> None:
+    """The gate in front of every page: sign-in when `[auth]` is configured, then the allow-list."""
+    staff = settings().staff
+    if not sign_in_configured():
+        if staff.enabled:
+            _refuse("Listan över personal (STAFF_ALLOWLIST) är satt men inloggning saknas: lägg till [auth] i "
+                    ".streamlit/secrets.toml (se README).")
+        return
+    if not st.user.is_logged_in:
+        st.title("Skatt & Bokslut")
+        st.write("Logga in med ditt jobbkonto för att fortsätta. Appen visar klientföretagens bokföring och kan "
+                 "skriva verifikationer i Fortnox, så bara behörig personal kommer in.")
+        st.button("Logga in", type="primary", on_click=st.login, key="gate.login", icon=":material/login:")
+        st.stop()
+    if not staff.enabled:
+        _refuse("Ingen personal är behörig ännu: ange STAFF_ALLOWLIST (e-postadresser eller @domän) i "
+                "konfigurationen.")
+    if access.identify(staff, actor()) is None:
+        if not st.session_state.get(REFUSAL_LOGGED_KEY):
+            access.log_refusal(settings(), actor(), "sign_in", None, "inte med i listan över personal")
+            st.session_state[REFUSAL_LOGGED_KEY] = True
+        _refuse(f"{actor()} har inte behörighet till Skatt & Bokslut. Be den som administrerar appen lägga till "
+                "dig i listan över personal, eller logga ut och logga in med ett annat konto.")
+
+
+def draw_identity() -> None:
+    """Who is signed in (and a way out), or plainly that sign-in is off."""
+    if not sign_in_configured():
+        st.caption(":material/lock_open: Inloggning är avstängd (demoläge)" if settings().demo_mode
+                   else ":material/lock_open: Inloggning är avstängd: alla som når appen kan använda den.")
+        return
+    person = access.identify(settings().staff, actor())
+    role = f" · roll {person.role}" if person else ""
+    st.caption(f":material/person: {st.user.get('name') or actor()} ({actor()}){role}")
+    st.button("Logga ut", on_click=st.logout, key="sidebar.logout")
 
 
 def flash(kind: str, message: str) -> None:

@@ -110,3 +110,18 @@ def refresh(config: FortnoxConfig, refresh_token: str) -> TokenSet:
 def client_credentials(config: FortnoxConfig, tenant_id: str) -> TokenSet:
     """A service-account token for one tenant (no refresh token: mint a new one when it expires)."""
     return _token_request(config, grant_type="client_credentials", headers={"TenantId": tenant_id})
+
+
+def revoke(config: FortnoxConfig, refresh_token: str) -> None:
+    """Revoke a refresh token at Fortnox (`/oauth-v1/revoke`), so the connection can't be used from anywhere."""
+    try:
+        with _oauth_client(config) as client:
+            response = client.revoke_token(f"{config.auth_url}/revoke", token=refresh_token,
+                                           token_type_hint="refresh_token")
+    except httpx.HTTPError as exc:
+        raise FortnoxUnavailable(
+            f"Fortnox inloggning svarar inte ({type(exc).__name__}). Försök igen om en stund."
+        ) from None
+    if response.status_code >= 400:
+        raise AuthError(f"Fortnox återkallade inte anslutningen (HTTP {response.status_code}).",
+                        status=response.status_code)

@@ -5,7 +5,9 @@ Each test module gets a freshly started app with its own data folder, talking to
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -58,12 +60,28 @@ class RunningApp:
     data_dir: Path
 
 
+def _write_auth_secrets(data_dir: Path, port: int, auth: dict[str, str]) -> Path:
+    """A secrets.toml with `[auth]` for st.login; redirect_uri and cookie_secret are filled in for this server."""
+    values = {"redirect_uri": f"http://localhost:{port}/oauth2callback", "cookie_secret": secrets.token_hex(32),
+              **auth}
+    path = data_dir / "secrets.toml"
+    path.write_text("[auth]\n" + "".join(f"{key} = {json.dumps(value)}\n" for key, value in values.items()))
+    return path
+
+
 @contextmanager
-def running_app(sandbox, data_dir: Path) -> Iterator[RunningApp]:
-    """`streamlit run app.py` in demo mode on a free port, against the test sandbox, until the block ends."""
+def running_app(sandbox, data_dir: Path, *, auth: dict[str, str] | None = None,
+                extra_env: dict[str, str] | None = None) -> Iterator[RunningApp]:
+    """`streamlit run app.py` in demo mode on a free port, against the test sandbox, until the block ends.
+
+    `auth` (client_id, client_secret, server_metadata_url …) turns staff sign-in on through a secrets.toml of the
+    server's own (`--secrets.files`); `extra_env` adds settings such as STAFF_ALLOWLIST.
+    """
     port = _free_port()
-    env = {**os.environ, "PORT": str(port), "SANDBOX_PORT": str(sandbox.port), "DATA_DIR": str(data_dir), **FAST_CLIENT}
+    env = {**os.environ, "PORT": str(port), "SANDBOX_PORT": str(sandbox.port), "DATA_DIR": str(data_dir), **FAST_CLIENT,
+           **(extra_env or {})}
     env.pop("FORTNOX_CLIENT_ID", None)
+    secrets_args = ["--secrets.files", str(_write_auth_secrets(data_dir, port, auth))] if auth else []
     log_path = data_dir / "streamlit.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -74,6 +92,7 @@ def running_app(sandbox, data_dir: Path) -> Iterator[RunningApp]:
                 "--server.headless", "true",
                 "--server.fileWatcherType", "none",
                 "--browser.gatherUsageStats", "false",
+                *secrets_args,
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )

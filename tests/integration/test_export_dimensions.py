@@ -1,5 +1,5 @@
 """Cost centres and projects on voucher rows, through the sandbox (the mid-size company has both): registered,
-active ones go along; unknown or inactive ones are refused with Fortnox's message beside the voucher."""
+active ones go along; unknown or inactive ones are refused before anything is sent, naming the row."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from services.config import Settings
 from services.connections import connect_service_account
 from services.voucher_export import export_vouchers
 from services.vouchers import AdjustmentRow, create_draft
-from tests.fortnox_peek import fortnox_get
+from tests.fortnox_peek import fortnox_get, voucher_count
 
 MIDSIZE_COMPANY = 1
 
@@ -50,14 +50,23 @@ def test_an_active_cost_centre_and_an_ongoing_project_go_along_to_fortnox(settin
 
 
 @pytest.mark.parametrize(("cost_center", "project", "message"), [
-    ("MARK", "", "Kostnadsstället MARK är inte aktivt"),
-    ("NEJ", "", "Kostnadsstället NEJ finns inte"),
-    ("", "P999", "Projektet P999 finns inte"),
-    ("", "P102", "Projektet P102 är avslutat"),
+    ("MARK", "", "rad 1: kostnadsstället MARK är inaktivt i Fortnox"),
+    ("NEJ", "", "rad 1: kostnadsstället NEJ finns inte i Fortnox"),
+    ("", "P999", "rad 1: projektet P999 finns inte i Fortnox"),
+    ("", "P102", "rad 1: projektet P102 är avslutat i Fortnox"),
 ])
-def test_an_unknown_or_inactive_dimension_is_refused_with_fortnox_message(
-    settings, company, year_end, cost_center: str, project: str, message: str
+def test_an_unknown_or_inactive_dimension_is_refused_before_sending_naming_the_row(
+    settings, company, year_end, sandbox, tenants, cost_center: str, project: str, message: str
 ) -> None:
+    tenant_id = tenants[MIDSIZE_COMPANY]["tenant_id"]
+    year_id = _latest_year_id(sandbox, tenant_id)
+    before = voucher_count(sandbox.url, tenant_id, year_id)
     result = _export(settings, company, year_end, cost_center=cost_center, project=project)
     assert result.status == "failed" and not result.unknown
     assert message in result.message
+    assert voucher_count(sandbox.url, tenant_id, year_id) == before
+
+
+def _latest_year_id(sandbox, tenant_id: str) -> str:
+    years = fortnox_get(sandbox.url, tenant_id, "/3/financialyears")["FinancialYears"]
+    return str(max(years, key=lambda year: year["ToDate"])["Id"])

@@ -1,0 +1,98 @@
+"""Who may do what: staff roles, the allow-list and per-company access (no streamlit here).
+
+Roles: `support` may connect, import, review, reconcile and map; `redovisning` may also export and delete.
+With no allow-list configured access control is off (demo mode: everyone may do everything). The command line
+runs as `kommandorad` with full rights: whoever can run it can read the database file anyway.
+A refused action is written to the audit log with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services import store
+from services.config import Settings, StaffPolicy
+from services.timestamps import now_iso
+
+CLI_ACTOR = "kommandorad"
+ACTIONS = ("connect", "import", "review", "reconcile", "map", "export", "delete")
+SUPPORT_ACTIONS = frozenset({"connect", "import", "review", "reconcile", "map"})
+ROLE_ACTIONS = {"support": SUPPORT_ACTIONS, "redovisning": SUPPORT_ACTIONS | {"export", "delete"}}
+ACTION_LABELS = {
+    "connect": "ansluta företag", "import": "importera", "review": "se företagets data", "reconcile": "stämma av",
+    "map": "ändra kontomappningar", "export": "exportera till Fortnox", "delete": "radera företagets data",
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member of staff as configured: role, and the companies (ids or organisation numbers) when listed."""
+
+    email: str
+    role: str
+    companies: frozenset[str] | None = None  # None: every company
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason_sv: str
+
+
+class AccessDenied(Exception):
+    """An action the person may not do; the message says why, in Swedish."""
+
+
+def _domain_key(email: str) -> str:
+    return "@" + email.rpartition("@")[2]
+
+
+def identify(policy: StaffPolicy, email: str) -> Person | None:
+    """The person behind a signed-in e-mail address, or None when not on the allow-list."""
+    email = email.strip().lower()
+    if not email or "@" not in email or not policy.enabled:
+        return None
+    keys = (email, _domain_key(email))
+    if not any(key in policy.allowed for key in keys):
+        return None
+    role = next((policy.roles[key] for key in keys if key in policy.roles), policy.default_role)
+    companies = next((policy.companies[key] for key in keys if key in policy.companies), None)
+    return Person(email=email, role=role, companies=companies)
+
+
+def can(person: Person, action: str, company_id: str | None, orgnr: str | None = None) -> Decision:
+    """Whether `person` may do `action` on the company (None: an action not tied to one company)."""
+    if action not in ACTIONS:
+        raise ValueError(f"okänd åtgärd {action!r}")
+    label = ACTION_LABELS[action]
+    if action not in ROLE_ACTIONS.get(person.role, frozenset()):
+        return Decision(False, f"Rollen {person.role} får inte {label}. Be en redovisningskonsult göra det.")
+    if company_id is not None and person.companies is not None and not (
+            company_id in person.companies or (orgnr is not None and orgnr in person.companies)):
+        return Decision(False, f"Du har inte behörighet till det här företaget och får inte {label} där.")
+    return Decision(True, "")
+
+
+def decide(policy: StaffPolicy, actor: str, action: str, company_id: str | None, orgnr: str | None = None
+           ) -> Decision:
+    """The decision for an actor as recorded in runs and the audit log (an e-mail address when signed in)."""
+    if not policy.enabled or actor == CLI_ACTOR:
+        return Decision(True, "")
+    person = identify(policy, actor)
+    if person is None:
+        return Decision(False, f"{actor} finns inte bland personalen som får använda Skatt & Bokslut.")
+    return can(person, action, company_id, orgnr)
+
+
+def log_refusal(settings: Settings, actor: str, action: str, company_id: str | None, reason: str) -> None:
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company_id, "action": "refused",
+                                "detail": f"{action}: {reason}"})
+
+
+def require(settings: Settings, actor: str, action: str, company_id: str | None, orgnr: str | None = None) -> None:
+    """Raise AccessDenied (and log it) unless the actor may do the action: the services' own check."""
+    decision = decide(settings.staff, actor, action, company_id, orgnr)
+    if not decision.allowed:
+        log_refusal(settings, actor, action, company_id, decision.reason_sv)
+        raise AccessDenied(decision.reason_sv)

@@ -1,0 +1,113 @@
+"""Staff sign in through the sandbox's OpenID Connect provider in Chromium; roles and the allow-list hold."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from services import store
+from services.connections import connect_service_account
+from tests.conftest import settings_for
+from tests.e2e.conftest import RunningApp, running_app, wait_for_app
+
+MIDSIZE_COMPANY_ID = "fortnox-500202"
+STAFF_ENV = {
+    "STAFF_ALLOWLIST": "redovisning@example.com, support@example.com, kollega@example.com",
+    "STAFF_ROLES": "redovisning@example.com=redovisning, support@example.com=support, kollega@example.com=redovisning",
+    "STAFF_COMPANIES": f"kollega@example.com={MIDSIZE_COMPANY_ID}",
+}
+
+
+def staff_auth(sandbox) -> dict[str, str]:
+    """`[auth]` pointing st.login at the sandbox's staff identity provider."""
+    return {"client_id": "staff-client", "client_secret": "staff-secret",
+            "server_metadata_url": f"{sandbox.url}/staff-idp/.well-known/openid-configuration"}
+
+
+@pytest.fixture(scope="module")
+def app(sandbox, tenants: list[dict], tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    data_dir = tmp_path_factory.mktemp("signed-app")
+    settings = settings_for(data_dir, sandbox.port)
+    connect_service_account(settings, tenants[1]["tenant_id"])
+    connect_service_account(settings, tenants[0]["tenant_id"])  # connected last: the one the app opens on
+    with running_app(sandbox, data_dir, auth=staff_auth(sandbox), extra_env=STAFF_ENV) as started:
+        yield started
+
+
+def sign_in(page: Page, app: RunningApp, email: str, path: str = "") -> None:
+    """Logga in → the provider's form (E-post, Lösenord, Logga in) → back in the app."""
+    page.goto(app.url + path)
+    wait_for_app(page)
+    page.get_by_test_id("stMain").get_by_role("button", name="Logga in").click()
+    page.wait_for_url(re.compile(r"/staff-idp/authorize"))
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Lösenord").fill("demo")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(re.compile(re.escape(app.url)))
+    wait_for_app(page)
+
+
+def test_signing_in_through_the_provider_names_the_person_in_the_sidebar(page: Page, app: RunningApp) -> None:
+    sign_in(page, app, "redovisning@example.com")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Rita Redovisning (redovisning@example.com) · roll redovisning")).to_be_visible()
+    expect(sidebar.get_by_role("link", name="Verifikationer")).to_be_visible()
+
+
+def test_role_redovisning_sees_the_export_button(page: Page, app: RunningApp) -> None:
+    sign_in(page, app, "redovisning@example.com")
+    page.goto(f"{app.url}/verifikationer")
+    wait_for_app(page)
+    expect(page.get_by_role("button", name="Exportera till Fortnox")).to_be_visible()
+
+
+def test_role_support_has_no_export_button(page: Page, app: RunningApp) -> None:
+    sign_in(page, app, "support@example.com")
+    page.goto(f"{app.url}/verifikationer")
+    wait_for_app(page)
+    expect(page.get_by_text("Rollen support får inte exportera till Fortnox.")).to_be_visible()
+    expect(page.get_by_role("button", name="Exportera till Fortnox")).to_have_count(0)
+
+
+def test_a_person_outside_the_allow_list_is_refused(page: Page, app: RunningApp) -> None:
+    sign_in(page, app, "extern@example.net")
+    expect(page.get_by_text("extern@example.net har inte behörighet till Skatt & Bokslut.")).to_be_visible()
+    expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_have_count(0)
+
+
+def _expect_companies(page: Page, companies: list[dict]) -> None:
+    """The sidebar's company picker offers exactly these companies."""
+    page.bring_to_front()  # two contexts share the browser: the picker opens only in the focused one
+    picker = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Företag")
+    picker.click()
+    if not page.get_by_role("option").count():
+        picker.press("ArrowDown")
+    expect(page.get_by_role("option")).to_have_text([f"{c['name']} ({c['orgnr']})" for c in companies])
+    page.keyboard.press("Escape")
+
+
+def _disconnect(page: Page, app: RunningApp) -> None:
+    page.goto(f"{app.url}/underhall")
+    wait_for_app(page)
+    page.get_by_role("button", name="Koppla från").click()
+    wait_for_app(page)
+    expect(page.get_by_text("är frånkopplat")).to_be_visible()
+
+
+def test_two_people_at_once_see_only_their_companies_and_the_log_names_each(
+        browser: Browser, browser_context_args: dict, app: RunningApp, tenants: list[dict]) -> None:
+    rita, kim = (browser.new_context(**browser_context_args).new_page() for _ in range(2))
+    sign_in(rita, app, "redovisning@example.com")
+    sign_in(kim, app, "kollega@example.com")
+    _expect_companies(kim, [tenants[1]])
+    _expect_companies(rita, [tenants[0], tenants[1]])
+    _disconnect(kim, app)
+    _disconnect(rita, app)
+    with store.open_db(app.data_dir / "app.db") as db:
+        lines = {(row["actor"], row["company_id"]) for row in db["audit_log"].rows_where("action = 'disconnect'")}
+    assert lines == {("kollega@example.com", MIDSIZE_COMPANY_ID),
+                     ("redovisning@example.com", f"fortnox-{tenants[0]['tenant_id']}")}

@@ -1,0 +1,80 @@
+"""The services refuse what a person's role or company access does not allow, and the refusal is logged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from services import store
+from services.access import AccessDenied
+from services.companies import Company
+from services.company_data import delete_company_data
+from services.config import Settings
+from services.connections import connect_service_account
+from services.importer import run_import
+from services.voucher_export import ExportRefused, export_vouchers
+from services.vouchers import EXPORTED, list_vouchers
+from tests.conftest import settings_for
+
+STAFF = {"STAFF_ALLOWLIST": "rita@byra.se, sam@byra.se, kim@byra.se",
+         "STAFF_ROLES": "rita@byra.se=redovisning, sam@byra.se=support, kim@byra.se=redovisning",
+         "STAFF_COMPANIES": "kim@byra.se=000000-0000"}
+
+
+@pytest.fixture
+def staff_settings(tmp_path: Path, sandbox) -> Settings:
+    return settings_for(tmp_path, sandbox.port, **STAFF)
+
+
+@pytest.fixture
+def company(staff_settings: Settings, small_tenant: dict) -> Company:
+    connected = connect_service_account(staff_settings, small_tenant["tenant_id"])
+    run_import(staff_settings, connected.id)
+    return connected
+
+
+def _refusals(settings: Settings) -> list[dict]:
+    with store.open_db(settings.database_path) as db:
+        return list(db["audit_log"].rows_where("action = 'refused'"))
+
+
+def test_export_refuses_a_support_actor_and_sends_nothing(staff_settings: Settings, company: Company) -> None:
+    draft = list_vouchers(staff_settings, company.id)[0]
+    with pytest.raises(ExportRefused, match="Rollen support får inte exportera"):
+        export_vouchers(staff_settings, company.id, [draft.id], actor="sam@byra.se")
+    assert all(v.status != EXPORTED for v in list_vouchers(staff_settings, company.id))
+
+
+def test_a_refused_export_is_in_the_audit_log_with_who_and_why(staff_settings: Settings, company: Company) -> None:
+    draft = list_vouchers(staff_settings, company.id)[0]
+    with pytest.raises(ExportRefused):
+        export_vouchers(staff_settings, company.id, [draft.id], actor="sam@byra.se")
+    [refusal] = _refusals(staff_settings)
+    assert (refusal["actor"], refusal["company_id"]) == ("sam@byra.se", company.id)
+    assert refusal["detail"].startswith("export: Rollen support")
+
+
+def test_export_refuses_someone_outside_the_allow_list(staff_settings: Settings, company: Company) -> None:
+    draft = list_vouchers(staff_settings, company.id)[0]
+    with pytest.raises(ExportRefused, match="finns inte bland personalen"):
+        export_vouchers(staff_settings, company.id, [draft.id], actor="extern@example.net")
+
+
+def test_export_refuses_a_company_outside_the_persons_list(staff_settings: Settings, company: Company) -> None:
+    draft = list_vouchers(staff_settings, company.id)[0]
+    with pytest.raises(ExportRefused, match="inte behörighet till det här företaget"):
+        export_vouchers(staff_settings, company.id, [draft.id], actor="kim@byra.se")
+
+
+def test_redovisning_may_export(staff_settings: Settings, company: Company) -> None:
+    draft = list_vouchers(staff_settings, company.id)[0]
+    [result] = export_vouchers(staff_settings, company.id, [draft.id], actor="rita@byra.se")
+    assert result.ok, result.message
+
+
+def test_delete_refuses_a_support_actor_and_keeps_the_data(staff_settings: Settings, company: Company) -> None:
+    with pytest.raises(AccessDenied, match="Rollen support får inte radera"):
+        delete_company_data(staff_settings, company.id, "sam@byra.se")
+    with store.open_db(staff_settings.database_path) as db:
+        assert db["companies"].count == 1 and db["connections"].count == 1

@@ -1,0 +1,95 @@
+"""Koppla från revokes at Fortnox; Radera företagets data leaves nothing of the company but one audit line."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from services import attachment_files, store
+from services.companies import Company
+from services.company_data import COMPANY_TABLES, delete_company_data
+from services.config import Settings
+from services.connections import disconnect, finish_authorization, start_authorization
+from services.fortnox import auth
+from services.fortnox.errors import AuthExpired
+from services.importer import run_import
+from services.token_cipher import TokenCipher
+from tests.fortnox_login import authorize
+
+
+def connect_as_user(settings: Settings) -> Company:
+    """The article's connection: log in at the sandbox's Fortnox and approve (so there is a refresh token)."""
+    params = parse_qs(urlparse(authorize(start_authorization(settings))).query)
+    return finish_authorization(settings, code=params["code"][0], state=params["state"][0], error=None)
+
+
+def _refresh_token(settings: Settings, company_id: str) -> str:
+    with store.open_db(settings.database_path) as db:
+        row = db["connections"].get(company_id)
+    return TokenCipher(settings.app_secret_key, settings.data_dir).decrypt(row["refresh_token"])
+
+
+@pytest.fixture
+def company(settings: Settings) -> Company:
+    connected = connect_as_user(settings)
+    run_import(settings, connected.id, parts=("sie4", "ledgers", "attachments"))
+    return connected
+
+
+def test_disconnect_revokes_the_refresh_token_at_fortnox(settings: Settings) -> None:
+    company = connect_as_user(settings)
+    refresh_token = _refresh_token(settings, company.id)
+    assert disconnect(settings, company.id, "rita@byra.se") is None
+    with pytest.raises(AuthExpired):
+        auth.refresh(settings.fortnox, refresh_token)
+
+
+def test_disconnect_deletes_the_token_here_and_logs_who(settings: Settings) -> None:
+    company = connect_as_user(settings)
+    disconnect(settings, company.id, "rita@byra.se")
+    with store.open_db(settings.database_path) as db:
+        assert db["connections"].count == 0
+        [line] = db["audit_log"].rows_where("action = 'disconnect'")
+    assert (line["actor"], line["company_id"]) == ("rita@byra.se", company.id)
+
+
+def test_delete_leaves_no_row_of_the_company(settings: Settings, company: Company) -> None:
+    delete_company_data(settings, company.id, "rita@byra.se")
+    with store.open_db(settings.database_path) as db:
+        for table in (*COMPANY_TABLES, "adjustment_vouchers"):
+            if table != "audit_log":
+                assert db[table].count_where("company_id = ?", [company.id]) == 0, table
+        assert db["companies"].count == 0 and db["connections"].count == 0 and db["adjustment_rows"].count == 0
+        assert db["ledger_invoices"].count == 0 and db["files"].count == 0
+
+
+def test_delete_removes_the_attachment_files_on_disk(settings: Settings, company: Company) -> None:
+    with store.open_db(settings.database_path) as db:
+        assert attachment_files.attachments(db, company.id)
+    delete_company_data(settings, company.id, "rita@byra.se")
+    assert not [path for path in (settings.data_dir / "attachments").rglob("*") if path.is_file()]
+
+
+def test_delete_keeps_a_file_another_company_uses(settings: Settings, company: Company) -> None:
+    with store.open_db(settings.database_path) as db:
+        shared = attachment_files.attachments(db, company.id)[0]
+        db["attachments"].insert({"company_id": "other", "kind": shared.kind, "document": "1", "file_id": "f",
+                                  "name": shared.name, "sha256": shared.sha256})
+    delete_company_data(settings, company.id, "rita@byra.se")
+    assert attachment_files.content(settings, shared.sha256)
+
+
+def test_delete_keeps_one_audit_line_saying_who_and_when(settings: Settings, company: Company) -> None:
+    delete_company_data(settings, company.id, "rita@byra.se")
+    with store.open_db(settings.database_path) as db:
+        lines = list(db["audit_log"].rows_where("company_id = ?", [company.id]))
+    assert [(line["action"], line["actor"]) for line in lines] == [("delete_company", "rita@byra.se")]
+    assert lines[0]["at"] and company.name not in lines[0]["detail"]
+
+
+def test_delete_revokes_the_connection_at_fortnox(settings: Settings, company: Company) -> None:
+    refresh_token = _refresh_token(settings, company.id)
+    delete_company_data(settings, company.id, "rita@byra.se")
+    with pytest.raises(AuthExpired):
+        auth.refresh(settings.fortnox, refresh_token)

@@ -1,0 +1,78 @@
+"""After a whole demo run with logging at DEBUG, no token, secret or password is in the database file or a log line.
+
+The run: connect through Fortnox's login, import everything, refresh the token, export, disconnect. The values
+searched for are the real ones handed out by the sandbox, captured where the app receives them.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from pathlib import Path
+
+import pytest
+
+from services.config import Settings
+from services.connections import StoredTokens, disconnect
+from services.fortnox import auth
+from services.importer import run_import
+from services.voucher_export import export_vouchers
+from services.vouchers import list_vouchers
+from tests.conftest import settings_for
+from tests.integration.test_company_data import connect_as_user
+
+APP_SECRET_KEY = "nyckel-som-aldrig-far-synas-4711"
+
+
+@pytest.fixture
+def run(tmp_path: Path, sandbox, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+        ) -> tuple[Settings, list[str], str]:
+    """The demo run; returns the settings, every token value handed out, and the captured log."""
+    settings = settings_for(tmp_path, sandbox.port, APP_SECRET_KEY=APP_SECRET_KEY)
+    tokens: list[str] = []
+    token_set = auth._token_set
+
+    def recording(token: dict) -> auth.TokenSet:
+        issued = token_set(token)
+        tokens.extend(value for value in (issued.access_token, issued.refresh_token) if value)
+        return issued
+
+    monkeypatch.setattr(auth, "_token_set", recording)
+    caplog.set_level(logging.DEBUG)
+    company = connect_as_user(settings)
+    run_import(settings, company.id, parts=("sie4", "ledgers", "attachments"))
+    current = StoredTokens(settings, company.id).access_token()
+    StoredTokens(settings, company.id).access_token(rejected=current)
+    draft = list_vouchers(settings, company.id)[0]
+    [result] = export_vouchers(settings, company.id, [draft.id], actor="rita@byra.se")
+    assert result.ok, result.message
+    assert disconnect(settings, company.id, "rita@byra.se") is None
+    log = "\n".join(f"{record.getMessage()} {record.args!r} {record.exc_text or ''}" for record in caplog.records)
+    return settings, tokens, log
+
+
+def _secrets(settings: Settings, tokens: list[str]) -> list[str]:
+    client = f"{settings.fortnox.client_id}:{settings.fortnox.client_secret}"
+    return [*tokens, settings.fortnox.client_secret, base64.b64encode(client.encode()).decode(), APP_SECRET_KEY,
+            "password=demo"]
+
+
+def _database_bytes(settings: Settings) -> bytes:
+    path = settings.database_path
+    return b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+
+
+def test_the_run_handed_out_tokens_to_search_for(run: tuple[Settings, list[str], str]) -> None:
+    _, tokens, log = run
+    assert len(tokens) >= 4 and log
+
+
+def test_the_raw_database_file_holds_no_token_secret_or_password(run: tuple[Settings, list[str], str]) -> None:
+    settings, tokens, _ = run
+    raw = _database_bytes(settings)
+    assert [s for s in _secrets(settings, tokens) if s.encode() in raw] == []
+
+
+def test_no_log_line_holds_a_token_secret_or_password(run: tuple[Settings, list[str], str]) -> None:
+    settings, tokens, log = run
+    assert [s for s in _secrets(settings, tokens) if s in log] == []
