@@ -31,6 +31,7 @@ def test_a_voucher_imported_from_sie_is_exported_reversed_and_logged(page: Page,
     page.get_by_role("button", name="Lägg till som utkast").click()
     expect(page.get_by_text("1 verifikation(er) från bokslut.si tillagda som utkast.")).to_be_visible()
 
+    wait_for_app(page)
     page.get_by_role("tab", name="Verifikationer").click()
     page.get_by_text(re.compile("Upplupen revision · 15")).click()
     wait_for_app(page)
