@@ -253,10 +253,10 @@ def _books(db: Database, company_id: str, year: Year, day: date, accounts: Colle
         [*key, day.isoformat()]).fetchall()} if day < year.end else set()
     if late:
         for account, amount in db.execute(
-                "select t.account, sum(t.amount_ore) from transactions t join json_each(?) k "
-                "on t.series = json_extract(k.value, '$[0]') and t.number = json_extract(k.value, '$[1]') "
-                "where t.company_id = ? and t.year_id = ? group by t.account",
-                [json.dumps(sorted(late)), *key]).fetchall():
+                "select t.account, sum(t.amount_ore) from vouchers v cross join transactions t "
+                "on t.company_id = v.company_id and t.year_id = v.year_id and t.series = v.series "
+                "and t.number = v.number where v.company_id = ? and v.year_id = ? and v.date > ? "
+                "group by t.account", [*key, day.isoformat()]).fetchall():
             if account in movements:
                 movements[account] -= amount
     return _Books(opening, movements, late)
@@ -356,7 +356,7 @@ def _unmatched(db: Database, params: Mapping[str, object]) -> tuple[list[int], s
                f"coalesce(r.reduction, p.amount_ore) as amount from {_PAYMENTS_R} "
                "and p.payment_date between :start and :day)", params)
     db.execute("insert into _fv select c.vid, v.date, c.amount, row_number() over (partition by v.date, c.amount "
-               "order by c.vid) from _ctrl c join vouchers v on v.company_id = :company and v.year_id = :year "
+               "order by c.vid) from _ctrl c cross join vouchers v on v.company_id = :company and v.year_id = :year "
                "and v.series = c.series and v.number = c.number where c.vid not in (select vid from _links)", params)
     db.execute("create index temp._pw_key on _pw (date, amount, k)")
     db.execute("create index temp._fv_key on _fv (date, amount, k)")
