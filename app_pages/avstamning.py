@@ -26,8 +26,9 @@ rates = reconcile_view.rate_inputs(company.id, day)
 try:
     year = reconcile.year_of(years, day)
     facts = reconcile_view.facts(company.id, year.id)
+    version = reconcile_view.data_version(company.id)
+    result = reconcile_view.run(company.id, day, tuple(sorted(rates.items())), facts, version)
     with store.open_db(context.settings().database_path) as db:
-        result = reconcile.reconcile(db, company.id, day, rates, facts)
         marks = reconcile.marks(db, company.id)
 except reconcile.ReconcileError as exc:
     st.error(str(exc), icon=":material/error:")
@@ -36,4 +37,4 @@ if not facts.known:
     st.warning(facts.note, icon=":material/cloud_off:")
 reconcile_view.summary(result)
 for check in result.checks:
-    reconcile_view.check_section(company, result, check, marks)
+    reconcile_view.check_section(company, result, check, marks, version)

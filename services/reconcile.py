@@ -269,11 +269,17 @@ _LIVE = ("ledger_invoices i where i.company_id = :company and i.kind = :kind and
 _PAYMENTS = ("ledger_payments p join ledger_invoices i on i.company_id = p.company_id and i.kind = p.kind "
              "and i.number = p.invoice where p.company_id = :company and p.kind = :kind and i.invoice_date <= :day "
              "and i.cancelled = 0")
-_PAYMENTS_R = _PAYMENTS.replace(" where", " left join r on r.pid = p.rowid where", 1)
+_PAYMENTS_R = _PAYMENTS.replace(" where", " left join temp._r r on r.pid = p.rowid where", 1)
 _FOREIGN = "coalesce(i.currency, '') not in ('', 'SEK')"
-# Foreign payments' reductions (computed in Python, few) as a table: what the other payments take off is their SEK.
-_REDUCTIONS = ("with r(pid, reduction) as (select json_extract(value, '$[0]'), json_extract(value, '$[1]') "
-               "from json_each(:reductions)) ")
+# Foreign payments' reductions (computed in Python, few) are in the keyed temp table `_r` (see `_reductions`): what
+# the other payments take off is their SEK.
+_REDUCTIONS = ""
+
+
+def _reductions(db: Database, reductions: Mapping[int, int]) -> None:
+    db.execute("drop table if exists temp._r")
+    db.execute("create temp table _r (pid integer primary key, reduction integer)")
+    db.conn.executemany("insert into temp._r values (?, ?)", list(reductions.items()))
 
 
 @dataclass
@@ -378,7 +384,7 @@ def _ledger_check(db: Database, company_id: str, check_id: str, year: Year, day:
     params = _params(company_id, kind, year, day, account)
     sign = 1 if kind == CUSTOMER else -1
     foreign = _foreign(db, params)
-    params["reductions"] = json.dumps(list(foreign.reductions.items()))
+    _reductions(db, foreign.reductions)
     _scratch(db, params, bool(books.late))
     total, before = db.execute(f"select coalesce(sum(i.total_sek_ore), 0), coalesce(sum(case when i.invoice_date "
                                f"< :start then i.total_sek_ore end), 0) from {_LIVE}", params).fetchone()
@@ -475,12 +481,17 @@ def _payment_items(db: Database, params: Mapping[str, object], account: str, yea
     payments["expected"] = [-sign * reductions.get(pid, amount) for pid, amount in
                             zip(payments["pid"], payments["amount_ore"])]
     payments["bank"] = sign * payments["amount_ore"]
-    rows = _frame(db, "select v.series, v.number, v.date, t.account, t.amount_ore, c.vid, "
-                      "c.vid in (select vid from _links) as linked from vouchers v join transactions t "
+    # The candidate vouchers first (those that day neither booking an invoice nor paired with a payment), then
+    # their rows: the day's other vouchers are never looked at.
+    rows = _frame(db, "with v as materialized (select v.company_id, v.year_id, v.series, v.number, v.date, c.vid "
+                      "from vouchers v left join _ctrl c on c.series = v.series and c.number = v.number "
+                      "where v.company_id = ? and v.year_id = ? and v.date in (select value from json_each(?)) "
+                      "and (c.vid is null or c.vid in (select value from json_each(?)))) "
+                      "select v.series, v.number, v.date, t.account, t.amount_ore, v.vid, "
+                      "v.vid in (select vid from _links) as linked from v join transactions t "
                       "on t.company_id = v.company_id and t.year_id = v.year_id and t.series = v.series "
-                      "and t.number = v.number left join _ctrl c on c.series = v.series and c.number = v.number "
-                      "where v.company_id = ? and v.year_id = ? and v.date in (select value from json_each(?))",
-                  [params["company"], year.id, json.dumps(sorted(set(payments["payment_date"])))])
+                      "and t.number = v.number",
+                  [params["company"], year.id, json.dumps(sorted(set(payments["payment_date"]))), _ids(sorted(free))])
     rows = rows[(rows["linked"] != 1) & (rows["vid"].isna() | rows["vid"].isin(list(free)))]
     bank = rows[rows["account"] != account].drop_duplicates(["series", "number", "amount_ore"])
     found = {hit["pid"]: hit for hit in _pair(payments, ["payment_date", "bank"], bank,

@@ -3,6 +3,8 @@ vouchers and invoices, marks, and the draft-voucher actions. The logic is in ser
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -18,12 +20,46 @@ from ui import context, tables
 
 ICONS = {reconcile.OK: ":material/check_circle:", reconcile.DIFFERENCE: ":material/error:",
          reconcile.UNKNOWN: ":material/help:"}
+PAGE_SIZE = 100  # findings drawn at a time; a check can hold tens of thousands
 
 
 @st.cache_data(ttl=600, show_spinner="Hämtar låst period och inaktiva konton från Fortnox …")
 def facts(company_id: str, year_id: str) -> Facts:
     """Two or three requests to Fortnox, so kept ten minutes rather than asked on every click."""
     return reconcile.fetch_facts(context.settings(), company_id, year_id)
+
+
+def data_version(company_id: str) -> str:
+    """Changes whenever what the reconciliation reads changes (an import, a draft, an edited or exported adjustment
+    voucher): only a cache key for `run`, so switching views reuses the result but never shows a stale one."""
+    with store.open_db(context.settings().database_path) as db:
+        parts = [db.execute("select max(finished_at), count(*) from import_runs where company_id = ?",
+                            [company_id]).fetchone()]
+        parts += [db.execute(f"select max(rowid) from {table}").fetchone()
+                  for table in ("vouchers", "transactions", "balances", "financial_years", "accounts",
+                                "ledger_invoices", "ledger_payments", "predefined_accounts")]
+        digest = hashlib.sha1()
+        for row in db.execute(
+                "select a.id, a.date, a.status, a.fortnox_year, a.fortnox_series, a.fortnox_number, r.row_no, "
+                "r.account, r.debit_ore, r.credit_ore from adjustment_vouchers a "
+                "left join adjustment_rows r on r.voucher_id = a.id where a.company_id = ? order by a.id, r.row_no",
+                [company_id]):
+            digest.update(repr(tuple(row)).encode())
+    return f"{parts}|{digest.hexdigest()}"
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner="Stämmer av …")
+def run(company_id: str, day: date, rates: tuple[tuple[str, Decimal], ...], facts: Facts,
+        version: str) -> Reconciliation:
+    """The reconciliation per (company, balance date, rates, Fortnox facts); `version` only keys the cache."""
+    with store.open_db(context.settings().database_path) as db:
+        return reconcile.reconcile(db, company_id, day, dict(rates), facts)
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def _trial_balance(company_id: str, year: reconcile.Year, day: date, version: str) -> pd.DataFrame:
+    with store.open_db(context.settings().database_path) as db:
+        return reconcile.trial_balance_table(db, company_id, year, day)
 
 
 def years(company_id: str) -> list[reconcile.Year]:
@@ -70,42 +106,89 @@ def _ref(item: Item) -> str:
     return f"konto {item.account}" if item.account else str(item.day or "")
 
 
-def _items_table(check: Check, marks: dict[tuple[str, str], Mark]) -> pd.DataFrame:
+def _items_table(check: Check, items: Sequence[Item], marks: dict[tuple[str, str], Mark]) -> pd.DataFrame:
     def mark(item: Item) -> Mark | None:
         return marks.get((check.id, item.key))
 
     return pd.DataFrame({
-        "Fynd": [item.text for item in check.items],
-        "Belopp": [item.amount_ore for item in check.items],
-        "Datum": [item.day.isoformat() if item.day else "" for item in check.items],
-        "Verifikation": [", ".join(v.label for v in item.vouchers) for item in check.items],
-        "Faktura": [item.invoice or "" for item in check.items],
-        "Markering": [m.label if (m := mark(item)) else "" for item in check.items],
-        "Anteckning": [m.note if (m := mark(item)) else "" for item in check.items],
+        "Fynd": [item.text for item in items],
+        "Belopp": [item.amount_ore for item in items],
+        "Datum": [item.day.isoformat() if item.day else "" for item in items],
+        "Verifikation": [", ".join(v.label for v in item.vouchers) for item in items],
+        "Faktura": [item.invoice or "" for item in items],
+        "Markering": [m.label if (m := mark(item)) else "" for item in items],
+        "Anteckning": [m.note if (m := mark(item)) else "" for item in items],
     })
 
 
+def _kinds(check: Check) -> pd.DataFrame:
+    """The check's findings per kind: how many and their sum, what a reader takes in before the items."""
+    counts: dict[str, list[int]] = {}
+    for item in check.items:
+        entry = counts.setdefault(item.kind, [0, 0])
+        entry[0] += 1
+        entry[1] += item.amount_ore
+    return pd.DataFrame({"Slag": list(counts), "Antal": [c for c, _ in counts.values()],
+                         "Belopp": [s for _, s in counts.values()]})
+
+
+def _matches(item: Item, words: list[str]) -> bool:
+    haystack = " ".join((_ref(item), item.text, item.invoice or "", item.account or "",
+                         *(v.label for v in item.vouchers))).lower()
+    return all(word in haystack for word in words)
+
+
 def check_section(company: Company, result: Reconciliation, check: Check,
-                  marks: dict[tuple[str, str], Mark]) -> None:
+                  marks: dict[tuple[str, str], Mark], version: str) -> None:
     title = f"{check.label} – {reconcile.STATUS_LABELS[check.status]}"
     with st.expander(title, expanded=check.status == reconcile.DIFFERENCE, icon=ICONS[check.status]):
         if check.note:
             st.caption(check.note)
         if check.id == "trial_balance":
-            with store.open_db(context.settings().database_path) as db:
-                table = reconcile.trial_balance_table(db, company.id, result.year, result.balance_date)
+            table = _trial_balance(company.id, result.year, result.balance_date, version)
             money = ["IB", "Period", "Saldo", "Bokslutsverifikationer", "Efter bokslutsverifikationer"]
             tables.show(table, money=money,
                         key="avstamning.trial_balance", file_name=f"rabalans-{result.balance_date}", height=300)
         if not check.items:
             return
-        tables.show(_items_table(check, marks), money=["Belopp"], key=f"avstamning.{check.id}.items",
-                    file_name=f"{check.id}-{result.balance_date}")
-        index = st.selectbox("Visa underlag för", range(len(check.items)), key=f"avstamning.{check.id}.item",
-                             format_func=lambda i: f"{_ref(check.items[i])}: {check.items[i].text[:90]}")
-        _drill_down(company, result, check, check.items[index], marks.get((check.id, check.items[index].key)))
+        shown = _paged_items(result, check, marks)
+        if shown:
+            index = st.selectbox("Visa underlag för", range(len(shown)), key=f"avstamning.{check.id}.item",
+                                 format_func=lambda i: f"{_ref(shown[i])}: {shown[i].text[:90]}")
+            _drill_down(company, result, check, shown[index], marks.get((check.id, shown[index].key)))
         if any(item.kind == reconcile.REVALUATION for item in check.items):
             _revaluation_action(company, result, check)
+
+
+def _paged_items(result: Reconciliation, check: Check, marks: dict[tuple[str, str], Mark]) -> list[Item]:
+    """A summary per kind, then the findings matching the search a page at a time; returns the page's findings,
+    which the drill-down chooses among."""
+    base = f"avstamning.{check.id}"
+    total = len(check.items)
+    if total > PAGE_SIZE:
+        st.markdown(f"**{total} fynd**")
+        tables.show(_kinds(check), money=["Belopp"], key=f"{base}.kinds", file_name=f"{check.id}-slag")
+    search, paging = st.columns([3, 1])
+    words = search.text_input("Sök bland fynden", key=f"{base}.search",
+                              placeholder="verifikation, faktura, konto eller text").lower().split()
+    found = [item for item in check.items if _matches(item, words)] if words else list(check.items)
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = paging.number_input(f"Sida (av {pages})", min_value=1, max_value=pages, value=1, step=1,
+                               key=f"{base}.page.{pages}") if pages > 1 else 1
+    shown = found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    if words or pages > 1:
+        st.caption(f"Visar fynd {(page - 1) * PAGE_SIZE + 1 if shown else 0}–{(page - 1) * PAGE_SIZE + len(shown)} "
+                   f"av {len(found)}" + (f" som matchar (av {total})" if words else "") + ".")
+    if not shown:
+        return []
+    tables.show(_items_table(check, shown, marks), money=["Belopp"], key=f"{base}.items",
+                file_name=f"{check.id}-{result.balance_date}-sida-{page}")
+    if total > PAGE_SIZE:
+        st.download_button("Ladda ner alla fynd (CSV)", lambda: tables.csv_bytes(_items_table(check, found, marks),
+                                                                                ["Belopp"]),
+                           f"{check.id}-{result.balance_date}.csv", "text/csv", key=f"{base}.all.csv",
+                           icon=":material/download:")
+    return shown
 
 
 def _drill_down(company: Company, result: Reconciliation, check: Check, item: Item, mark: Mark | None) -> None:
