@@ -51,10 +51,9 @@ def show(frame: pd.DataFrame, *, money: Sequence[str] = (), key: str, file_name:
     shown = frame.copy()
     for column in money:
         shown[column] = [format_sek(int(v)) if v is not None and not pd.isna(v) else "" for v in shown[column]]
-    config = {column: st.column_config.TextColumn(column, width="small") for column in money}
-    styled = shown.style.set_properties(subset=list(money), **{"text-align": "right"}) if money else shown
+    config = {column: st.column_config.TextColumn(column, width="small", alignment="right") for column in money}
     selection = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
-    event = st.dataframe(styled, hide_index=True, column_config=config, key=key, height=height, **selection)
+    event = st.dataframe(shown, hide_index=True, column_config=config, key=key, height=height, **selection)
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("Ladda ner CSV", csv_bytes(frame, money), f"{file_name}.csv", "text/csv",
                          key=f"{key}.csv", icon=":material/download:")
