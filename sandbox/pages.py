@@ -62,17 +62,13 @@ def _hidden(request_id: str) -> str:
     return f'<input type="hidden" name="request_id" value="{escape(request_id)}">'
 
 
-def login_page(request_id: str, demo_accounts: list[tuple[str, str, str]], email: str = "",
-               error: str | None = None) -> str:
-    """The login form; `demo_accounts` are (email, password, description) shown as a hint."""
+def _login_form(request_id: str, action: str, heading: str, email: str, error: str | None, hint: str) -> str:
+    """The E-post/Lösenord/Logga in form both login pages share; `hint` is trusted HTML listing demo users."""
     error_html = f'<p class="error" role="alert">{escape(error)}</p>\n' if error else ""
-    hints = "".join(
-        f"<li><code>{escape(e)}</code> / <code>{escape(p)}</code> ({escape(d)})</li>" for e, p, d in demo_accounts
-    )
-    body = (
-        "<h1>Logga in</h1>\n"
+    return (
+        f"<h1>{escape(heading)}</h1>\n"
         f"{error_html}"
-        '<form method="post" action="/oauth-v1/auth/login">\n'
+        f'<form method="post" action="{escape(action)}">\n'
         f"{_hidden(request_id)}\n"
         '<label for="email">E-post</label>\n'
         f'<input id="email" name="email" type="email" autocomplete="username" required value="{escape(email)}">\n'
@@ -80,8 +76,18 @@ def login_page(request_id: str, demo_accounts: list[tuple[str, str, str]], email
         '<input id="password" name="password" type="password" autocomplete="current-password" required>\n'
         '<button class="primary" type="submit">Logga in</button>\n'
         "</form>\n"
-        f'<div class="hint">Demoanvändare i sandlådan:<ul>{hints}</ul></div>'
+        f'<div class="hint">{hint}</div>'
     )
+
+
+def login_page(request_id: str, demo_accounts: list[tuple[str, str, str]], email: str = "",
+               error: str | None = None) -> str:
+    """The login form; `demo_accounts` are (email, password, description) shown as a hint."""
+    hints = "".join(
+        f"<li><code>{escape(e)}</code> / <code>{escape(p)}</code> ({escape(d)})</li>" for e, p, d in demo_accounts
+    )
+    body = _login_form(request_id, "/oauth-v1/auth/login", "Logga in", email, error,
+                       f"Demoanvändare i sandlådan:<ul>{hints}</ul>")
     return _page("Logga in", body)
 
 
@@ -134,21 +140,7 @@ def error_page(title: str, message: str) -> str:
 def staff_login_page(request_id: str, action: str, staff: list[tuple[str, str, str]], email: str = "",
                      error: str | None = None) -> str:
     """The staff identity provider's sign-in form; `staff` are (email, name, description) shown as a hint."""
-    error_html = f'<p class="error" role="alert">{escape(error)}</p>\n' if error else ""
-    hints = "".join(
-        f"<li><code>{escape(e)}</code> – {escape(n)} ({escape(d)})</li>" for e, n, d in staff
-    )
-    body = (
-        "<h1>Logga in som personal</h1>\n"
-        f"{error_html}"
-        f'<form method="post" action="{escape(action)}">\n'
-        f"{_hidden(request_id)}\n"
-        '<label for="email">E-post</label>\n'
-        f'<input id="email" name="email" type="email" autocomplete="username" required value="{escape(email)}">\n'
-        '<label for="password">Lösenord</label>\n'
-        '<input id="password" name="password" type="password" autocomplete="current-password" required>\n'
-        '<button class="primary" type="submit">Logga in</button>\n'
-        "</form>\n"
-        f'<div class="hint">Demopersonal i sandlådan, lösenord <code>demo</code>:<ul>{hints}</ul></div>'
-    )
+    hints = "".join(f"<li><code>{escape(e)}</code> – {escape(n)} ({escape(d)})</li>" for e, n, d in staff)
+    body = _login_form(request_id, action, "Logga in som personal", email, error,
+                       f"Demopersonal i sandlådan, lösenord <code>demo</code>:<ul>{hints}</ul>")
     return _page("Logga in", body, brand="Personalinloggning", imitates="byråns identitetsleverantör")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from services import store
+from services.access import CLI_ACTOR
 from services.companies import Company, UnknownCompany, find_company, list_companies
 from services.config import Settings
 from services.connections import ConnectError, connect_service_account
@@ -26,8 +27,6 @@ from services.startup import prepare
 from services.voucher_export import ExportRefused, export_vouchers
 from services.voucher_sie import import_sie
 from services.vouchers import VoucherError, list_vouchers
-
-CLI_ACTOR = "kommandorad"
 
 
 class UsageError(Exception):
