@@ -169,6 +169,7 @@ def card(voucher: AdjustmentVoucher, accounts: dict[str, str], on_resend: Callab
             st.warning(voucher.attachment_error, icon=":material/attach_file:")
             if voucher.status == vouchers.EXPORTED and st.button("Skicka bilagan igen", key=f"resend.{voucher.id}"):
                 on_resend(voucher)
-        st.dataframe(_rows_table(voucher), hide_index=True)
+        st.dataframe(_rows_table(voucher), hide_index=True, column_config={
+            column: st.column_config.TextColumn(column, alignment="right") for column in ("Debet", "Kredit")})
         _draw_actions(voucher, accounts)
     return ticked and voucher.exportable
