@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services import mapping, store
+from services import access, mapping, store
 from ui import context, mapping_view, tables
 
 VERSION_KEY = "mapping.version"  # bumped after every save: a fresh editor, no stale edits replayed
@@ -28,8 +28,12 @@ def _draw_errors(messages: list[str]) -> None:
 def _draw_source_change(company_id: str, change: mapping.SourceChange) -> None:
     st.warning(change.message, icon=":material/swap_horiz:")
     if st.button("Mappningarna är kontrollerade", key="mapping.reviewed", icon=":material/task_alt:"):
-        with store.open_db(context.settings().database_path) as db:
-            mapping.record_review(db, company_id, context.actor())
+        try:
+            with access.acting(context.settings(), context.actor(), "map", company_id) as db:
+                mapping.record_review(db, company_id, context.actor())
+        except access.AccessDenied as exc:
+            st.error(str(exc), icon=":material/block:")
+            return
         context.flash("success", "Kontrollen är sparad.")
         st.rerun()
 
@@ -50,10 +54,12 @@ def _draw_mappings(company_id: str, reviews: list[mapping.AccountReview]) -> Non
         submitted = st.form_submit_button("Spara mappningar", type="primary", icon=":material/save:")
     if submitted:
         try:
-            with store.open_db(context.settings().database_path) as db:
+            with access.acting(context.settings(), context.actor(), "map", company_id) as db:
                 saved = mapping.save_mappings(db, company_id, mapping_view.mapping_edits(edited), context.actor())
         except mapping.MappingError as exc:
             _draw_errors(exc.messages)
+        except access.AccessDenied as exc:
+            st.error(str(exc), icon=":material/block:")
         else:
             context.flash("success", f"Mappningarna är sparade ({_changed(saved)}).")
             _bump_version()
@@ -78,10 +84,12 @@ def _draw_reference(chart: dict[str, mapping.ReferenceAccount]) -> None:
         submitted = st.form_submit_button("Spara referenskontoplan", type="primary", icon=":material/save:")
     if submitted:
         try:
-            with store.open_db(context.settings().database_path) as db:
+            with access.acting(context.settings(), context.actor(), "map", None) as db:
                 saved = mapping.save_reference_edits(db, mapping_view.reference_edits(edited), context.actor())
         except mapping.MappingError as exc:
             _draw_errors(exc.messages)
+        except access.AccessDenied as exc:
+            st.error(str(exc), icon=":material/block:")
         else:
             context.flash("success", f"Referenskontoplanen är sparad ({_changed(saved)}).")
             _bump_version()

@@ -8,7 +8,11 @@ A refused action is written to the audit log with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from sqlite_utils import Database
 
 from services import store
 from services.config import Settings, StaffPolicy
@@ -90,9 +94,21 @@ def log_refusal(settings: Settings, actor: str, action: str, company_id: str | N
                                 "detail": f"{action}: {reason}"})
 
 
-def require(settings: Settings, actor: str, action: str, company_id: str | None, orgnr: str | None = None) -> None:
-    """Raise AccessDenied (and log it) unless the actor may do the action: the services' own check."""
+def require(settings: Settings, actor: str, action: str, company_id: str | None, orgnr: str | None = None, *,
+            error: Callable[[str], Exception] = AccessDenied) -> None:
+    """Raise `error` with the Swedish reason (and log it) unless the actor may do the action: the services' own
+    check. A service passes its own error type, so its callers handle a refusal like any other failure."""
     decision = decide(settings.staff, actor, action, company_id, orgnr)
     if not decision.allowed:
         log_refusal(settings, actor, action, company_id, decision.reason_sv)
-        raise AccessDenied(decision.reason_sv)
+        raise error(decision.reason_sv)
+
+
+@contextmanager
+def acting(settings: Settings, actor: str, action: str, company_id: str | None, *,
+           error: Callable[[str], Exception] = AccessDenied) -> Iterator[Database]:
+    """The database, opened for an action the actor may do (`require` first): the door for writes whose service
+    functions work on an open database."""
+    require(settings, actor, action, company_id, error=error)
+    with store.open_db(settings.database_path) as db:
+        yield db

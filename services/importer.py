@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from services import demo, permissions, store
+from services import access, demo, permissions, store
 from services.config import Settings
 from services.connections import open_client
 from services.fortnox import resources
@@ -71,7 +71,8 @@ def _refuse_blocked_parts(settings: Settings, company_id: str, parts: Sequence[s
 
 
 def begin_import(settings: Settings, company_id: str, parts: Sequence[str], started_by: str) -> int:
-    """Check the parts, then claim the company's one running import."""
+    """Check the person's access and the parts, then claim the company's one running import."""
+    access.require(settings, started_by, "import", company_id, error=ImportFailed)
     unknown = set(parts) - set(PARTS)
     if unknown or not parts:
         raise ImportFailed(f"Okänd del: {', '.join(sorted(unknown))}. Välj bland {', '.join(PARTS)}.")

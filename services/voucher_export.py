@@ -277,10 +277,7 @@ def export_vouchers(settings: Settings, company_id: str, voucher_ids: Sequence[s
     Raises ExportRefused when the actor's role or company access does not allow exporting (logged as refused),
     and FortnoxError when Fortnox can't be read before anything is claimed (nothing has changed then).
     """
-    try:
-        access.require(settings, actor, "export", company_id)
-    except access.AccessDenied as exc:
-        raise ExportRefused(str(exc)) from None
+    access.require(settings, actor, "export", company_id, error=ExportRefused)
     ids = list(dict.fromkeys(voucher_ids))
     if not ids:
         raise ExportRefused("Markera minst en verifikation att exportera.")

@@ -84,3 +84,10 @@ def service_token(client: Any, tenant_id: str, scope: str | None = None) -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+
+
+def fortnox_sie(sandbox_url: str, tenant_id: str, year_id: str) -> bytes:
+    """A company's books for one financial year as Fortnox exports them (GET /3/sie/4)."""
+    with httpx.Client(base_url=sandbox_url) as client:
+        token = service_token(client, tenant_id)
+        return client.get("/3/sie/4", params={"financialyear": year_id}, headers=bearer(token)).content

@@ -9,7 +9,16 @@ from services import import_jobs, permissions
 from services.companies import Company
 from services.fortnox.errors import FortnoxError
 from services.importer import PART_ATTACHMENTS, PART_LEDGERS, PART_SIE4, available_years
-from services.imports.runs import CANCELLED, DONE, ImportFailed, RunProgress, import_runs, request_cancel, running_run
+from services.imports.runs import (
+    CANCELLED,
+    DONE,
+    ImportAlreadyRunning,
+    ImportFailed,
+    RunProgress,
+    import_runs,
+    request_cancel,
+    running_run,
+)
 from ui import context
 
 LAST_RUN_KEY = "underhall.last_run"
@@ -47,7 +56,8 @@ def draw(company: Company) -> None:
     """The parts and Importera data, or the running import's progress."""
     blocked = _blockers(company)
     _draw_permissions(company, blocked)
-    running = running_run(context.settings(), company.id) is not None  # the choices stay, greyed, while it runs
+    run = running_run(context.settings(), company.id)
+    running = run is not None  # the choices stay, greyed, while it runs
     st.subheader("Vad vill du hämta?")
     sie4 = st.checkbox("SIE4-data", key="underhall.sie4", disabled=running or PART_SIE4 in blocked,
                        help="Kontoplan, saldon och verifikationer.")
@@ -68,6 +78,7 @@ def draw(company: Company) -> None:
     full = st.toggle("Hämta allt igen", key="underhall.full", disabled=running,
                      help="Annars hämtas bara det som ändrats i Fortnox sedan förra importen.")
     if running:
+        st.session_state[LAST_RUN_KEY] = run["id"]  # its outcome is shown afterwards, whoever started it
         _progress(company)
         return
     parts = [part for part, wanted in ((PART_SIE4, sie4), (PART_LEDGERS, ledgers), (PART_ATTACHMENTS, files)) if wanted]
@@ -85,6 +96,8 @@ def _start(company: Company, parts: list[str], year_ids: list[str], full: bool) 
     try:
         st.session_state[LAST_RUN_KEY] = import_jobs.start_import(
             context.settings(), company.id, parts=parts, year_ids=year_ids, started_by=context.actor(), full=full)
+    except ImportAlreadyRunning:
+        pass  # someone else started one a moment ago: the page shows its progress instead
     except ImportFailed as exc:
         st.error(str(exc), icon=":material/error:")
         return

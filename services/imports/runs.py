@@ -35,6 +35,10 @@ class ImportCancelled(ImportFailed):
     """Someone pressed Avbryt; what was staged stays for the next run to resume from."""
 
 
+class ImportAlreadyRunning(ImportFailed):
+    """Someone else (another session, the command line) is importing the company right now: follow that run."""
+
+
 @dataclass
 class PartProgress:
     items_done: int = 0
@@ -111,7 +115,7 @@ def begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: s
             [FAILED, now_iso(), company_id, RUNNING, now_iso(-STALE_RUN)],
         )
         if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RUNNING]):
-            raise ImportFailed("En import för företaget pågår redan. Vänta tills den är klar.")
+            raise ImportAlreadyRunning("En import för företaget pågår redan. Vänta tills den är klar.")
         return db["import_runs"].insert(
             {"company_id": company_id, "parts": json.dumps(list(parts)), "started_by": started_by,
              "started_at": now_iso(), "status": RUNNING, "requests": 0, "cancel_requested": 0, "rate_limited": 0}

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from services import store
+from services import access, store
 from services.companies import Company, UnknownCompany, find_company, normalise_orgnr
 from services.config import Settings
 from services.fortnox.resources import FinancialYear
@@ -72,7 +72,7 @@ def import_sie_file(settings: Settings, data: bytes, *, started_by: str = "okän
     document = review.document
     sie_year = document.year(0)
     with store.open_db(settings.database_path) as db:
-        company = _company_for_file(db, document)
+        company = _company_for_file(db, document, settings, started_by)
         run_id = begin_run(db, company.id, [PART], started_by)
         try:
             with store.write_lock(db):
@@ -85,17 +85,22 @@ def import_sie_file(settings: Settings, data: bytes, *, started_by: str = "okän
     return ImportResult(run_id, company.id, [year], {PART: counts})
 
 
-def _company_for_file(db: Database, document: SieDocument) -> Company:
-    """The company with the file's organisation number; a new one when it is not known yet."""
+def _company_for_file(db: Database, document: SieDocument, settings: Settings, actor: str) -> Company:
+    """The company with the file's organisation number (a new one when it is not known yet), if the person may
+    import into it."""
     orgnr = normalise_orgnr(document.orgnr or "")
     try:
-        return find_company(db, orgnr)
+        company = find_company(db, orgnr)
     except UnknownCompany:
-        company_id = f"sie-{orgnr}"
+        company = None
+    company_id = company.id if company else f"sie-{orgnr}"
+    access.require(settings, actor, "import", company_id, orgnr, error=ImportFailed)
+    if company is None:
         with store.write_lock(db):
             db["companies"].insert({"id": company_id, "orgnr": orgnr, "name": document.company_name or orgnr,
                                     "source": "sie", "created_at": now_iso()})
-        return find_company(db, company_id)
+        company = find_company(db, company_id)
+    return company
 
 
 def _year_for_file(db: Database, company_id: str, start: date, end: date) -> FinancialYear:

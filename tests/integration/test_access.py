@@ -6,16 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from services import store
-from services.access import AccessDenied
+from services import mapping, store
+from services.access import AccessDenied, acting
 from services.companies import Company
 from services.company_data import delete_company_data
 from services.config import Settings
 from services.connections import connect_service_account
 from services.importer import run_import
+from services.imports.runs import ImportFailed, import_runs
+from services.imports.sie_file import import_sie_file
 from services.voucher_export import ExportRefused, export_vouchers
 from services.vouchers import EXPORTED, list_vouchers
 from tests.conftest import settings_for
+from tests.sandbox_flows import fortnox_sie
 
 STAFF = {"STAFF_ALLOWLIST": "rita@byra.se, sam@byra.se, kim@byra.se",
          "STAFF_ROLES": "rita@byra.se=redovisning, sam@byra.se=support, kim@byra.se=redovisning",
@@ -30,7 +33,7 @@ def staff_settings(tmp_path: Path, sandbox) -> Settings:
 @pytest.fixture
 def company(staff_settings: Settings, small_tenant: dict) -> Company:
     connected = connect_service_account(staff_settings, small_tenant["tenant_id"])
-    run_import(staff_settings, connected.id)
+    run_import(staff_settings, connected.id, started_by="rita@byra.se")
     return connected
 
 
@@ -78,3 +81,34 @@ def test_delete_refuses_a_support_actor_and_keeps_the_data(staff_settings: Setti
         delete_company_data(staff_settings, company.id, "sam@byra.se")
     with store.open_db(staff_settings.database_path) as db:
         assert db["companies"].count == 1 and db["connections"].count == 1
+
+
+def test_import_refuses_a_company_outside_the_persons_list_before_any_run(
+        staff_settings: Settings, company: Company) -> None:
+    with pytest.raises(ImportFailed, match="inte behörighet till det här företaget och får inte importera"):
+        run_import(staff_settings, company.id, started_by="kim@byra.se")
+    assert [run["started_by"] for run in import_runs(staff_settings, company.id)] == ["rita@byra.se"]
+    assert _refusals(staff_settings)[0]["detail"].startswith("import: Du har inte behörighet")
+
+
+def test_support_may_import(staff_settings: Settings, company: Company) -> None:
+    result = run_import(staff_settings, company.id, started_by="sam@byra.se")
+    assert result.counts
+
+
+def test_a_sie_file_for_a_company_outside_the_persons_list_is_refused_and_creates_nothing(
+        staff_settings: Settings, sandbox, small_tenant: dict, company: Company) -> None:
+    books = fortnox_sie(sandbox.url, small_tenant["tenant_id"], "2")
+    with pytest.raises(ImportFailed, match="inte behörighet"):
+        import_sie_file(staff_settings, books, started_by="kim@byra.se")
+    assert len(import_runs(staff_settings, company.id)) == 1
+
+
+def test_saving_mappings_refuses_a_company_outside_the_persons_list(
+        staff_settings: Settings, company: Company) -> None:
+    with pytest.raises(AccessDenied, match="får inte ändra kontomappningar"), \
+            acting(staff_settings, "kim@byra.se", "map", company.id) as db:
+        mapping.save_mappings(db, company.id, [mapping.MappingEdit("1510", "1510", "7251")], "kim@byra.se")
+    with store.open_db(staff_settings.database_path) as db:
+        assert db["account_mappings"].count == 0
+    assert _refusals(staff_settings)[0]["actor"] == "kim@byra.se"

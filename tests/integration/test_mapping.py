@@ -13,7 +13,7 @@ from services.connections import connect_service_account
 from services.importer import run_import
 from services.imports.runs import ImportResult
 from services.imports.sie_file import import_sie_file
-from tests.sandbox_flows import bearer, service_token
+from tests.sandbox_flows import fortnox_sie
 
 SMALL, MIDSIZE = 0, 1  # indexes in GET /sandbox/tenants
 
@@ -31,12 +31,6 @@ def reviews(settings: Settings, company_id: str) -> dict[str, mapping.AccountRev
 def change_of(settings: Settings, company_id: str) -> mapping.SourceChange | None:
     with store.open_db(settings.database_path) as db:
         return mapping.source_change(db, company_id)
-
-
-def fortnox_sie(sandbox, tenant: dict, year_id: str) -> bytes:
-    with httpx.Client(base_url=sandbox.url) as client:
-        token = service_token(client, tenant["tenant_id"])
-        return client.get("/3/sie/4", params={"financialyear": year_id}, headers=bearer(token)).content
 
 
 @pytest.fixture
@@ -107,7 +101,7 @@ def test_a_sie_file_import_after_a_fortnox_import_asks_for_the_mappings_to_be_ch
 ) -> None:
     tenant = tenants[SMALL]
     result = imported(settings, tenant)
-    import_sie_file(settings, fortnox_sie(sandbox, tenant, result.years[-1].id))
+    import_sie_file(settings, fortnox_sie(sandbox.url, tenant["tenant_id"], result.years[-1].id))
     change = change_of(settings, result.company_id)
     assert (change.previous, change.current) == (mapping.FORTNOX, mapping.SIE_FILE)
 
@@ -123,7 +117,7 @@ def test_confirming_the_mappings_ends_the_request_to_check(
 ) -> None:
     tenant = tenants[SMALL]
     result = imported(settings, tenant)
-    import_sie_file(settings, fortnox_sie(sandbox, tenant, result.years[-1].id))
+    import_sie_file(settings, fortnox_sie(sandbox.url, tenant["tenant_id"], result.years[-1].id))
     with store.open_db(settings.database_path) as db:
         mapping.record_review(db, result.company_id, "anna")
     assert change_of(settings, result.company_id) is None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import httpx
 import pytest
 
 from services import store
@@ -14,7 +13,7 @@ from services.connections import connect_service_account
 from services.importer import run_import
 from services.imports.runs import ImportFailed, import_runs
 from services.imports.sie_file import import_sie_file, review_sie_file
-from tests.sandbox_flows import bearer, service_token
+from tests.sandbox_flows import fortnox_sie as sie_of
 
 SAMPLES = Path(os.environ.get("SIE_SAMPLES", Path(__file__).resolve().parents[3] / "shared" / "sie-samples"))
 
@@ -22,9 +21,7 @@ SAMPLES = Path(os.environ.get("SIE_SAMPLES", Path(__file__).resolve().parents[3]
 @pytest.fixture
 def fortnox_sie(sandbox, small_tenant: dict) -> bytes:
     """The small demo company's 2025 books as Fortnox exports them."""
-    with httpx.Client(base_url=sandbox.url) as client:
-        token = service_token(client, small_tenant["tenant_id"])
-        return client.get("/3/sie/4", params={"financialyear": "2"}, headers=bearer(token)).content
+    return sie_of(sandbox.url, small_tenant["tenant_id"], "2")
 
 
 def _table_count(settings: Settings, table: str) -> int:

@@ -75,7 +75,7 @@ def test_each_client_and_tenant_has_its_own_window_file(tmp_path: Path) -> None:
     assert all("500101" not in path.name for path in paths)
 
 
-def _send_many(path: str, count: int, out: "multiprocessing.Queue[tuple[float, float]]") -> None:
+def _send_many(path: str, count: int, out: multiprocessing.Queue[tuple[float, float]]) -> None:
     throttler = SharedWindowThrottler(Path(path), RateLimit(5, 0.3, 0.0))
     started = time.time()
     for _ in range(count):
