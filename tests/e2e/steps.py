@@ -30,3 +30,22 @@ def connect_through_fortnox(page: Page, app: RunningApp, approve: bool = True, c
     page.get_by_role("button", name="Godkänn" if approve else "Avbryt").click()
     page.wait_for_url(re.compile(re.escape(app.url)))
     wait_for_app(page)
+
+
+def staff_auth(sandbox) -> dict[str, str]:
+    """`[auth]` pointing st.login at the sandbox's staff identity provider."""
+    return {"client_id": "staff-client", "client_secret": "staff-secret",
+            "server_metadata_url": f"{sandbox.url}/staff-idp/.well-known/openid-configuration"}
+
+
+def sign_in(page: Page, app: RunningApp, email: str, path: str = "") -> None:
+    """Logga in → the provider's form (E-post, Lösenord, Logga in) → back in the app."""
+    page.goto(app.url + path)
+    wait_for_app(page)
+    page.get_by_test_id("stMain").get_by_role("button", name="Logga in").click()
+    page.wait_for_url(re.compile(r"/staff-idp/authorize"))
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Lösenord").fill("demo")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(re.compile(re.escape(app.url)))
+    wait_for_app(page)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +11,7 @@ from services import store
 from services.connections import connect_service_account
 from tests.conftest import settings_for
 from tests.e2e.conftest import RunningApp, running_app, wait_for_app
+from tests.e2e.steps import sign_in, staff_auth
 
 MIDSIZE_COMPANY_ID = "fortnox-500202"
 STAFF_ENV = {
@@ -19,12 +19,6 @@ STAFF_ENV = {
     "STAFF_ROLES": "redovisning@example.com=redovisning, support@example.com=support, kollega@example.com=redovisning",
     "STAFF_COMPANIES": f"kollega@example.com={MIDSIZE_COMPANY_ID}",
 }
-
-
-def staff_auth(sandbox) -> dict[str, str]:
-    """`[auth]` pointing st.login at the sandbox's staff identity provider."""
-    return {"client_id": "staff-client", "client_secret": "staff-secret",
-            "server_metadata_url": f"{sandbox.url}/staff-idp/.well-known/openid-configuration"}
 
 
 @pytest.fixture(scope="module")
@@ -35,19 +29,6 @@ def app(sandbox, tenants: list[dict], tmp_path_factory: pytest.TempPathFactory) 
     connect_service_account(settings, tenants[0]["tenant_id"])  # connected last: the one the app opens on
     with running_app(sandbox, data_dir, auth=staff_auth(sandbox), extra_env=STAFF_ENV) as started:
         yield started
-
-
-def sign_in(page: Page, app: RunningApp, email: str, path: str = "") -> None:
-    """Logga in → the provider's form (E-post, Lösenord, Logga in) → back in the app."""
-    page.goto(app.url + path)
-    wait_for_app(page)
-    page.get_by_test_id("stMain").get_by_role("button", name="Logga in").click()
-    page.wait_for_url(re.compile(r"/staff-idp/authorize"))
-    page.get_by_label("E-post").fill(email)
-    page.get_by_label("Lösenord").fill("demo")
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(re.compile(re.escape(app.url)))
-    wait_for_app(page)
 
 
 def test_signing_in_through_the_provider_names_the_person_in_the_sidebar(page: Page, app: RunningApp) -> None:

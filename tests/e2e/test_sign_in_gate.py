@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 from services.connections import connect_service_account
 from tests.conftest import settings_for
 from tests.e2e.conftest import running_app, wait_for_app
-from tests.e2e.test_sign_in import STAFF_ENV, staff_auth
+from tests.e2e.steps import staff_auth
+from tests.e2e.test_sign_in import STAFF_ENV
 
 PAGE_PATHS = ["/", "/underhall", "/reskontra", "/avstamning", "/kontomappning", "/verifikationer", "/anslut"]
 
