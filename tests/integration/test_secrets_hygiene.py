@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,16 @@ from tests.integration.test_company_data import connect_as_user
 APP_SECRET_KEY = "nyckel-som-aldrig-far-synas-4711"
 
 
+@dataclass(frozen=True)
+class DemoRun:
+    settings: Settings
+    tokens: list[str]  # every access and refresh token handed out
+    orgnr: str
+    log: str  # every captured log record, arguments and exception text included
+
+
 @pytest.fixture
-def run(tmp_path: Path, sandbox, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-        ) -> tuple[Settings, list[str], str]:
-    """The demo run; returns the settings, every token value handed out, and the captured log."""
+def run(tmp_path: Path, sandbox, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> DemoRun:
     settings = settings_for(tmp_path, sandbox.port, APP_SECRET_KEY=APP_SECRET_KEY)
     tokens: list[str] = []
     token_set = auth._token_set
@@ -48,7 +55,7 @@ def run(tmp_path: Path, sandbox, monkeypatch: pytest.MonkeyPatch, caplog: pytest
     assert result.ok, result.message
     assert disconnect(settings, company.id, "rita@byra.se") is None
     log = "\n".join(f"{record.getMessage()} {record.args!r} {record.exc_text or ''}" for record in caplog.records)
-    return settings, tokens, log
+    return DemoRun(settings, tokens, company.orgnr, log)
 
 
 def _secrets(settings: Settings, tokens: list[str]) -> list[str]:
@@ -62,17 +69,19 @@ def _database_bytes(settings: Settings) -> bytes:
     return b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists())
 
 
-def test_the_run_handed_out_tokens_to_search_for(run: tuple[Settings, list[str], str]) -> None:
-    _, tokens, log = run
-    assert len(tokens) >= 4 and log
+def test_the_run_handed_out_tokens_to_search_for(run: DemoRun) -> None:
+    assert len(run.tokens) >= 4 and run.orgnr and run.log
 
 
-def test_the_raw_database_file_holds_no_token_secret_or_password(run: tuple[Settings, list[str], str]) -> None:
-    settings, tokens, _ = run
-    raw = _database_bytes(settings)
-    assert [s for s in _secrets(settings, tokens) if s.encode() in raw] == []
+def test_no_log_line_holds_the_organisation_number(run: DemoRun) -> None:
+    """A sole trader's organisation number is their personal identity number."""
+    assert run.orgnr not in run.log and run.orgnr.replace("-", "") not in run.log
 
 
-def test_no_log_line_holds_a_token_secret_or_password(run: tuple[Settings, list[str], str]) -> None:
-    settings, tokens, log = run
-    assert [s for s in _secrets(settings, tokens) if s in log] == []
+def test_the_raw_database_file_holds_no_token_secret_or_password(run: DemoRun) -> None:
+    raw = _database_bytes(run.settings)
+    assert [s for s in _secrets(run.settings, run.tokens) if s.encode() in raw] == []
+
+
+def test_no_log_line_holds_a_token_secret_or_password(run: DemoRun) -> None:
+    assert [s for s in _secrets(run.settings, run.tokens) if s in run.log] == []
