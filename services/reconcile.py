@@ -266,14 +266,16 @@ def _books(db: Database, company_id: str, year: Year, day: date, accounts: Colle
 
 _LIVE = ("ledger_invoices i where i.company_id = :company and i.kind = :kind and i.invoice_date <= :day "
          "and i.cancelled = 0")
+_FOREIGN = "coalesce(i.currency, '') not in ('', 'SEK')"
+# The invoices first: few are foreign, and the payments' invoice index finds their payments.
+_FOREIGN_PAYMENTS = _LIVE.replace(" where", " cross join ledger_payments p on p.company_id = i.company_id "
+                                  "and p.kind = i.kind and p.invoice = i.number where", 1) + f" and {_FOREIGN}"
 _PAYMENTS = ("ledger_payments p join ledger_invoices i on i.company_id = p.company_id and i.kind = p.kind "
              "and i.number = p.invoice where p.company_id = :company and p.kind = :kind and i.invoice_date <= :day "
              "and i.cancelled = 0")
-_PAYMENTS_R = _PAYMENTS.replace(" where", " left join temp._r r on r.pid = p.rowid where", 1)
-_FOREIGN = "coalesce(i.currency, '') not in ('', 'SEK')"
 # Foreign payments' reductions (computed in Python, few) are in the keyed temp table `_r` (see `_reductions`): what
 # the other payments take off is their SEK.
-_REDUCTIONS = ""
+_PAYMENTS_R = _PAYMENTS.replace(" where", " left join temp._r r on r.pid = p.rowid where", 1)
 
 
 def _reductions(db: Database, reductions: Mapping[int, int]) -> None:
@@ -296,7 +298,7 @@ def _foreign(db: Database, params: Mapping[str, object]) -> _Foreign:
     invoices = _frame(db, "select i.rowid as iid, i.number, i.party_name, i.invoice_date, i.total, i.balance, "
                           "i.currency, i.currency_rate, i.currency_unit, i.total_sek_ore as value from "
                           f"{_LIVE} and {_FOREIGN}", params)
-    payments = db.execute(f"select p.rowid, i.rowid, p.amount_ore, p.payment_date from {_PAYMENTS} and {_FOREIGN} "
+    payments = db.execute(f"select p.rowid, i.rowid, p.amount_ore, p.payment_date from {_FOREIGN_PAYMENTS} "
                           "order by i.rowid, p.payment_date, p.rowid", params).fetchall()
     info = {row.iid: row for row in invoices.itertuples()}
     whole: dict[int, int] = {}
@@ -326,51 +328,56 @@ def _params(company_id: str, kind: str, year: Year, day: date, account: str = ""
 def _scratch(db: Database, params: Mapping[str, object], late: bool) -> None:
     """Temporary tables (this connection only): what each voucher of the year up to the balance date posts on the
     control account (`vid` numbers them), which of those vouchers book which invoice (one invoice per voucher), and
-    so what each invoice posted. The joins stay in SQLite; Python only sees the rows that need explaining."""
+    so what each invoice posted. The joins stay in SQLite; Python only sees the rows that need explaining.
+
+    The account's rows go in sorted by voucher, each further row of a voucher adding to its first, so `vid` follows
+    (series, number), the order `_unmatched` pairs by; a GROUP BY costs more here, and SQLite would run it over every
+    row of the year in key order instead of through the account index."""
     for table in ("_ctrl", "_links", "_posted"):
         db.execute(f"drop table if exists temp.{table}")
-    db.execute("create temp table _ctrl (vid integer primary key, series text, number text, amount integer)")
+    db.execute("create temp table _ctrl (vid integer primary key, series text, number text, amount integer, "
+               "unique (series, number))")
     db.execute("create temp table _links (iid integer, vid integer primary key, amount integer)")
     db.execute("create temp table _posted (iid integer primary key, posted integer)")
-    db.execute("insert into _ctrl (series, number, amount) with c as materialized (select series, number, amount_ore "
-               "from transactions where company_id = :company and year_id = :year and account = :account) "
-               "select series, number, sum(amount_ore) from c group by series, number", params)
+    db.execute("insert into _ctrl (series, number, amount) select series, number, amount_ore from transactions "
+               "indexed by idx_transactions_company_id_year_id_account where company_id = :company "
+               "and year_id = :year and account = :account order by series, number "
+               "on conflict (series, number) do update set amount = amount + excluded.amount", params)
     if late:
         db.execute("delete from _ctrl where exists (select 1 from vouchers v where v.company_id = :company "
                    "and v.year_id = :year and v.series = _ctrl.series and v.number = _ctrl.number "
                    "and v.date > :day)", params)
-    db.execute("create unique index temp._ctrl_key on _ctrl (series, number)")
-    db.execute("insert into _links with l as materialized (select i.rowid as iid, "
-               "cast(json_extract(j.value, '$[0]') as text) as series, cast(json_extract(j.value, '$[1]') as text) "
-               "as number from ledger_invoices i, json_each(i.vouchers) j where i.company_id = :company "
-               "and i.kind = :kind and i.invoice_date <= :day and cast(json_extract(j.value, '$[2]') as text) = :year) "
-               "select min(l.iid), c.vid, c.amount from l join _ctrl c on c.series = l.series and c.number = l.number "
-               "group by c.vid", params)
+    db.execute("insert into _links select i.rowid, c.vid, c.amount from ledger_invoices i, json_each(i.vouchers) j "
+               "join _ctrl c on c.series = cast(j.value ->> 0 as text) and c.number = cast(j.value ->> 1 as text) "
+               "where i.company_id = :company and i.kind = :kind and i.invoice_date <= :day "
+               "and cast(j.value ->> 2 as text) = :year on conflict (vid) do update set iid = min(iid, excluded.iid)",
+               params)
     db.execute("insert into _posted select iid, sum(amount) from _links group by iid")
 
 
 def _unmatched(db: Database, params: Mapping[str, object]) -> tuple[list[int], set[int]]:
     """Pair each payment of the window with a voucher that day posting what it takes off on the control account
-    (the n-th payment with the n-th voucher of the same day and amount); returns the payments left without one and
-    the control-account vouchers that neither book an invoice nor were paired."""
-    db.execute("drop table if exists temp._pw")
-    db.execute("drop table if exists temp._fv")
-    db.execute("create temp table _pw (pid integer, date text, amount integer, k integer)")
-    db.execute("create temp table _fv (vid integer, date text, amount integer, k integer)")
-    db.execute("insert into _pw " + _REDUCTIONS + "select pid, date, amount, row_number() over (partition by date, "
-               "amount order by pid) from (select p.rowid as pid, p.payment_date as date, -:sign * "
-               f"coalesce(r.reduction, p.amount_ore) as amount from {_PAYMENTS_R} "
-               "and p.payment_date between :start and :day)", params)
-    db.execute("insert into _fv select c.vid, v.date, c.amount, row_number() over (partition by v.date, c.amount "
-               "order by c.vid) from _ctrl c cross join vouchers v on v.company_id = :company and v.year_id = :year "
-               "and v.series = c.series and v.number = c.number where c.vid not in (select vid from _links)", params)
-    db.execute("create index temp._pw_key on _pw (date, amount, k)")
-    db.execute("create index temp._fv_key on _fv (date, amount, k)")
-    pids = [row[0] for row in db.execute("select pid from _pw p where not exists (select 1 from _fv f where "
-                                         "f.date = p.date and f.amount = p.amount and f.k = p.k)").fetchall()]
-    free = {row[0] for row in db.execute("select vid from _fv f where not exists (select 1 from _pw p where "
-                                         "p.date = f.date and p.amount = f.amount and p.k = f.k)").fetchall()}
+    (the n-th payment with the n-th voucher of the same day and amount, both by id); returns the payments left without
+    one and the control-account vouchers that neither book an invoice nor were paired. Only a day and amount with
+    unequal counts leaves anything unpaired, so SQLite counts every group in one sort and hands Python just those."""
+    pids: list[int] = []
+    free: set[int] = set()
+    for payments, vouchers in db.execute(
+            "select group_concat(pid), group_concat(vid) from (select p.payment_date as date, -:sign * "
+            f"coalesce(r.reduction, p.amount_ore) as amount, p.rowid as pid, null as vid from {_PAYMENTS_R} "
+            "and p.payment_date between :start and :day union all select v.date, c.amount, null, c.vid from _ctrl c "
+            "cross join vouchers v on v.company_id = :company and v.year_id = :year and v.series = c.series "
+            "and v.number = c.number where c.vid not in (select vid from _links)) "
+            "group by amount, date having count(pid) != count(vid)", params):
+        unpaid, unused = _sorted_ids(payments), _sorted_ids(vouchers)
+        paired = min(len(unpaid), len(unused))
+        pids += unpaid[paired:]
+        free.update(unused[paired:])
     return pids, free
+
+
+def _sorted_ids(concatenated: str | None) -> list[int]:
+    return sorted(int(value) for value in concatenated.split(",")) if concatenated else []
 
 
 def _ids(values: Sequence[int]) -> str:
@@ -388,7 +395,7 @@ def _ledger_check(db: Database, company_id: str, check_id: str, year: Year, day:
     _scratch(db, params, bool(books.late))
     total, before = db.execute(f"select coalesce(sum(i.total_sek_ore), 0), coalesce(sum(case when i.invoice_date "
                                f"< :start then i.total_sek_ore end), 0) from {_LIVE}", params).fetchone()
-    paid, paid_before = db.execute(_REDUCTIONS + "select coalesce(sum(coalesce(r.reduction, p.amount_ore)), 0), "
+    paid, paid_before = db.execute("select coalesce(sum(coalesce(r.reduction, p.amount_ore)), 0), "
                                    "coalesce(sum(case when p.payment_date < :start then coalesce(r.reduction, "
                                    f"p.amount_ore) end), 0) from {_PAYMENTS_R} and p.payment_date <= :day",
                                    params).fetchone()
