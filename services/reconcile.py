@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 from sqlite_utils import Database
 
-from services import store
+from services import access, store
 from services.config import Settings
 from services.connections import open_client
 from services.fortnox import resources
@@ -815,6 +815,7 @@ def marks(db: Database, company_id: str) -> dict[tuple[str, str], Mark]:
 def set_mark(settings: Settings, company_id: str, check_id: str, item_key: str, status: str, note: str,
              actor: str) -> None:
     """Keep a person's verdict on a finding (Ok / Åtgärdas) with a note, and who gave it when."""
+    access.require(settings, actor, "reconcile", company_id, error=ReconcileError)
     if status not in MARK_LABELS:
         raise ReconcileError("Välj Ok eller Åtgärdas.")
     with store.open_db(settings.database_path) as db, store.write_lock(db):
@@ -835,6 +836,7 @@ def _known_accounts(db: Database, company_id: str, day: date) -> dict[str, str]:
 
 def _store_draft(settings: Settings, company_id: str, day: date, text: str, rows: list[AdjustmentRow],
                  actor: str) -> str:
+    access.require(settings, actor, "reconcile", company_id, error=ReconcileError)
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         known = _known_accounts(db, company_id, day)
         missing = sorted({row.account for row in rows} - set(known))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from services import mapping, store
+from services import mapping, reconcile, store
 from services.access import AccessDenied, acting
 from services.companies import Company
 from services.company_data import delete_company_data
@@ -15,6 +16,7 @@ from services.connections import connect_service_account
 from services.importer import run_import
 from services.imports.runs import ImportFailed, import_runs
 from services.imports.sie_file import import_sie_file
+from services.reconcile import ReconcileError
 from services.voucher_export import ExportRefused, export_vouchers
 from services.vouchers import EXPORTED, list_vouchers
 from tests.conftest import settings_for
@@ -112,3 +114,21 @@ def test_saving_mappings_refuses_a_company_outside_the_persons_list(
     with store.open_db(staff_settings.database_path) as db:
         assert db["account_mappings"].count == 0
     assert _refusals(staff_settings)[0]["actor"] == "kim@byra.se"
+
+
+def test_marking_a_finding_refuses_a_company_outside_the_persons_list(
+        staff_settings: Settings, company: Company) -> None:
+    with pytest.raises(ReconcileError, match="får inte stämma av"):
+        reconcile.set_mark(staff_settings, company.id, "ar_vs_gl", "x", "ok", "", "kim@byra.se")
+    with store.open_db(staff_settings.database_path) as db:
+        assert reconcile.marks(db, company.id) == {}
+
+
+def test_a_draft_from_a_difference_refuses_a_company_outside_the_persons_list(
+        staff_settings: Settings, company: Company) -> None:
+    drafts = len(list_vouchers(staff_settings, company.id))
+    with pytest.raises(ReconcileError, match="får inte stämma av"):
+        reconcile.draft_from_difference(staff_settings, company.id, account="1510", amount_ore=100,
+                                        offset_account="3990", day=date(2025, 12, 31),
+                                        text="Rättelse", actor="kim@byra.se")
+    assert len(list_vouchers(staff_settings, company.id)) == drafts
