@@ -22,11 +22,11 @@ if not years:
     st.stop()
 day = st.date_input("Balansdag", value=years[-1].end, min_value=years[0].start, max_value=years[-1].end,
                     format="YYYY-MM-DD", key="avstamning.day")
-rates = reconcile_view.rate_inputs(company.id, day)
+version = reconcile_view.data_version(company.id)
+rates = reconcile_view.rate_inputs(company.id, day, version)
 try:
     year = reconcile.year_of(years, day)
     facts = reconcile_view.facts(company.id, year.id)
-    version = reconcile_view.data_version(company.id)
     result = reconcile_view.run(company.id, day, tuple(sorted(rates.items())), facts, version)
     with store.open_db(context.settings().database_path) as db:
         marks = reconcile.marks(db, company.id)

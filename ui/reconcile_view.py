@@ -21,6 +21,7 @@ from ui import context, tables
 ICONS = {reconcile.OK: ":material/check_circle:", reconcile.DIFFERENCE: ":material/error:",
          reconcile.UNKNOWN: ":material/help:"}
 PAGE_SIZE = 100  # findings drawn at a time; a check can hold tens of thousands
+RATES_KEY = "avstamning.rates"
 
 
 @st.cache_data(ttl=600, show_spinner="Hämtar låst period och inaktiva konton från Fortnox …")
@@ -48,10 +49,12 @@ def data_version(company_id: str) -> str:
     return f"{parts}|{digest.hexdigest()}"
 
 
-@st.cache_data(ttl=600, max_entries=8, show_spinner="Stämmer av …")
+@st.cache_resource(ttl=600, max_entries=8, show_spinner="Stämmer av …")
 def run(company_id: str, day: date, rates: tuple[tuple[str, Decimal], ...], facts: Facts,
         version: str) -> Reconciliation:
-    """The reconciliation per (company, balance date, rates, Fortnox facts); `version` only keys the cache."""
+    """The reconciliation per (company, balance date, rates, Fortnox facts); `version` only keys the cache. Shared
+    rather than copied per run (cache_resource): it is immutable, so pickling its thousands of findings on a miss
+    and unpickling them on every run would be work for nothing."""
     with store.open_db(context.settings().database_path) as db:
         return reconcile.reconcile(db, company_id, day, dict(rates), facts)
 
@@ -67,21 +70,37 @@ def years(company_id: str) -> list[reconcile.Year]:
         return reconcile.financial_years(db, company_id)
 
 
-def rate_inputs(company_id: str, day: date) -> dict[str, Decimal]:
-    """A balance-date rate per currency with open items; empty means each item keeps its invoice's rate."""
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def _open_currencies(company_id: str, day: date, version: str) -> dict[str, Decimal]:
     with store.open_db(context.settings().database_path) as db:
-        currencies = reconcile.open_currencies(db, company_id, day)
-    if not currencies:
-        return {}
-    rates: dict[str, Decimal] = {}
-    with st.expander("Valutakurser på balansdagen"):
+        return reconcile.open_currencies(db, company_id, day)
+
+
+def rate_inputs(company_id: str, day: date, version: str) -> dict[str, Decimal]:
+    """The balance-date rates entered per currency; empty means each item keeps its invoice's rate. The fields are
+    drawn, and the currencies with open items looked up, only while the section is open; the rates are kept in the
+    session per company so a closed section still applies them (a rate for a currency with nothing open changes
+    nothing)."""
+    rates: dict[str, Decimal] = st.session_state.setdefault(f"{RATES_KEY}.{company_id}", {})
+    section = st.expander("Valutakurser på balansdagen", key=f"{RATES_KEY}.open", on_change="rerun")
+    if not section.open:
+        return dict(rates)
+    with section:
+        currencies = _open_currencies(company_id, day, version)
+        if not currencies:
+            st.caption("Inga öppna poster i utländsk valuta på balansdagen.")
+            return dict(rates)
         st.caption("Öppna poster i utländsk valuta värderas till fakturans kurs tills du anger balansdagens kurs.")
         for column, (currency, invoice_rate) in zip(st.columns(len(currencies)), currencies.items()):
+            entered = rates.get(currency)
             value = column.number_input(f"{currency} (senaste fakturakurs {invoice_rate})", min_value=0.0,
-                                        value=None, step=0.0001, format="%.4f", key=f"avstamning.rate.{currency}")
+                                        value=float(entered) if entered else None, step=0.0001, format="%.4f",
+                                        key=f"avstamning.rate.{company_id}.{currency}")
             if value:
                 rates[currency] = Decimal(str(value)).quantize(Decimal("0.0001"))
-    return rates
+            else:
+                rates.pop(currency, None)
+    return dict(rates)
 
 
 def summary(result: Reconciliation) -> None:
@@ -140,8 +159,14 @@ def _matches(item: Item, words: list[str]) -> bool:
 
 def check_section(company: Company, result: Reconciliation, check: Check,
                   marks: dict[tuple[str, str], Mark], version: str) -> None:
+    """One expander per check, open when it shows a difference; its content is drawn only while it is open, so a
+    closed check costs nothing (the trial balance and the findings' tables are the page's heaviest parts)."""
     title = f"{check.label} – {reconcile.STATUS_LABELS[check.status]}"
-    with st.expander(title, expanded=check.status == reconcile.DIFFERENCE, icon=ICONS[check.status]):
+    section = st.expander(title, expanded=check.status == reconcile.DIFFERENCE, icon=ICONS[check.status],
+                          key=f"avstamning.{check.id}.open", on_change="rerun")
+    if not section.open:
+        return
+    with section:
         if check.note:
             st.caption(check.note)
         if check.id == "trial_balance":
@@ -153,9 +178,7 @@ def check_section(company: Company, result: Reconciliation, check: Check,
             return
         shown = _paged_items(result, check, marks)
         if shown:
-            index = st.selectbox("Visa underlag för", range(len(shown)), key=f"avstamning.{check.id}.item",
-                                 format_func=lambda i: f"{_ref(shown[i])}: {shown[i].text[:90]}")
-            _drill_down(company, result, check, shown[index], marks.get((check.id, shown[index].key)))
+            _evidence(company, result, check, shown, marks)
         if any(item.kind == reconcile.REVALUATION for item in check.items):
             _revaluation_action(company, result, check)
 
@@ -191,6 +214,15 @@ def _paged_items(result: Reconciliation, check: Check, marks: dict[tuple[str, st
     return shown
 
 
+@st.fragment
+def _evidence(company: Company, result: Reconciliation, check: Check, shown: list[Item],
+              marks: dict[tuple[str, str], Mark]) -> None:
+    """The finding whose vouchers and invoices are shown: picking another reruns only this part of the page."""
+    index = st.selectbox("Visa underlag för", range(len(shown)), key=f"avstamning.{check.id}.item",
+                         format_func=lambda i: f"{_ref(shown[i])}: {shown[i].text[:90]}")
+    _drill_down(company, result, check, shown[index], marks.get((check.id, shown[index].key)))
+
+
 def _drill_down(company: Company, result: Reconciliation, check: Check, item: Item, mark: Mark | None) -> None:
     with store.open_db(context.settings().database_path) as db:
         rows = reconcile.voucher_rows(db, company.id, item.vouchers)
@@ -211,9 +243,14 @@ def _drill_down(company: Company, result: Reconciliation, check: Check, item: It
                           index=choices.index(mark.status) if mark else 0)
         note = st.text_input("Anteckning", value=mark.note if mark else "")
         if st.form_submit_button("Spara markering"):
-            reconcile.set_mark(context.settings(), company.id, check.id, item.key, status, note, context.actor())
-            context.flash("success", "Markeringen är sparad.")
-            st.rerun()
+            try:
+                reconcile.set_mark(context.settings(), company.id, check.id, item.key, status, note,
+                                   context.actor())
+            except reconcile.ReconcileError as exc:
+                st.error(str(exc), icon=":material/error:")
+            else:
+                context.flash("success", "Markeringen är sparad.")
+                st.rerun()
     if item.explains and item.amount_ore and item.account:
         _draft_action(drafting, company, result, check, item, key)
 

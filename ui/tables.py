@@ -47,7 +47,8 @@ def excel_bytes(frame: pd.DataFrame, money: Sequence[str] = (), sheet: str = "Ta
 
 def show(frame: pd.DataFrame, *, money: Sequence[str] = (), key: str, file_name: str,
          height: int | str = "auto", selectable: bool = False) -> object:
-    """Draw `frame` with Swedish amounts and CSV/Excel downloads; returns the selection event when `selectable`."""
+    """Draw `frame` with Swedish amounts and CSV/Excel downloads (written when clicked, not on every run); returns
+    the selection event when `selectable`."""
     shown = frame.copy()
     for column in money:
         shown[column] = [format_sek(int(v)) if v is not None and not pd.isna(v) else "" for v in shown[column]]
@@ -55,9 +56,9 @@ def show(frame: pd.DataFrame, *, money: Sequence[str] = (), key: str, file_name:
     selection = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
     event = st.dataframe(shown, hide_index=True, column_config=config, key=key, height=height, **selection)
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("Ladda ner CSV", csv_bytes(frame, money), f"{file_name}.csv", "text/csv",
+    left.download_button("Ladda ner CSV", lambda: csv_bytes(frame, money), f"{file_name}.csv", "text/csv",
                          key=f"{key}.csv", icon=":material/download:")
-    right.download_button("Ladda ner Excel", excel_bytes(frame, money, file_name), f"{file_name}.xlsx",
+    right.download_button("Ladda ner Excel", lambda: excel_bytes(frame, money, file_name), f"{file_name}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.xlsx",
                           icon=":material/download:")
     return event
