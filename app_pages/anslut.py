@@ -16,8 +16,8 @@ if not {"code", "state", "error"} & params.keys():
 
 try:
     company = finish_authorization(
-        context.settings(), code=params.get("code"), state=params.get("state"), error=params.get("error")
-    )
+        context.settings(), code=params.get("code"), state=params.get("state"), error=params.get("error"),
+        actor=context.actor())
 except ConnectError as exc:
     context.flash("error", str(exc))
 else:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from services import access, store
-from services.companies import Company, find_company, upsert_fortnox_company
+from services.companies import Company, find_company, fortnox_company_id, upsert_fortnox_company
 from services.config import Settings
 from services.fortnox import auth, resources
 from services.fortnox.auth import TokenSet
@@ -77,8 +77,10 @@ def _consume_state(settings: Settings, state: str) -> None:
         )
 
 
-def finish_authorization(settings: Settings, *, code: str | None, state: str | None, error: str | None) -> Company:
-    """Complete the redirect back from Fortnox: check the state, exchange the code, store the tokens."""
+def finish_authorization(settings: Settings, *, code: str | None, state: str | None, error: str | None,
+                         actor: str) -> Company:
+    """Complete the redirect back from Fortnox: check the state, exchange the code, store the tokens (when the
+    person may connect the company they logged in to)."""
     if error:
         if state:
             _forget_state(settings, state)
@@ -96,16 +98,16 @@ def finish_authorization(settings: Settings, *, code: str | None, state: str | N
         ) from None
     except FortnoxError as exc:
         raise ConnectError(exc.message) from None
-    return _store_connection(settings, tokens, kind="user")
+    return _store_connection(settings, tokens, kind="user", actor=actor)
 
 
-def connect_service_account(settings: Settings, tenant_id: str) -> Company:
+def connect_service_account(settings: Settings, tenant_id: str, actor: str = access.CLI_ACTOR) -> Company:
     """A headless connection (Fortnox service account) for scripts and tests."""
     try:
         tokens = auth.client_credentials(settings.fortnox, tenant_id)
     except FortnoxError as exc:
         raise ConnectError(f"Tjänstekontot för databas {tenant_id} kunde inte anslutas: {exc.message}") from None
-    return _store_connection(settings, tokens, kind="service", tenant_id=tenant_id)
+    return _store_connection(settings, tokens, kind="service", actor=actor, tenant_id=tenant_id)
 
 
 def _forget_state(settings: Settings, state: str) -> None:
@@ -121,18 +123,33 @@ class _FixedToken:
         return self._token
 
 
-def _store_connection(settings: Settings, tokens: TokenSet, *, kind: str, tenant_id: str | None = None) -> Company:
+def _store_connection(settings: Settings, tokens: TokenSet, *, kind: str, actor: str,
+                      tenant_id: str | None = None) -> Company:
     with FortnoxClient(settings.fortnox, _FixedToken(tokens.access_token)) as client:
         try:
             info = resources.company_information(client)
         except FortnoxError as exc:
             raise ConnectError(f"Anslutningen gjordes men företagsuppgifterna kunde inte hämtas: {exc.message}") from None
+    try:
+        access.require(settings, actor, "connect", fortnox_company_id(tenant_id or info.tenant_id), info.orgnr,
+                       error=ConnectError)
+    except ConnectError:
+        _revoke_quietly(settings, tokens)  # nobody here may keep it
+        raise
     cipher = TokenCipher(settings.app_secret_key, settings.data_dir)
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         company = upsert_fortnox_company(db, tenant_id or info.tenant_id, info.orgnr, info.name)
         _save_tokens(db, cipher, company.id, tokens, kind)
         db["connections"].update(company.id, {"connected_at": now_iso()})
     return company
+
+
+def _revoke_quietly(settings: Settings, tokens: TokenSet) -> None:
+    if tokens.refresh_token:
+        try:
+            auth.revoke(settings.fortnox, tokens.refresh_token)
+        except FortnoxError:
+            pass  # the access token still expires within the hour, and nothing here keeps it
 
 
 def _save_tokens(db: Database, cipher: TokenCipher, company_id: str, tokens: TokenSet, kind: str) -> None:

@@ -12,7 +12,7 @@ from services.access import AccessDenied, acting
 from services.companies import Company
 from services.company_data import delete_company_data
 from services.config import Settings
-from services.connections import connect_service_account
+from services.connections import ConnectError, connect_service_account
 from services.importer import run_import
 from services.imports.runs import ImportFailed, import_runs
 from services.imports.sie_file import import_sie_file
@@ -132,3 +132,12 @@ def test_a_draft_from_a_difference_refuses_a_company_outside_the_persons_list(
                                         offset_account="3990", day=date(2025, 12, 31),
                                         text="Rättelse", actor="kim@byra.se")
     assert len(list_vouchers(staff_settings, company.id)) == drafts
+
+
+def test_connecting_a_company_outside_the_persons_list_keeps_no_token(
+        staff_settings: Settings, small_tenant: dict) -> None:
+    with pytest.raises(ConnectError, match="inte behörighet till det här företaget och får inte ansluta"):
+        connect_service_account(staff_settings, small_tenant["tenant_id"], actor="kim@byra.se")
+    with store.open_db(staff_settings.database_path) as db:
+        assert (db["companies"].count, db["connections"].count) == (0, 0)
+    assert _refusals(staff_settings)[0]["detail"].startswith("connect: ")

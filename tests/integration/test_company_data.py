@@ -21,7 +21,7 @@ from tests.fortnox_login import authorize
 def connect_as_user(settings: Settings) -> Company:
     """The article's connection: log in at the sandbox's Fortnox and approve (so there is a refresh token)."""
     params = parse_qs(urlparse(authorize(start_authorization(settings))).query)
-    return finish_authorization(settings, code=params["code"][0], state=params["state"][0], error=None)
+    return finish_authorization(settings, code=params["code"][0], state=params["state"][0], error=None, actor="demo")
 
 
 def _refresh_token(settings: Settings, company_id: str) -> str:

@@ -34,7 +34,7 @@ def _callback(settings: Settings, **login: object) -> dict[str, str]:
 
 def test_connecting_names_the_company_and_stores_encrypted_tokens(settings: Settings, small_tenant: dict) -> None:
     params = _callback(settings)
-    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
     assert (company.name, company.orgnr) == (small_tenant["name"], small_tenant["orgnr"])
     with store.open_db(settings.database_path) as db:
         row = next(db["connections"].rows)
@@ -53,7 +53,7 @@ def test_avbryt_at_fortnox_connects_nothing(settings: Settings) -> None:
     params = _callback(settings, approve=False)
     assert params["error"] == "access_denied"
     with pytest.raises(ConnectError, match="avbröt"):
-        finish_authorization(settings, code=None, state=params["state"], error=params["error"])
+        finish_authorization(settings, code=None, state=params["state"], error=params["error"], actor="demo")
     with store.open_db(settings.database_path) as db:
         assert db["connections"].count == 0 and db["companies"].count == 0
 
@@ -65,26 +65,26 @@ def _connection_row(settings: Settings) -> dict:
 
 def test_a_replayed_callback_is_refused_and_keeps_no_new_token(settings: Settings) -> None:
     params = _callback(settings)
-    finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
     before = _connection_row(settings)
     with pytest.raises(ConnectError, match="redan använts"):
-        finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+        finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
     assert _connection_row(settings) == before
 
 
 def test_a_replayed_code_with_a_fresh_state_is_refused_by_fortnox(settings: Settings) -> None:
     params = _callback(settings)
-    finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
     before = _connection_row(settings)
     fresh_state = parse_qs(urlparse(start_authorization(settings)).query)["state"][0]
     with pytest.raises(ConnectError, match="inloggningskoden"):
-        finish_authorization(settings, code=params["code"], state=fresh_state, error=None)
+        finish_authorization(settings, code=params["code"], state=fresh_state, error=None, actor="demo")
     assert _connection_row(settings) == before
 
 
 def test_an_expired_access_token_is_refreshed_and_the_refresh_token_rotated(settings: Settings, sandbox) -> None:
     params = _callback(settings)
-    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
     with store.open_db(settings.database_path) as db:
         before = next(db["connections"].rows)
     httpx.post(f"{sandbox.url}/sandbox/clock", json={"advance_seconds": 3700})
@@ -100,7 +100,7 @@ def test_an_expired_access_token_is_refreshed_and_the_refresh_token_rotated(sett
 
 def test_a_revoked_connection_asks_the_user_to_connect_again(settings: Settings, sandbox, small_tenant: dict) -> None:
     params = _callback(settings)
-    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
     httpx.put(
         f"{sandbox.url}/sandbox/faults",
         json=[{"method": "GET", "path": "/3/*", "kind": "revoke_refresh", "times": 1}],
@@ -123,7 +123,7 @@ def test_tokens_stored_under_another_key_ask_for_a_new_connection(settings: Sett
 
 def test_a_token_about_to_expire_is_refreshed_before_the_call(settings: Settings) -> None:
     params = _callback(settings)
-    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
     with store.open_db(settings.database_path) as db:
         db["connections"].update(company.id, {"expires_at": 0})
     before = _connection_row(settings)
@@ -135,7 +135,7 @@ def test_a_token_about_to_expire_is_refreshed_before_the_call(settings: Settings
 
 def test_concurrent_sessions_refresh_a_shared_token_once(settings: Settings, sandbox) -> None:
     params = _callback(settings)
-    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
     with store.open_db(settings.database_path) as db:
         db["connections"].update(company.id, {"expires_at": 0})
     with ThreadPoolExecutor(max_workers=6) as pool:

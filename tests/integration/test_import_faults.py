@@ -79,7 +79,7 @@ def test_a_refresh_token_revoked_mid_import_asks_to_connect_again_and_keeps_data
 ) -> None:
     location = authorize(start_authorization(settings))
     params = {key: values[0] for key, values in parse_qs(urlparse(location).query).items()}
-    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None)
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
     run_import(settings, company.id, parts=("sie4",))
     before = _stored(settings, company)
     _faults(sandbox, {"method": "GET", "path": "/3/customers", "kind": "revoke_refresh", "times": 1},

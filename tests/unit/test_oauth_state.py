@@ -48,7 +48,7 @@ def test_the_state_is_stored_only_as_a_hash(offline_settings: Settings) -> None:
 def test_a_cancel_at_fortnox_is_refused_in_swedish_and_stores_nothing(offline_settings: Settings) -> None:
     state = _state_of(start_authorization(offline_settings))
     with pytest.raises(ConnectError, match="avbröt"):
-        finish_authorization(offline_settings, code=None, state=state, error="access_denied")
+        finish_authorization(offline_settings, code=None, state=state, error="access_denied", actor="demo")
     assert _stored(offline_settings, "connections") == 0
     assert _stored(offline_settings, "oauth_pending") == 0
 
@@ -56,16 +56,16 @@ def test_a_cancel_at_fortnox_is_refused_in_swedish_and_stores_nothing(offline_se
 def test_an_unknown_state_is_refused(offline_settings: Settings) -> None:
     start_authorization(offline_settings)
     with pytest.raises(ConnectError, match="Anslut"):
-        finish_authorization(offline_settings, code="abc", state="forged", error=None)
+        finish_authorization(offline_settings, code="abc", state="forged", error=None, actor="demo")
     assert _stored(offline_settings, "connections") == 0
 
 
 def test_a_state_is_usable_once(offline_settings: Settings) -> None:
     state = _state_of(start_authorization(offline_settings))
     with pytest.raises(ConnectError):  # first use consumes it (the code exchange then fails: no Fortnox here)
-        finish_authorization(offline_settings, code="abc", state=state, error=None)
+        finish_authorization(offline_settings, code="abc", state=state, error=None, actor="demo")
     with pytest.raises(ConnectError, match="redan använts"):
-        finish_authorization(offline_settings, code="abc", state=state, error=None)
+        finish_authorization(offline_settings, code="abc", state=state, error=None, actor="demo")
 
 
 def test_a_state_older_than_ten_minutes_is_refused(offline_settings: Settings) -> None:
@@ -73,9 +73,9 @@ def test_a_state_older_than_ten_minutes_is_refused(offline_settings: Settings) -
     with store.open_db(offline_settings.database_path) as db:
         db.execute("update oauth_pending set created_at = ?", [int(time.time()) - 601])
     with pytest.raises(ConnectError, match="10 minuter"):
-        finish_authorization(offline_settings, code="abc", state=state, error=None)
+        finish_authorization(offline_settings, code="abc", state=state, error=None, actor="demo")
 
 
 def test_a_callback_without_code_is_refused(offline_settings: Settings) -> None:
     with pytest.raises(ConnectError, match="saknar kod"):
-        finish_authorization(offline_settings, code=None, state=None, error=None)
+        finish_authorization(offline_settings, code=None, state=None, error=None, actor="demo")
