@@ -89,9 +89,14 @@ def _draw_series(company: Company) -> str:
             for problem in problems:
                 st.error(problem, icon=":material/error:")
             if not problems:
-                vouchers.set_series(context.settings(), company.id, chosen, context.actor())
-                context.flash("success", f"Serie {chosen.strip().upper()} finns och tar emot manuella verifikationer.")
-                st.rerun()
+                try:
+                    vouchers.set_series(context.settings(), company.id, chosen, context.actor())
+                except vouchers.VoucherError as exc:
+                    st.error(str(exc), icon=":material/block:")
+                else:
+                    context.flash("success", f"Serie {chosen.strip().upper()} finns och tar emot manuella "
+                                  "verifikationer.")
+                    st.rerun()
     return series
 
 
@@ -122,7 +127,7 @@ def _draw_import(company: Company) -> None:
     upload = st.file_uploader("SIE 4I-fil med verifikationer", type=["si", "se", "sie"], key="verifikationer.siefile")
     if upload is not None and st.button("Lägg till som utkast", key="verifikationer.sie.add"):
         try:
-            added = import_sie(context.settings(), company.id, upload.getvalue())
+            added = import_sie(context.settings(), company.id, upload.getvalue(), actor=context.actor())
         except VoucherError as exc:
             st.error(str(exc), icon=":material/error:")
         else:
@@ -172,7 +177,8 @@ with listing:
 with new:
     voucher_editor.editor(
         "verifikationer.new", company.id, None, accounts,
-        lambda day, text, rows: vouchers.add_drafts(settings, company.id, [(day, text, rows)]),
+        lambda day, text, rows: vouchers.add_drafts(settings, company.id, [(day, text, rows)],
+                                                    actor=context.actor()),
         default_day=max((v.date for v in all_vouchers), default=None),
     )
 with import_tab:

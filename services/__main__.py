@@ -126,7 +126,7 @@ def cmd_vouchers_add(settings: Settings, args: argparse.Namespace) -> Outcome:
         data = Path(args.sie).read_bytes()
     except OSError as exc:
         raise UsageError(f"Filen {args.sie} kan inte läsas ({exc.strerror}).") from None
-    added = import_sie(settings, company.id, data)
+    added = import_sie(settings, company.id, data, actor=CLI_ACTOR)
     return Outcome({"added": added}, f"{len(added)} verifikation(er) tillagda som utkast.")
 
 

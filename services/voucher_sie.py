@@ -43,9 +43,9 @@ def drafts_from_sie(data: bytes) -> list[Draft]:
     return [(v.date, v.text or "Importerad verifikation", [_row(t) for t in v.rows]) for v in document.vouchers]
 
 
-def import_sie(settings: Settings, company_id: str, data: bytes) -> list[str]:
+def import_sie(settings: Settings, company_id: str, data: bytes, *, actor: str) -> list[str]:
     """The file's vouchers as new drafts of the company, all or none; their ids."""
-    return add_drafts(settings, company_id, drafts_from_sie(data), source=SIE)
+    return add_drafts(settings, company_id, drafts_from_sie(data), actor=actor, source=SIE)
 
 
 def _objects(row: AdjustmentRow) -> tuple[tuple[str, str], ...]:

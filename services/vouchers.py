@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from services import attachment_files, store
+from services import access, attachment_files, store
 from services.config import Settings
 from services.timestamps import now_iso
 
@@ -200,17 +201,26 @@ def _editable(db: Database, company_id: str, voucher_id: str) -> AdjustmentVouch
     return found
 
 
-def add_drafts(settings: Settings, company_id: str, drafts: Sequence[tuple[date, str, Sequence[AdjustmentRow]]], *,
-               source: str = MANUAL) -> list[str]:
-    """Store several drafts at once (all or none)."""
+@contextmanager
+def _writing(settings: Settings, company_id: str, actor: str) -> Iterator[Database]:
+    """The database under the write lock, for a person who may draft the company's vouchers (refused otherwise,
+    with the reason in a VoucherError and a line in the audit log)."""
+    access.require(settings, actor, "reconcile", company_id, error=VoucherError)
     with store.open_db(settings.database_path) as db, store.write_lock(db):
+        yield db
+
+
+def add_drafts(settings: Settings, company_id: str, drafts: Sequence[tuple[date, str, Sequence[AdjustmentRow]]], *,
+               actor: str, source: str = MANUAL) -> list[str]:
+    """Store several drafts at once (all or none)."""
+    with _writing(settings, company_id, actor) as db:
         return [create_draft(db, company_id, day, text, rows, source=source) for day, text, rows in drafts]
 
 
 def update_draft(settings: Settings, company_id: str, voucher_id: str, day: date, text: str,
-                 rows: Sequence[AdjustmentRow]) -> None:
+                 rows: Sequence[AdjustmentRow], *, actor: str) -> None:
     """Replace a draft's date, text and rows; a refused voucher becomes a draft again."""
-    with store.open_db(settings.database_path) as db, store.write_lock(db):
+    with _writing(settings, company_id, actor) as db:
         _editable(db, company_id, voucher_id)
         db["adjustment_vouchers"].update(voucher_id, {"date": day.isoformat(), "text": text.strip(), "status": DRAFT,
                                                       "error": None, "updated_at": now_iso()})
@@ -218,16 +228,17 @@ def update_draft(settings: Settings, company_id: str, voucher_id: str, day: date
         _insert_rows(db, voucher_id, rows)
 
 
-def delete_draft(settings: Settings, company_id: str, voucher_id: str) -> None:
-    with store.open_db(settings.database_path) as db, store.write_lock(db):
+def delete_draft(settings: Settings, company_id: str, voucher_id: str, *, actor: str) -> None:
+    with _writing(settings, company_id, actor) as db:
         _editable(db, company_id, voucher_id)
         db.execute("delete from adjustment_rows where voucher_id = ?", [voucher_id])
         db.execute("delete from adjustment_vouchers where id = ?", [voucher_id])
 
 
-def create_reversal(settings: Settings, company_id: str, voucher_id: str, day: date | None = None) -> str:
+def create_reversal(settings: Settings, company_id: str, voucher_id: str, day: date | None = None, *,
+                    actor: str) -> str:
     """A new draft that undoes an exported voucher (debit and credit swapped): Fortnox vouchers never change."""
-    with store.open_db(settings.database_path) as db, store.write_lock(db):
+    with _writing(settings, company_id, actor) as db:
         original = load(db, company_id, voucher_id)
         if original is None or original.status != EXPORTED:
             raise VoucherError("Bara en exporterad verifikation kan vändas.")
@@ -236,13 +247,15 @@ def create_reversal(settings: Settings, company_id: str, voucher_id: str, day: d
         return create_draft(db, company_id, day or original.date, text, rows, source=REVERSAL, reverses=original.id)
 
 
-def attach_pdf(settings: Settings, company_id: str, voucher_id: str, name: str, content: bytes) -> None:
+def attach_pdf(settings: Settings, company_id: str, voucher_id: str, name: str, content: bytes, *,
+               actor: str) -> None:
     """Keep a PDF with a draft; it goes to Fortnox's inbox and is connected to the voucher when it is exported."""
     if not content.startswith(PDF_MAGIC):
         raise VoucherError(f"Filen {name} är inte en PDF. Välj en PDF-fil.")
     if len(content) > MAX_ATTACHMENT_BYTES:
         raise VoucherError(f"Filen {name} är större än {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB. Välj en mindre fil.")
-    sha256 = attachment_files.keep(settings, content, "application/pdf")
+    access.require(settings, actor, "reconcile", company_id, error=VoucherError)  # before the file is kept
+    sha256 = attachment_files.keep(settings, content, "application/pdf")  # it takes the write lock itself
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         _editable(db, company_id, voucher_id)
         db["adjustment_vouchers"].update(voucher_id, {"attachment_sha256": sha256, "attachment_name": name,
@@ -250,8 +263,8 @@ def attach_pdf(settings: Settings, company_id: str, voucher_id: str, name: str, 
                                                       "attachment_error": None, "updated_at": now_iso()})
 
 
-def remove_attachment(settings: Settings, company_id: str, voucher_id: str) -> None:
-    with store.open_db(settings.database_path) as db, store.write_lock(db):
+def remove_attachment(settings: Settings, company_id: str, voucher_id: str, *, actor: str) -> None:
+    with _writing(settings, company_id, actor) as db:
         _editable(db, company_id, voucher_id)
         db["adjustment_vouchers"].update(voucher_id, {"attachment_sha256": None, "attachment_name": None,
                                                       "attachment_file_id": None, "updated_at": now_iso()})
@@ -265,7 +278,7 @@ def series_for(settings: Settings, company_id: str) -> str:
 
 
 def set_series(settings: Settings, company_id: str, series: str, actor: str) -> None:
-    with store.open_db(settings.database_path) as db, store.write_lock(db):
+    with _writing(settings, company_id, actor) as db:
         db["voucher_settings"].upsert({"company_id": company_id, "series": series.strip().upper(),
                                        "checked_at": now_iso(), "checked_by": actor}, pk="company_id")
         db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company_id, "action": "series",

@@ -130,24 +130,26 @@ def _act(action: Callable[[], object], success: str) -> None:
 
 
 def _draw_actions(voucher: AdjustmentVoucher, accounts: dict[str, str]) -> None:
-    settings, key = context.settings(), f"verifikationer.card.{voucher.id}"
+    settings, key, actor = context.settings(), f"verifikationer.card.{voucher.id}", context.actor()
     if voucher.editable:
         with st.expander("Ändra"):
             editor(f"{key}.edit", voucher.company_id, voucher, accounts,
                    lambda day, text, rows: vouchers.update_draft(settings, voucher.company_id, voucher.id, day, text,
-                                                                 rows))
+                                                                 rows, actor=actor))
         with st.expander("Bilaga (PDF)"):
             upload = st.file_uploader("PDF som skickas med verifikationen", type=["pdf"], key=f"{key}.pdf")
             if upload is not None and st.button("Bifoga", key=f"{key}.attach"):
                 _act(lambda: vouchers.attach_pdf(settings, voucher.company_id, voucher.id, upload.name,
-                                                 upload.getvalue()), f"{upload.name} bifogad.")
+                                                 upload.getvalue(), actor=actor), f"{upload.name} bifogad.")
             if voucher.attachment_name and st.button("Ta bort bilagan", key=f"{key}.detach"):
-                _act(lambda: vouchers.remove_attachment(settings, voucher.company_id, voucher.id), "Bilagan borttagen.")
+                _act(lambda: vouchers.remove_attachment(settings, voucher.company_id, voucher.id, actor=actor),
+                     "Bilagan borttagen.")
         if st.button("Ta bort verifikationen", key=f"{key}.delete", icon=":material/delete:"):
-            _act(lambda: vouchers.delete_draft(settings, voucher.company_id, voucher.id), f"{voucher.name} borttagen.")
+            _act(lambda: vouchers.delete_draft(settings, voucher.company_id, voucher.id, actor=actor),
+                 f"{voucher.name} borttagen.")
     if voucher.status == vouchers.EXPORTED and st.button("Skapa vändning", key=f"{key}.reverse",
                                                          icon=":material/undo:"):
-        _act(lambda: vouchers.create_reversal(settings, voucher.company_id, voucher.id),
+        _act(lambda: vouchers.create_reversal(settings, voucher.company_id, voucher.id, actor=actor),
              f"En vändning av {voucher.fortnox_label} har skapats som utkast. Exportera den för att rätta i Fortnox.")
 
 

@@ -18,7 +18,7 @@ from services.imports.runs import ImportFailed, import_runs
 from services.imports.sie_file import import_sie_file
 from services.reconcile import ReconcileError
 from services.voucher_export import ExportRefused, export_vouchers
-from services.vouchers import EXPORTED, list_vouchers
+from services.vouchers import EXPORTED, VoucherError, delete_draft, list_vouchers
 from tests.conftest import settings_for
 from tests.sandbox_flows import fortnox_sie
 
@@ -141,3 +141,11 @@ def test_connecting_a_company_outside_the_persons_list_keeps_no_token(
     with store.open_db(staff_settings.database_path) as db:
         assert (db["companies"].count, db["connections"].count) == (0, 0)
     assert _refusals(staff_settings)[0]["detail"].startswith("connect: ")
+
+
+def test_editing_a_draft_refuses_a_company_outside_the_persons_list(
+        staff_settings: Settings, company: Company) -> None:
+    draft = list_vouchers(staff_settings, company.id)[0]
+    with pytest.raises(VoucherError, match="inte behörighet till det här företaget"):
+        delete_draft(staff_settings, company.id, draft.id, actor="kim@byra.se")
+    assert draft.id in {v.id for v in list_vouchers(staff_settings, company.id)}

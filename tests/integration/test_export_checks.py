@@ -84,7 +84,7 @@ def test_the_chosen_series_is_used_for_the_export(settings, company) -> None:
 def test_an_attached_pdf_is_uploaded_to_the_inbox_and_connected_to_the_voucher(settings, company, sandbox,
                                                                                 small_tenant) -> None:
     voucher_id = _draft(settings, company, [AdjustmentRow("5010", debit_ore=100), AdjustmentRow("2990", credit_ore=100)])
-    vouchers.attach_pdf(settings, company.id, voucher_id, "underlag.pdf", PDF)
+    vouchers.attach_pdf(settings, company.id, voucher_id, "underlag.pdf", PDF, actor="test")
     [result] = export_vouchers(settings, company.id, [voucher_id], actor="test")
     assert result.ok, result.message
     connections = fortnox_get(sandbox.url, small_tenant["tenant_id"], "/3/voucherfileconnections",
@@ -97,15 +97,15 @@ def test_an_attached_pdf_is_uploaded_to_the_inbox_and_connected_to_the_voucher(s
 def test_a_file_that_is_not_a_pdf_is_not_attached(settings, company) -> None:
     voucher_id = _draft(settings, company, [AdjustmentRow("5010", debit_ore=100), AdjustmentRow("2990", credit_ore=100)])
     with pytest.raises(vouchers.VoucherError, match="inte en PDF"):
-        vouchers.attach_pdf(settings, company.id, voucher_id, "bild.png", b"\x89PNG\r\n")
+        vouchers.attach_pdf(settings, company.id, voucher_id, "bild.png", b"\x89PNG\r\n", actor="test")
 
 
 def test_an_exported_voucher_cannot_be_edited_but_can_be_reversed(settings, company) -> None:
     voucher_id = _draft(settings, company, [AdjustmentRow("5010", debit_ore=100), AdjustmentRow("2990", credit_ore=100)])
     export_vouchers(settings, company.id, [voucher_id], actor="test")
     with pytest.raises(vouchers.VoucherError, match="kan inte ändras"):
-        vouchers.update_draft(settings, company.id, voucher_id, date(2025, 12, 31), "Ny text", [])
-    reversal = get_voucher(settings, company.id, vouchers.create_reversal(settings, company.id, voucher_id))
+        vouchers.update_draft(settings, company.id, voucher_id, date(2025, 12, 31), "Ny text", [], actor="test")
+    reversal = get_voucher(settings, company.id, vouchers.create_reversal(settings, company.id, voucher_id, actor="test"))
     assert [(r.account, r.debit_ore, r.credit_ore) for r in reversal.rows] == [("5010", 0, 100), ("2990", 100, 0)]
     assert reversal.status == vouchers.DRAFT and reversal.reverses == voucher_id
 
