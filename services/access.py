@@ -71,6 +71,9 @@ def can(person: Person, action: str, company_id: str | None, orgnr: str | None =
     label = ACTION_LABELS[action]
     if action not in ROLE_ACTIONS.get(person.role, frozenset()):
         return Decision(False, f"Rollen {person.role} får inte {label}. Be en redovisningskonsult göra det.")
+    if company_id is None and action == "map" and person.companies is not None:
+        return Decision(False, "Referenskontoplanen delas av alla företag: bara personal med tillgång till alla "
+                               "företag får ändra den.")
     if company_id is not None and person.companies is not None and not (
             company_id in person.companies or (orgnr is not None and orgnr in person.companies)):
         return Decision(False, f"Du har inte behörighet till det här företaget och får inte {label} där.")

@@ -340,7 +340,7 @@ def _scratch(db: Database, params: Mapping[str, object], late: bool) -> None:
     db.execute("create temp table _links (iid integer, vid integer primary key, amount integer)")
     db.execute("create temp table _posted (iid integer primary key, posted integer)")
     db.execute("insert into _ctrl (series, number, amount) select series, number, amount_ore from transactions "
-               "indexed by idx_transactions_company_id_year_id_account where company_id = :company "
+               f"indexed by {store.TRANSACTIONS_BY_ACCOUNT} where company_id = :company "
                "and year_id = :year and account = :account order by series, number "
                "on conflict (series, number) do update set amount = amount + excluded.amount", params)
     if late:

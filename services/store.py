@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("skatt_bokslut")
+TRANSACTIONS_BY_ACCOUNT = "idx_transactions_company_id_year_id_account"  # reconcile names it (INDEXED BY)
 
 
 @migrations()
@@ -79,7 +80,7 @@ def m002_books(db: Database) -> None:
         },
         pk=("company_id", "year_id", "series", "number", "row_no"),
     )
-    db["transactions"].create_index(["company_id", "year_id", "account"])
+    db["transactions"].create_index(["company_id", "year_id", "account"], index_name=TRANSACTIONS_BY_ACCOUNT)
 
 
 @migrations()

@@ -96,8 +96,9 @@ def _start(company: Company, parts: list[str], year_ids: list[str], full: bool) 
     try:
         st.session_state[LAST_RUN_KEY] = import_jobs.start_import(
             context.settings(), company.id, parts=parts, year_ids=year_ids, started_by=context.actor(), full=full)
-    except ImportAlreadyRunning:
-        pass  # someone else started one a moment ago: the page shows its progress instead
+    except ImportAlreadyRunning:  # someone else started one a moment ago: show that one's progress and outcome
+        run = running_run(context.settings(), company.id)
+        st.session_state[LAST_RUN_KEY] = run["id"] if run else None
     except ImportFailed as exc:
         st.error(str(exc), icon=":material/error:")
         return
@@ -124,7 +125,10 @@ def _progress(company: Company) -> None:
         if run["cancel_requested"]:
             st.write("Avbryter …")
         elif st.button("Avbryt", key="underhall.cancel"):
-            request_cancel(context.settings(), run["id"])
+            try:
+                request_cancel(context.settings(), run["id"], context.actor())
+            except ImportFailed as exc:
+                st.error(str(exc), icon=":material/block:")
 
 
 def _draw_outcome(company: Company) -> None:

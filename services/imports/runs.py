@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from sqlite_utils import Database
 
-from services import store
+from services import access, store
 from services.config import Settings
 from services.fortnox.errors import FortnoxError
 from services.fortnox.resources import FinancialYear
@@ -143,8 +143,14 @@ def message_of(exc: Exception) -> str:
     return str(exc)
 
 
-def request_cancel(settings: Settings, run_id: int) -> None:
-    """Ask a running import to stop at its next request; it keeps what it staged."""
+def request_cancel(settings: Settings, run_id: int, actor: str) -> None:
+    """Ask a running import to stop at its next request (if the person may import the company); it keeps what it
+    staged."""
+    with store.open_db(settings.database_path) as db:
+        found = db.execute("select company_id from import_runs where id = ?", [run_id]).fetchone()
+    if found is None:
+        return
+    access.require(settings, actor, "import", found[0], error=ImportFailed)
     with store.open_db(settings.database_path) as db:
         db.execute("update import_runs set cancel_requested = 1 where id = ? and status = ?", [run_id, RUNNING])
 

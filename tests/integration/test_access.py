@@ -14,7 +14,7 @@ from services.company_data import delete_company_data
 from services.config import Settings
 from services.connections import ConnectError, connect_service_account
 from services.importer import run_import
-from services.imports.runs import ImportFailed, import_runs
+from services.imports.runs import ImportFailed, import_runs, request_cancel
 from services.imports.sie_file import import_sie_file
 from services.reconcile import ReconcileError
 from services.voucher_export import ExportRefused, export_vouchers
@@ -149,3 +149,25 @@ def test_editing_a_draft_refuses_a_company_outside_the_persons_list(
     with pytest.raises(VoucherError, match="inte behörighet till det här företaget"):
         delete_draft(staff_settings, company.id, draft.id, actor="kim@byra.se")
     assert draft.id in {v.id for v in list_vouchers(staff_settings, company.id)}
+
+
+def test_a_refused_sie_file_for_a_new_company_names_no_company_in_the_log(
+        staff_settings: Settings, sandbox, small_tenant: dict) -> None:
+    books = fortnox_sie(sandbox.url, small_tenant["tenant_id"], "2")
+    with pytest.raises(ImportFailed, match="inte behörighet"):
+        import_sie_file(staff_settings, books, started_by="kim@byra.se")
+    [refusal] = _refusals(staff_settings)
+    assert refusal["company_id"] is None
+
+
+def test_cancelling_an_import_refuses_a_company_outside_the_persons_list(
+        staff_settings: Settings, company: Company) -> None:
+    [run] = import_runs(staff_settings, company.id)
+    with pytest.raises(ImportFailed, match="får inte importera"):
+        request_cancel(staff_settings, run["id"], "kim@byra.se")
+
+
+def test_the_shared_reference_chart_refuses_someone_limited_to_some_companies(staff_settings: Settings) -> None:
+    with pytest.raises(AccessDenied, match="Referenskontoplanen delas av alla företag"), \
+            acting(staff_settings, "kim@byra.se", "map", None):
+        pass

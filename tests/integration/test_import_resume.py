@@ -61,7 +61,7 @@ def test_an_interrupted_import_resumes_without_fetching_the_staged_year_again(
 
 def test_a_cancelled_import_publishes_nothing_and_says_so(settings: Settings, company: Company) -> None:
     def cancel_when_started(progress: RunProgress) -> None:
-        request_cancel(settings, import_runs(settings, company.id)[0]["id"])
+        request_cancel(settings, import_runs(settings, company.id)[0]["id"], "test")
 
     with pytest.raises(ImportCancelled, match="avbröts"):
         run_import(settings, company.id, on_progress=cancel_when_started)
