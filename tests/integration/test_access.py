@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -12,7 +13,9 @@ from services.access import AccessDenied, acting
 from services.companies import Company
 from services.company_data import delete_company_data
 from services.config import Settings
-from services.connections import ConnectError, connect_service_account
+from services.connections import ConnectError, connect_service_account, finish_authorization, start_authorization
+from services.fortnox import auth
+from services.fortnox.errors import AuthError
 from services.importer import run_import
 from services.imports.runs import ImportFailed, import_runs, request_cancel
 from services.imports.sie_file import import_sie_file
@@ -20,6 +23,7 @@ from services.reconcile import ReconcileError
 from services.voucher_export import ExportRefused, export_vouchers
 from services.vouchers import EXPORTED, VoucherError, delete_draft, list_vouchers
 from tests.conftest import settings_for
+from tests.fortnox_login import authorize
 from tests.sandbox_flows import fortnox_sie
 
 STAFF = {"STAFF_ALLOWLIST": "rita@byra.se, sam@byra.se, kim@byra.se",
@@ -171,3 +175,17 @@ def test_the_shared_reference_chart_refuses_someone_limited_to_some_companies(st
     with pytest.raises(AccessDenied, match="Referenskontoplanen delas av alla företag"), \
             acting(staff_settings, "kim@byra.se", "map", None):
         pass
+
+
+def test_a_refused_fortnox_login_is_revoked_at_fortnox(staff_settings: Settings,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    issued: list[auth.TokenSet] = []
+    token_set = auth._token_set
+    monkeypatch.setattr(auth, "_token_set", lambda token: issued.append(token_set(token)) or issued[-1])
+    params = parse_qs(urlparse(authorize(start_authorization(staff_settings))).query)
+    with pytest.raises(ConnectError, match="får inte ansluta"):
+        finish_authorization(staff_settings, code=params["code"][0], state=params["state"][0], error=None,
+                             actor="kim@byra.se")
+    [tokens] = issued
+    with pytest.raises(AuthError):
+        auth.refresh(staff_settings.fortnox, tokens.refresh_token)
