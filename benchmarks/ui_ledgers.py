@@ -231,7 +231,8 @@ def _measure(page: Page, url: str) -> tuple[float, list[tuple[str, float]]]:
 
 
 def _measure_reconcile(page: Page, goto: Callable[[str], Callable[[], None]]) -> list[tuple[str, float]]:
-    """Avstämning on the same company: page load, switching the balance date, opening a check's drill-down."""
+    """Avstämning on the same company: page load, switching the balance date, opening a finding's drill-down, opening
+    the trial balance (drawn only when its section is opened)."""
     checks = page.get_by_test_id("stExpander").get_by_text("Kundreskontra mot huvudbok", exact=False).first
 
     def switch_day() -> None:  # the date field's month and day segments, typed as a person does
@@ -250,11 +251,14 @@ def _measure_reconcile(page: Page, goto: Callable[[str], Callable[[], None]]) ->
         return _timed(page, lambda: (box.click(), page.get_by_role("option").nth(1).click()),
                       page.get_by_text("Spara markering", exact=False).first)
 
+    trial_balance = page.get_by_test_id("stExpander").filter(has_text="Råbalans summerar till noll")
     views = [
         ("Avstämning: sidan laddas, avstämningen körs", lambda: _timed(page, goto("avstamning"), checks,
                                                                        loads_page=True)),
         ("Avstämning: byta balansdag", lambda: _timed(page, switch_day, checks)),
         ("Avstämning: öppna en posts underlag", open_second_item),
+        ("Avstämning: öppna råbalansen", lambda: _timed(page, trial_balance.locator("summary").click,
+                                                        trial_balance.get_by_test_id("stDataFrame"))),
     ]
     figures = []
     for label, measure in views:
