@@ -4,7 +4,10 @@ the mappings to be checked, as the help article advises."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
+from sqlite_utils import Database
 
 from services import access, mapping, store
 from ui import context, mapping_view, tables
@@ -38,6 +41,21 @@ def _draw_source_change(company_id: str, change: mapping.SourceChange) -> None:
         st.rerun()
 
 
+def _save(company_id: str | None, write: Callable[[Database], int], done: str) -> None:
+    """Save through the access check (None: the shared reference chart); a fresh editor afterwards."""
+    try:
+        with access.acting(context.settings(), context.actor(), "map", company_id) as db:
+            saved = write(db)
+    except mapping.MappingError as exc:
+        _draw_errors(exc.messages)
+    except access.AccessDenied as exc:
+        st.error(str(exc), icon=":material/block:")
+    else:
+        context.flash("success", f"{done} ({_changed(saved)}).")
+        _bump_version()
+        st.rerun()
+
+
 def _draw_mappings(company_id: str, reviews: list[mapping.AccountReview]) -> None:
     mapping_view.draw_summary(reviews)
     kind = st.selectbox("Visa", list(mapping_view.FILTERS), format_func=mapping_view.FILTERS.get,
@@ -53,17 +71,8 @@ def _draw_mappings(company_id: str, reviews: list[mapping.AccountReview]) -> Non
         edited = mapping_view.draw_editor(mapping_view.editor_frame(shown), key=f"mapping.editor.{kind}.{version}")
         submitted = st.form_submit_button("Spara mappningar", type="primary", icon=":material/save:")
     if submitted:
-        try:
-            with access.acting(context.settings(), context.actor(), "map", company_id) as db:
-                saved = mapping.save_mappings(db, company_id, mapping_view.mapping_edits(edited), context.actor())
-        except mapping.MappingError as exc:
-            _draw_errors(exc.messages)
-        except access.AccessDenied as exc:
-            st.error(str(exc), icon=":material/block:")
-        else:
-            context.flash("success", f"Mappningarna är sparade ({_changed(saved)}).")
-            _bump_version()
-            st.rerun()
+        _save(company_id, lambda db: mapping.save_mappings(db, company_id, mapping_view.mapping_edits(edited),
+                                                           context.actor()), "Mappningarna är sparade")
     with st.expander("Jämförelse och nedladdning", icon=":material/table_view:"):
         tables.show(mapping_view.details_frame(shown), money=["Saldo"], key=f"mapping.details.{kind}",
                     file_name="kontomappning")
@@ -83,17 +92,8 @@ def _draw_reference(chart: dict[str, mapping.ReferenceAccount]) -> None:
         edited = mapping_view.draw_reference_editor(frame, key=f"mapping.reference.editor.{search}.{version}")
         submitted = st.form_submit_button("Spara referenskontoplan", type="primary", icon=":material/save:")
     if submitted:
-        try:
-            with access.acting(context.settings(), context.actor(), "map", None) as db:
-                saved = mapping.save_reference_edits(db, mapping_view.reference_edits(edited), context.actor())
-        except mapping.MappingError as exc:
-            _draw_errors(exc.messages)
-        except access.AccessDenied as exc:
-            st.error(str(exc), icon=":material/block:")
-        else:
-            context.flash("success", f"Referenskontoplanen är sparad ({_changed(saved)}).")
-            _bump_version()
-            st.rerun()
+        _save(None, lambda db: mapping.save_reference_edits(db, mapping_view.reference_edits(edited),
+                                                            context.actor()), "Referenskontoplanen är sparad")
 
 
 st.title("Kontomappning")
