@@ -9,10 +9,7 @@ from services import reconcile, store
 from ui import context, reconcile_view
 
 st.title("Avstämning")
-company = context.current_company()
-if company is None:
-    st.info("Inget företag är anslutet. Anslut under Underhåll → Import.")
-    st.stop()
+company = context.company_or_stop("Anslut under Underhåll → Import.")
 st.caption(f"Avstämning för {company.label}")
 context.show_flash()
 years = reconcile_view.years(company.id)

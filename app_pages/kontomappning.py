@@ -98,11 +98,7 @@ def _draw_reference(chart: dict[str, mapping.ReferenceAccount]) -> None:
 
 st.title("Kontomappning")
 context.show_flash()
-company = context.current_company()
-if company is None:
-    st.info("Inget företag är anslutet ännu. Anslut till Fortnox eller importera en SIE-fil under Underhåll → Import.",
-            icon=":material/info:")
-    st.stop()
+company = context.company_or_stop("Anslut till Fortnox eller importera en SIE-fil under Underhåll → Import.")
 
 with store.open_db(context.settings().database_path) as db:
     chart = mapping.reference_chart(db)

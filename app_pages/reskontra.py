@@ -50,11 +50,8 @@ def draw_ledger(company_id: str, kind: str, day: date, version: str) -> None:
 
 
 st.title("Kund- och leverantörsreskontra")
-company = context.current_company()
-if company is None:
-    st.info("Inget företag är anslutet. Anslut under Underhåll → Import och importera sedan Kund- och "
-            "leverantörsreskontra.", icon=":material/info:")
-    st.stop()
+company = context.company_or_stop("Anslut under Underhåll → Import och importera sedan Kund- och "
+                                   "leverantörsreskontra.")
 has_ledgers, default_day, version = ledger_view.ledger_state(company.id)
 if not has_ledgers or default_day is None:
     st.info(f"Ingen reskontra är importerad för {company.label}. {NO_LEDGERS}", icon=":material/info:")

@@ -154,10 +154,7 @@ def _resend(voucher: AdjustmentVoucher) -> None:
 
 
 st.title("Verifikationer")
-company = context.current_company()
-if company is None:
-    st.info("Inget företag är anslutet. Anslut under Underhåll → Import.")
-    st.stop()
+company = context.company_or_stop("Anslut under Underhåll → Import.")
 st.caption(f"Bokslutsverifikationer för {company.label}")
 context.show_flash()
 settings = context.settings()

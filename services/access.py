@@ -92,9 +92,12 @@ def decide(policy: StaffPolicy, actor: str, action: str, company_id: str | None,
 
 
 def log_refusal(settings: Settings, actor: str, action: str, company_id: str | None, reason: str) -> None:
+    """One `refused` audit line; a company not stored here (yet) is not named: its id may hold an organisation
+    number, and a sole trader's is a personal identity number."""
     with store.open_db(settings.database_path) as db, store.write_lock(db):
-        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company_id, "action": "refused",
-                                "detail": f"{action}: {reason}"})
+        stored = company_id is not None and db["companies"].count_where("id = ?", [company_id]) > 0
+        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company_id if stored else None,
+                                "action": "refused", "detail": f"{action}: {reason}"})
 
 
 def require(settings: Settings, actor: str, action: str, company_id: str | None, orgnr: str | None = None, *,

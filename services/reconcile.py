@@ -815,10 +815,9 @@ def marks(db: Database, company_id: str) -> dict[tuple[str, str], Mark]:
 def set_mark(settings: Settings, company_id: str, check_id: str, item_key: str, status: str, note: str,
              actor: str) -> None:
     """Keep a person's verdict on a finding (Ok / Åtgärdas) with a note, and who gave it when."""
-    access.require(settings, actor, "reconcile", company_id, error=ReconcileError)
     if status not in MARK_LABELS:
         raise ReconcileError("Välj Ok eller Åtgärdas.")
-    with store.open_db(settings.database_path) as db, store.write_lock(db):
+    with access.acting(settings, actor, "reconcile", company_id, error=ReconcileError) as db, store.write_lock(db):
         db["reconciliation_marks"].upsert(
             {"company_id": company_id, "check_id": check_id, "item_key": item_key, "status": status,
              "note": note.strip(), "marked_by": actor, "marked_at": now_iso()},
@@ -836,8 +835,7 @@ def _known_accounts(db: Database, company_id: str, day: date) -> dict[str, str]:
 
 def _store_draft(settings: Settings, company_id: str, day: date, text: str, rows: list[AdjustmentRow],
                  actor: str) -> str:
-    access.require(settings, actor, "reconcile", company_id, error=ReconcileError)
-    with store.open_db(settings.database_path) as db, store.write_lock(db):
+    with access.acting(settings, actor, "reconcile", company_id, error=ReconcileError) as db, store.write_lock(db):
         known = _known_accounts(db, company_id, day)
         missing = sorted({row.account for row in rows} - set(known))
         if missing:

@@ -205,8 +205,7 @@ def _editable(db: Database, company_id: str, voucher_id: str) -> AdjustmentVouch
 def _writing(settings: Settings, company_id: str, actor: str) -> Iterator[Database]:
     """The database under the write lock, for a person who may draft the company's vouchers (refused otherwise,
     with the reason in a VoucherError and a line in the audit log)."""
-    access.require(settings, actor, "reconcile", company_id, error=VoucherError)
-    with store.open_db(settings.database_path) as db, store.write_lock(db):
+    with access.acting(settings, actor, "reconcile", company_id, error=VoucherError) as db, store.write_lock(db):
         yield db
 
 

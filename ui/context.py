@@ -42,6 +42,15 @@ def current_company(known: list[Company] | None = None) -> Company | None:
     return known[0] if known else None
 
 
+def company_or_stop(what_to_do: str) -> Company:
+    """The chosen company; without one the page says what to do first and draws nothing more."""
+    company = current_company()
+    if company is None:
+        st.info(f"Inget företag är anslutet. {what_to_do}", icon=":material/info:")
+        st.stop()
+    return company
+
+
 def choose_company(company_id: str) -> None:
     st.session_state[COMPANY_KEY] = company_id
 

@@ -94,10 +94,7 @@ def _company_for_file(db: Database, document: SieDocument, settings: Settings, a
     except UnknownCompany:
         company = None
     company_id = company.id if company else f"sie-{orgnr}"
-    decision = access.decide(settings.staff, actor, "import", company_id, orgnr)
-    if not decision.allowed:  # a company not created yet is not named in the log: its orgnr may be a person's
-        access.log_refusal(settings, actor, "import", company.id if company else None, decision.reason_sv)
-        raise ImportFailed(decision.reason_sv)
+    access.require(settings, actor, "import", company_id, orgnr, error=ImportFailed)
     if company is None:
         with store.write_lock(db):
             db["companies"].insert({"id": company_id, "orgnr": orgnr, "name": document.company_name or orgnr,
