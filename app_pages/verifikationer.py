@@ -117,8 +117,8 @@ def _draw_export_bar(company: Company, chosen: list[AdjustmentVoucher]) -> None:
     except SieWriteError as exc:
         download.caption(f":red[SIE 4I kan inte skapas: {exc.message}]")
         return
-    download.download_button("Ladda ner SIE 4I", data, f"bokslutsverifikationer-{company.orgnr}.si",
-                             "application/octet-stream", key="verifikationer.sie", icon=":material/download:")
+    tables.download(download, "Ladda ner SIE 4I", data, f"bokslutsverifikationer-{company.orgnr}.si",
+                    "application/octet-stream", "verifikationer.sie")
     for warning in warnings:
         download.caption(warning.message)
 

@@ -10,19 +10,22 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from services import store
+from services import ledger_views, store
 from services.access import CLI_ACTOR
+from services.acting import Acting
 from services.companies import Company, UnknownCompany, find_company, list_companies
 from services.config import Settings
+from services.errors import ServiceError
 from services.connections import ConnectError, connect_service_account
 from services.fortnox.errors import FortnoxError
 from services.importer import PART_SIE4, PARTS, available_years, run_import
 from services.imports.runs import DONE, ImportFailed, RunProgress
 from services.money import ore_to_json
-from services.reconcile_cli import reconcile_command
+from services.reconcile import cli as reconcile_cli
 from services.startup import prepare
 from services.voucher_export import ExportRefused, export_vouchers
 from services.voucher_sie import import_sie
@@ -148,15 +151,43 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> Outcome:
     return Outcome(payload, text, ok=all(r.ok for r in results))
 
 
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"”{text}” är inget datum. Skriv ÅÅÅÅ-MM-DD, till exempel 2025-12-31.") from None
+
+
 def cmd_reconcile(settings: Settings, args: argparse.Namespace) -> Outcome:
-    payload, text, code = reconcile_command(settings, args.company, args.year)
-    if code != 0:
-        raise ReconcileFailed(text)
-    return Outcome(payload, text)
+    company, acting = _find(settings, args.company), Acting(settings, CLI_ACTOR)
+    if args.action == "draft":
+        if not args.item:
+            raise UsageError("Ange fyndets id: reconcile FÖRETAG draft ID [--offset KONTO].")
+        voucher_id = reconcile_cli.draft_command(acting, company.id, _date(args.date), args.item, args.offset)
+        return Outcome({"voucher": voucher_id}, f"Rättelsen finns som utkast {voucher_id} under Verifikationer.")
+    result = reconcile_cli.reconcile_command(acting, company.id, _date(args.date), args.year)
+    return Outcome(reconcile_cli.to_json(result), reconcile_cli.to_text(result))
 
 
-class ReconcileFailed(Exception):
-    pass
+def cmd_ledgers(settings: Settings, args: argparse.Namespace) -> Outcome:
+    """The open items of a ledger at a balance date, valued as Reskontra and Avstämning value them."""
+    company = _find(settings, args.company)
+    day = _date(args.date)
+    with store.open_db(settings.database_path) as db:
+        day = day or ledger_views.default_balance_date(db, company.id)
+        if day is None:
+            raise UsageError("Företaget har ingen reskontra importerad. Importera den först.")
+        items = ledger_views.open_items(db, company.id, args.kind, day)
+    payload = {
+        "date": day.isoformat(), "kind": args.kind, "total_sek": ore_to_json(int(items["remaining_sek"].sum())),
+        "items": [{"invoice": row["number"], "party": row["party_name"], "currency": row["currency"],
+                   "remaining": ore_to_json(int(row["remaining"])), "remaining_sek": ore_to_json(int(row["remaining_sek"])),
+                   "due": row["due_date"]} for row in items.to_dict("records")],
+    }
+    lines = [f"{i['invoice']:>10}  {i['due'] or '':10}  {i['remaining_sek']:>14}  {i['party']}" for i in payload["items"]]
+    return Outcome(payload, "\n".join([*lines, f"Summa öppet {payload['total_sek']} kr per {day}."]))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -176,9 +207,17 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--parts", default=PART_SIE4)
     imp.add_argument("--year", type=int)
     imp.add_argument("--full", action="store_true", help="hämta allt igen, inte bara det som ändrats")
-    reconcile = add("reconcile", cmd_reconcile, "stäm av reskontrorna mot huvudboken")
+    reconcile = add("reconcile", cmd_reconcile, "stäm av; 'draft ID' skapar fyndets rättelse som utkast")
     reconcile.add_argument("company")
-    reconcile.add_argument("--year", type=int)
+    reconcile.add_argument("action", nargs="?", choices=["draft"])
+    reconcile.add_argument("item", nargs="?", help="fyndets id (från --json)")
+    reconcile.add_argument("--date", help="balansdag ÅÅÅÅ-MM-DD (förval: senaste räkenskapsårets slut)")
+    reconcile.add_argument("--year", type=int, help="räkenskapsåret som slutar det här kalenderåret")
+    reconcile.add_argument("--offset", help="motkonto för rättelsen (förval: andra sidan av verifikationen)")
+    ledgers = add("ledgers", cmd_ledgers, "öppna poster i kund- eller leverantörsreskontran")
+    ledgers.add_argument("company")
+    ledgers.add_argument("--kind", choices=["customer", "supplier"], required=True)
+    ledgers.add_argument("--date", help="balansdag ÅÅÅÅ-MM-DD")
     vouchers = commands.add_parser("vouchers", help="bokslutsverifikationer")
     vouchers_commands = vouchers.add_subparsers(dest="vouchers_command", required=True)
 
@@ -205,8 +244,11 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except (ConnectError, ImportFailed, ExportRefused, UnknownCompany, VoucherError, ReconcileFailed) as exc:
+    except (ConnectError, ImportFailed, ExportRefused, UnknownCompany, VoucherError) as exc:
         print(exc, file=sys.stderr)
+        return 1
+    except ServiceError as exc:
+        print(exc.message, file=sys.stderr)
         return 1
     except FortnoxError as exc:
         print(exc.message, file=sys.stderr)

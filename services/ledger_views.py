@@ -5,21 +5,19 @@ An item is open at the balance date D when it is dated on or before D, not cance
 that; an item settled since D is open at D and marked as paid after the balance date. SQLite aggregates the payments
 per invoice, so 50 000 open items load in one query; pandas only shapes the result.
 
-Amounts are integers: hundredths of the invoice's currency, and öre for SEK. Payments are stored in SEK as booked
-(at the payment day's rate), so for a foreign invoice the part paid by D is the paid-in-currency total (total less
-today's balance) shared out over its payments by their SEK amounts; that is exact whenever an invoice's payments
-share a rate. What remains is valued in SEK at the invoice's own rate, as the books carry it until revaluation.
+Amounts are integers: hundredths of the invoice's currency, and öre for SEK. A foreign item's open part and its SEK
+value follow `services.currency`, the rule Avstämning uses too, so both pages agree to the öre.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from sqlite_utils import Database
 
+from services import currency
 from services.attachment_files import Attachment, attachments
 
 CUSTOMER, SUPPLIER = "customer", "supplier"
@@ -45,7 +43,7 @@ with paid as (
     group by invoice
 )
 select i.number, i.party_number, i.party_name, i.invoice_date, i.due_date,
-       coalesce(nullif(i.currency, ''), 'SEK') as currency, i.currency_rate, i.currency_unit,
+       coalesce(nullif(i.currency, ''), 'SEK') as currency,
        i.total, i.balance, i.total_sek_ore as total_sek, i.booked,
        coalesce(p.by_day, 0) as paid_by_day, coalesce(p.in_all, 0) as paid_in_all, p.last_after,
        max(0, cast(julianday(:day) - julianday(coalesce(i.due_date, :day)) as integer)) as days_overdue
@@ -77,25 +75,10 @@ class Summary:
     foreign: dict[str, int] = field(default_factory=dict)  # remaining per foreign currency, in its hundredths
 
 
-def _round_share(amount: int, part: int, whole: int) -> int:
-    """amount × part / whole rounded half away from zero, in integers (no float touches money)."""
-    numerator = amount * part
-    sign = -1 if (numerator < 0) != (whole < 0) else 1
-    quotient, rest = divmod(abs(numerator), abs(whole))
-    return sign * (quotient + (2 * rest >= abs(whole)))
-
-
-def _to_sek(amount: int, rate: str | None, unit: str | None) -> int:
-    per_unit = Decimal(unit or "1") or Decimal(1)
-    return int((Decimal(amount) * Decimal(rate or "1") / per_unit).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _foreign_remaining(total: int, balance: int, paid_by_day: int, paid_in_all: int, total_sek: int,
-                       rate: str | None, unit: str | None) -> tuple[int, int]:
+def _foreign_remaining(total: int, balance: int, paid_by_day: int, paid_in_all: int, total_sek: int) -> tuple[int, int]:
     """(remaining in currency, remaining in SEK at the invoice's rate) for a foreign-currency invoice."""
-    paid = _round_share(total - balance, paid_by_day, paid_in_all) if paid_in_all else 0
-    remaining = total - paid
-    return remaining, total_sek if remaining == total else _to_sek(remaining, rate, unit)
+    paid = currency.paid_in_currency(total, balance, paid_by_day, paid_in_all)
+    return total - paid, currency.open_sek(total, total_sek, paid)
 
 
 def _empty() -> pd.DataFrame:
@@ -119,8 +102,7 @@ def open_items(db: Database, company_id: str, kind: str, day: date) -> pd.DataFr
     raw["remaining"] = raw["total"] - raw["paid_by_day"]
     raw["remaining_sek"] = raw["remaining"]
     if (~sek).any():
-        foreign = raw.loc[~sek, ["total", "balance", "paid_by_day", "paid_in_all", "total_sek", "currency_rate",
-                                 "currency_unit"]]
+        foreign = raw.loc[~sek, ["total", "balance", "paid_by_day", "paid_in_all", "total_sek"]]
         remaining = [_foreign_remaining(*row) for row in foreign.itertuples(index=False, name=None)]
         raw.loc[~sek, "remaining"] = [currency for currency, _ in remaining]
         raw.loc[~sek, "remaining_sek"] = [kronor for _, kronor in remaining]

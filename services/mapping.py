@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from services import store
+from services import account_facts, store
 from services.timestamps import now_iso
 
 REFERENCE_CSV = Path(__file__).parent / "data" / "bas_reference.csv"
@@ -208,15 +208,11 @@ def review_accounts(db: Database, company_id: str) -> list[AccountReview]:
     chart = reference_chart(db)
     saved = {row["account"]: row for row in db["account_mappings"].rows_where("company_id = ?", [company_id])}
     balances = _balances(db, company_id, year_id)
-    has_active = "active" in db["accounts"].columns_dict
-    columns = "number, name, type, sru" + (", active" if has_active else "")
-    rows = db.query(f"select {columns} from accounts where company_id = ? and year_id = ? order by number",
-                    [company_id, year_id])
-    return [
-        _review(row, saved.get(row["number"]), chart, balances.get(row["number"], 0),
-                bool(row["active"]) if has_active and row["active"] is not None else None)
-        for row in rows
-    ]
+    facts = account_facts.stored(db, company_id, year_id)  # the active flags Avstämning reads too
+    rows = db.query("select number, name, type, sru from accounts where company_id = ? and year_id = ? "
+                    "order by number", [company_id, year_id])
+    return [_review(row, saved.get(row["number"]), chart, balances.get(row["number"], 0), facts.active(row["number"]))
+            for row in rows]
 
 
 def _review(account: dict, saved: dict | None, chart: dict[str, ReferenceAccount], balance: int,

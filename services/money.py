@@ -20,3 +20,8 @@ def ore_to_decimal(ore: int) -> Decimal:
 def ore_to_json(ore: int) -> str:
     """The JSON/CLI form: '-1234.50' (DESIGN §8)."""
     return format(ore_to_decimal(ore), ".2f")
+
+
+def format_rate(rate: Decimal) -> str:
+    """Decimal('11.3825') → '11,3825': a currency rate written the Swedish way."""
+    return format(rate, "f").replace(".", ",")

@@ -241,6 +241,25 @@ def m008_voucher_authoring_and_export(db: Database) -> None:
     db["audit_log"].create_index(["company_id", "at"])
 
 
+@migrations()
+def m009_reconciliation_work_and_fortnox_facts(db: Database) -> None:
+    """Which draft corrects which finding (so a correction is made once and recognised when it comes back), who
+    signed off a check or the whole reconciliation at a balance date and on which figures (so an import that changes
+    them reopens it), and the locked period and inactive accounts as Fortnox last said (one source for Avstämning
+    and Kontomappning)."""
+    db["reconciliation_links"].create(
+        {"company_id": str, "check_id": str, "item_key": str, "voucher_id": str, "linked_by": str, "linked_at": str},
+        pk=("company_id", "check_id", "item_key"))
+    db["reconciliation_links"].create_index(["voucher_id"])
+    db["reconciliation_signoffs"].create(
+        {"company_id": str, "balance_date": str, "check_id": str, "signed_by": str, "signed_at": str,
+         "fingerprint": str, "figures": str, "reopened_by": str, "reopened_at": str, "changes": str},
+        pk=("company_id", "balance_date", "check_id"))
+    db["account_facts"].create(
+        {"company_id": str, "year_id": str, "locked_until": str, "inactive": str, "checked_at": str},
+        pk=("company_id", "year_id"))
+
+
 def connect(path: Path) -> Database:
     """A connection with a busy timeout, so concurrent writers wait instead of failing."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from services import access, store
+from services.acting import Acting
 from services.companies import Company, list_companies
 from services.config import Settings
 from services.startup import prepare
@@ -62,6 +63,11 @@ def actor() -> str:
         # Entra ID puts the sign-in address in preferred_username when the account has no mail attribute
         return str(user.get("email") or user.get("preferred_username") or user.get("name")).strip().lower()
     return "demo" if settings().demo_mode else "okänd användare"
+
+
+def acting() -> Acting:
+    """The person and settings every service call of this run acts with."""
+    return Acting(settings(), actor())
 
 
 def allowed(action: str, company: Company | None) -> access.Decision:

@@ -115,10 +115,11 @@ def _party_frame(totals: pd.DataFrame, kind: str) -> pd.DataFrame:
 def choose_party(items: pd.DataFrame, kind: str, key: str) -> tuple[str, str] | None:
     """The per-party totals, a page at a time; the selected row's (number, name), if any."""
     party_money = ["Kvar (SEK)", "Förfallet (SEK)", *views.BUCKETS]
-    shown = _page(_shown(_party_frame(views.party_totals(items), kind), party_money), PARTY_PAGE_SIZE, f"{key}.page",
-                  "rad")
+    every = _shown(_party_frame(views.party_totals(items), kind), party_money)
+    shown = _page(every, PARTY_PAGE_SIZE, f"{key}.page", "rad")
     event = tables.show(shown, money=party_money, key=f"{key}.{signature(tuple(shown.iloc[:, 0]))}",
-                        file_name=f"per-part-{WORDS[kind][2]}", selectable=True)
+                        file_name=f"per-part-{WORDS[kind][2]}", selectable=True, whole=lambda: every,
+                        whole_rows=len(every))
     rows = event.selection.rows
     if not rows:
         return None
@@ -145,16 +146,9 @@ def choose_item(items: pd.DataFrame, kind: str, key: str) -> str | None:
     shown = _page(items, PAGE_SIZE, f"{key}.page", "post")
     event = tables.show(item_frame(shown, kind), money=ITEM_MONEY,
                         key=f"{key}.{signature(tuple(shown['number']))}",
-                        file_name=f"oppna-poster-{WORDS[kind][2]}", selectable=True)
-    if len(items) > len(shown):
-        name = f"oppna-poster-{WORDS[kind][2]}-alla"
-        left, right, _ = st.columns([1, 1, 3])
-        left.download_button(f"Alla {len(items)} poster (CSV)", lambda: tables.csv_bytes(item_frame(items, kind),
-                             ITEM_MONEY), f"{name}.csv", "text/csv", key=f"{key}.all.csv", icon=":material/download:")
-        right.download_button(f"Alla {len(items)} poster (Excel)", lambda: tables.excel_bytes(
-            item_frame(items, kind), ITEM_MONEY, name), f"{name}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.all.xlsx",
-            icon=":material/download:")
+                        file_name=f"oppna-poster-{WORDS[kind][2]}", selectable=True,
+                        whole=lambda: item_frame(items, kind), whole_rows=len(items),
+                        dates=["Fakturadatum", "Förfallodatum"])
     rows = event.selection.rows
     return str(shown.iloc[rows[0]]["number"]) if rows else None
 
@@ -180,8 +174,8 @@ def draw_attachments(company_id: str, kind: str, number: str) -> None:
             _show_pdf(content, attachment.name)
         elif attachment.content_type.startswith("image/"):
             st.image(content, caption=attachment.name)
-        st.download_button(f"Ladda ner {attachment.name}", content, attachment.name, attachment.content_type,
-                           key=f"reskontra.file.{kind}.{number}.{attachment.file_id}", icon=":material/download:")
+        tables.download(st.container(), f"Ladda ner {attachment.name}", content, attachment.name,
+                        attachment.content_type, f"reskontra.file.{kind}.{number}.{attachment.file_id}")
 
 
 def _show_pdf(content: bytes, name: str) -> None:

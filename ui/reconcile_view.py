@@ -1,86 +1,87 @@
-"""Drawing the reconciliation: the status table, one section per check with its explained items, the drill-down to
-vouchers and invoices, marks, and the draft-voucher actions. The logic is in services.reconcile."""
+"""Drawing the reconciliation: progress and sign-off on top, one section per check (open only while something in it
+is open), every finding's whole sentence, the drill-down to vouchers, invoices and their PDFs, marks, the remedy that
+fits each finding, and the report for the year-end binder. The logic is in services.reconcile.api."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
-from services import reconcile, store
+from services.account_facts import Facts
 from services.companies import Company
-from services.money import format_sek
-from services.reconcile import Check, Facts, Item, Mark, Reconciliation
-from ui import context, tables
+from services.errors import ServiceError
+from services.money import format_rate, format_sek
+from services.reconcile import api, report
+from services.reconcile.model import (KIND_LABELS, MARK_LABELS, STATUS_LABELS, UNHANDLED, CheckId, CheckOutcome,
+                                      Finding, ItemKind, MarkStatus, Outcome, Reconciliation, RemedyKind, Status,
+                                      Year)
+from ui import context, ledger_view, tables
+from ui.text import escape_markdown
 
-ICONS = {reconcile.OK: ":material/check_circle:", reconcile.DIFFERENCE: ":material/error:",
-         reconcile.UNKNOWN: ":material/help:"}
-PAGE_SIZE = 100  # findings drawn at a time; a check can hold tens of thousands
+ICONS = {Status.OK: ":material/check_circle:", Status.EXPLAINED: ":material/task_alt:",
+         Status.DIFFERENCE: ":material/error:", Status.UNKNOWN: ":material/help:"}
+PAGE_SIZE = 25  # findings drawn at a time, each sentence whole; a check can hold tens of thousands
 RATES_KEY = "avstamning.rates"
+NOTICE_KEY = "avstamning.notice"
+WANTED_DAY_KEY = "avstamning.day"
+VOUCHER_COLUMNS = {"series": "Serie", "number": "Nr", "date": "Datum", "text": "Text", "account": "Konto",
+                   "amount_ore": "Belopp", "row_text": "Radtext"}
+INVOICE_COLUMNS = {"number": "Faktura", "party_name": "Motpart", "invoice_date": "Fakturadatum",
+                   "due_date": "Förfallodatum", "currency": "Valuta", "total": "Belopp i valuta",
+                   "total_sek_ore": "Belopp SEK", "paid_sek": "Betalt SEK", "booked": "Bokförd"}
+TRIAL_COLUMNS = {"account": "Konto", "name": "Namn", "opening": "IB", "period": "Period", "balance": "Saldo",
+                 "adjustments": "Bokslutsverifikationer", "after": "Efter bokslutsverifikationer"}
 
 
 @st.cache_data(ttl=600, show_spinner="Hämtar låst period och inaktiva konton från Fortnox …")
 def facts(company_id: str, year_id: str) -> Facts:
     """Two or three requests to Fortnox, so kept ten minutes rather than asked on every click."""
-    return reconcile.fetch_facts(context.settings(), company_id, year_id)
-
-
-def data_version(company_id: str) -> str:
-    """Changes whenever what the reconciliation reads changes (an import, a draft, an edited or exported adjustment
-    voucher): only a cache key for `run`, so switching views reuses the result but never shows a stale one."""
-    with store.open_db(context.settings().database_path) as db:
-        parts = [db.execute("select max(finished_at), count(*) from import_runs where company_id = ?",
-                            [company_id]).fetchone()]
-        parts += [db.execute(f"select max(rowid) from {table}").fetchone()
-                  for table in ("vouchers", "transactions", "balances", "financial_years", "accounts",
-                                "ledger_invoices", "ledger_payments", "predefined_accounts")]
-        digest = hashlib.sha1()
-        for row in db.execute(
-                "select a.id, a.date, a.status, a.fortnox_year, a.fortnox_series, a.fortnox_number, r.row_no, "
-                "r.account, r.debit_ore, r.credit_ore from adjustment_vouchers a "
-                "left join adjustment_rows r on r.voucher_id = a.id where a.company_id = ? order by a.id, r.row_no",
-                [company_id]):
-            digest.update(repr(tuple(row)).encode())
-    return f"{parts}|{digest.hexdigest()}"
+    return api.facts(context.acting(), company_id, year_id)
 
 
 @st.cache_resource(ttl=600, max_entries=8, show_spinner="Stämmer av …")
-def run(company_id: str, day: date, rates: tuple[tuple[str, Decimal], ...], facts: Facts,
+def run(company_id: str, day: date, rates: tuple[tuple[str, Decimal], ...], known: Facts,
         version: str) -> Reconciliation:
-    """The reconciliation per (company, balance date, rates, Fortnox facts); `version` only keys the cache. Shared
-    rather than copied per run (cache_resource): it is immutable, so pickling its thousands of findings on a miss
-    and unpickling them on every run would be work for nothing."""
-    with store.open_db(context.settings().database_path) as db:
-        return reconcile.reconcile(db, company_id, day, dict(rates), facts)
+    """The computed checks per (company, balance date, rates, Fortnox facts); `version` only keys the cache. Shared
+    rather than copied per run (cache_resource): it is immutable, so pickling its thousands of findings would be
+    work for nothing. People's marks and sign-offs are applied on every run, outside the cache."""
+    return api.reconcile(context.acting(), company_id, day, dict(rates), known)
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
-def _trial_balance(company_id: str, year: reconcile.Year, day: date, version: str) -> pd.DataFrame:
-    with store.open_db(context.settings().database_path) as db:
-        return reconcile.trial_balance_table(db, company_id, year, day)
-
-
-def years(company_id: str) -> list[reconcile.Year]:
-    with store.open_db(context.settings().database_path) as db:
-        return reconcile.financial_years(db, company_id)
+def _trial_balance(company_id: str, year: Year, day: date, version: str) -> pd.DataFrame:
+    return api.trial_balance(context.acting(), company_id, year, day).rename(columns=TRIAL_COLUMNS)
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
 def _open_currencies(company_id: str, day: date, version: str) -> dict[str, Decimal]:
-    with store.open_db(context.settings().database_path) as db:
-        return reconcile.open_currencies(db, company_id, day)
+    return api.open_currencies(context.acting(), company_id, day)
+
+
+def balance_date_input(company: Company, years: Sequence[Year]) -> date:
+    """The balance date; one chosen on another company carries over when it lies in this company's years, and the
+    page says so when it cannot (another financial year end)."""
+    wanted: date | None = st.session_state.get(WANTED_DAY_KEY)
+    key = f"avstamning.day.{company.id}"
+    if wanted is not None and any(year.start <= wanted <= year.end for year in years):
+        st.session_state[key] = wanted
+    else:
+        shown = st.session_state.setdefault(key, years[-1].end)
+        if wanted is not None and shown != wanted:
+            st.info(f"Balansdagen ändrades till {shown}: {wanted} ligger inte i något importerat räkenskapsår för "
+                    f"{company.name}, vars senaste år slutar {years[-1].end}.", icon=":material/event:")
+    day = st.date_input("Balansdag", min_value=years[0].start, max_value=years[-1].end, format="YYYY-MM-DD", key=key)
+    st.session_state[WANTED_DAY_KEY] = day
+    return day
 
 
 def rate_inputs(company_id: str, day: date, version: str) -> dict[str, Decimal]:
-    """The balance-date rates entered per currency; empty means each item keeps its invoice's rate. The fields are
-    drawn, and the currencies with open items looked up, only while the section is open; the rates are kept in the
-    session per company so a closed section still applies them (a rate for a currency with nothing open changes
-    nothing)."""
+    """The balance-date rates entered per currency (11,10 or 11.10); empty means each item keeps its invoice's rate.
+    Drawn, and the open currencies looked up, only while the section is open; kept per company in the session."""
     rates: dict[str, Decimal] = st.session_state.setdefault(f"{RATES_KEY}.{company_id}", {})
     section = st.expander("Valutakurser på balansdagen", key=f"{RATES_KEY}.open", on_change="rerun")
     if not section.open:
@@ -90,202 +91,253 @@ def rate_inputs(company_id: str, day: date, version: str) -> dict[str, Decimal]:
         if not currencies:
             st.caption("Inga öppna poster i utländsk valuta på balansdagen.")
             return dict(rates)
-        st.caption("Öppna poster i utländsk valuta värderas till fakturans kurs tills du anger balansdagens kurs.")
+        st.caption("Öppna poster i utländsk valuta värderas till fakturans kurs tills du anger balansdagens kurs "
+                   "(kronor per valutaenhet, till exempel 11,10).")
         for column, (currency, invoice_rate) in zip(st.columns(len(currencies)), currencies.items()):
             entered = rates.get(currency)
-            value = column.number_input(f"{currency} (senaste fakturakurs {invoice_rate})", min_value=0.0,
-                                        value=float(entered) if entered else None, step=0.0001, format="%.4f",
-                                        key=f"avstamning.rate.{company_id}.{currency}")
-            if value:
-                rates[currency] = Decimal(str(value)).quantize(Decimal("0.0001"))
-            else:
+            typed = column.text_input(f"{currency} (senaste fakturakurs {format_rate(invoice_rate)})",
+                                      value=format_rate(entered) if entered else "",
+                                      key=f"avstamning.rate.{company_id}.{currency}")
+            try:
+                rate = api.parse_rate(typed)
+            except ServiceError as exc:
+                column.error(exc.message, icon=":material/error:")
+                continue
+            if rate is None:
                 rates.pop(currency, None)
+                continue
+            rates[currency] = rate
+            warning = api.rate_warning(currency, rate, invoice_rate)
+            if warning:
+                column.warning(warning, icon=":material/warning:")
     return dict(rates)
 
 
-def summary(result: Reconciliation) -> None:
-    frame = pd.DataFrame({
-        "Kontroll": [check.label for check in result.checks],
-        "Status": [reconcile.STATUS_LABELS[check.status] for check in result.checks],
-        "Huvudbok": [check.gl_ore for check in result.checks],
-        "Jämförelse": [check.ledger_ore for check in result.checks],
-        "Differens": [check.difference_ore for check in result.checks],
-        "Förklarat": [check.explained_ore for check in result.checks],
-        "Oförklarat": [check.unexplained_ore for check in result.checks],
-    })
-    tables.show(frame, money=["Huvudbok", "Jämförelse", "Differens", "Förklarat", "Oförklarat"],
-                key="avstamning.summary", file_name=f"avstamning-{result.balance_date}")
+def _signed_text(outcome: CheckOutcome | Outcome) -> str:
+    if outcome.signed_off:
+        return f"Avstämd av {outcome.signed_off.by}, {outcome.signed_off.at[:10]}"
+    if outcome.reopened:
+        return f"Öppnad igen efter import: {outcome.reopened.changes}"
+    return ""
 
 
-def _ref(item: Item) -> str:
-    if item.vouchers:
-        return f"verifikation {item.vouchers[0].label}"
-    if item.invoice:
-        return f"faktura {item.invoice}"
-    return f"konto {item.account}" if item.account else str(item.day or "")
+def summary(company: Company, result: Outcome) -> None:
+    """Progress for the company at the balance date, the sign-off of the whole, the report, the checks table."""
+    counts = {status: sum(o.status == status for o in result.checks) for status in Status}
+    left, middle, right = st.columns([1, 2, 2])
+    left.metric("Hanterade fynd", f"{result.handled} av {result.total}")
+    middle.metric("Kontroller", f"{counts[Status.OK] + counts[Status.EXPLAINED]} av {len(result.checks)} klara",
+                  help="Ok eller förklarade; okända saknar underlag och räknas inte som klara.")
+    with right:
+        if result.signed_off:
+            st.success(_signed_text(result), icon=":material/verified:")
+        elif result.reopened:
+            st.warning(_signed_text(result), icon=":material/history:")
+        if result.closable and not result.signed_off:
+            _sign_off_button(result, None, "Signera hela avstämningen")
+        elif not result.closable:
+            st.caption("Hela avstämningen kan signeras när inget fynd är öppet.")
+    pdf, excel, _ = st.columns([2, 2, 3])
+    name = f"avstamningsrapport-{company.orgnr}-{result.result.balance_date}"
+    tables.download(pdf, "Avstämningsrapport (PDF)",
+                    lambda: api.report_pdf(context.acting(), result, company.name, company.orgnr), f"{name}.pdf",
+                    "application/pdf", "avstamning.report.pdf")
+    tables.download(excel, "Avstämningsrapport (Excel)",
+                    lambda: api.report_excel(context.acting(), result, company.name, company.orgnr), f"{name}.xlsx",
+                    tables.EXCEL, "avstamning.report.xlsx")
+    tables.show(report.summary_frame(result), money=report.MONEY[:-1], key="avstamning.summary",
+                file_name=f"avstamning-{company.orgnr}-{result.result.balance_date}")
 
 
-def _items_table(check: Check, items: Sequence[Item], marks: dict[tuple[str, str], Mark]) -> pd.DataFrame:
-    def mark(item: Item) -> Mark | None:
-        return marks.get((check.id, item.key))
-
-    return pd.DataFrame({
-        "Fynd": [item.text for item in items],
-        "Belopp": [item.amount_ore for item in items],
-        "Datum": [item.day.isoformat() if item.day else "" for item in items],
-        "Verifikation": [", ".join(v.label for v in item.vouchers) for item in items],
-        "Faktura": [item.invoice or "" for item in items],
-        "Markering": [m.label if (m := mark(item)) else "" for item in items],
-        "Anteckning": [m.note if (m := mark(item)) else "" for item in items],
-    })
+def _sign_off_button(result: Outcome, check_id: str | None, label: str) -> None:
+    if st.button(label, key=f"avstamning.signoff.{check_id or 'alla'}", icon=":material/verified:"):
+        try:
+            api.sign_off(context.acting(), result, check_id)
+        except ServiceError as exc:
+            st.error(exc.message, icon=":material/error:")
+            return
+        context.flash("success", "Signerat. Det syns i avstämningsrapporten.")
+        st.rerun()
 
 
-def _kinds(check: Check) -> pd.DataFrame:
-    """The check's findings per kind: how many and their sum, what a reader takes in before the items."""
-    counts: dict[str, list[int]] = {}
-    for item in check.items:
-        entry = counts.setdefault(item.kind, [0, 0])
-        entry[0] += 1
-        entry[1] += item.amount_ore
-    return pd.DataFrame({"Slag": list(counts), "Antal": [c for c, _ in counts.values()],
-                         "Belopp": [s for _, s in counts.values()]})
-
-
-def _matches(item: Item, words: list[str]) -> bool:
-    haystack = " ".join((_ref(item), item.text, item.invoice or "", item.account or "",
-                         *(v.label for v in item.vouchers))).lower()
-    return all(word in haystack for word in words)
-
-
-def check_section(company: Company, result: Reconciliation, check: Check,
-                  marks: dict[tuple[str, str], Mark], version: str) -> None:
-    """One expander per check, open when it shows a difference; its content is drawn only while it is open, so a
-    closed check costs nothing (the trial balance and the findings' tables are the page's heaviest parts)."""
-    title = f"{check.label} – {reconcile.STATUS_LABELS[check.status]}"
-    section = st.expander(title, expanded=check.status == reconcile.DIFFERENCE, icon=ICONS[check.status],
+def check_section(company: Company, result: Outcome, outcome: CheckOutcome, version: str, known: Facts) -> None:
+    """One expander per check, open while something in it is open; drawn only while open (closed checks cost
+    nothing: the trial balance and long lists of findings are the page's heaviest parts)."""
+    check = outcome.check
+    progress = f" · {outcome.handled} av {len(outcome.findings)} hanterade" if outcome.findings else ""
+    signed = f" · {_signed_text(outcome)}" if outcome.signed_off else ""
+    title = f"{check.label} – {STATUS_LABELS[outcome.status]}{progress}{signed}"
+    section = st.expander(title, expanded=outcome.status == Status.DIFFERENCE, icon=ICONS[outcome.status],
                           key=f"avstamning.{check.id}.open", on_change="rerun")
     if not section.open:
         return
     with section:
+        if outcome.status == Status.UNKNOWN:
+            st.info(check.note, icon=":material/help:")
+            st.page_link("app_pages/underhall.py", label="Till Underhåll → Import", icon=":material/build:")
+            return
         if check.note:
             st.caption(check.note)
-        if check.id == "trial_balance":
-            table = _trial_balance(company.id, result.year, result.balance_date, version)
-            money = ["IB", "Period", "Saldo", "Bokslutsverifikationer", "Efter bokslutsverifikationer"]
-            tables.show(table, money=money,
-                        key="avstamning.trial_balance", file_name=f"rabalans-{result.balance_date}", height=300)
-        if not check.items:
-            return
-        shown = _paged_items(result, check, marks)
-        if shown:
-            _evidence(company, result, check, shown, marks)
-        if any(item.kind == reconcile.REVALUATION for item in check.items):
-            _revaluation_action(company, result, check)
+        if outcome.reopened and not outcome.signed_off:
+            st.warning(f"Signeringen är öppnad igen: {outcome.reopened.changes}.", icon=":material/history:")
+        if check.id == CheckId.TRIAL_BALANCE:
+            tables.show(_trial_balance(company.id, result.result.year, result.result.balance_date, version),
+                        money=list(TRIAL_COLUMNS.values())[2:], key="avstamning.trial_balance",
+                        file_name=f"rabalans-{result.result.balance_date}", height=300)
+        if outcome.findings:
+            shown = _paged(outcome)
+            if shown:
+                _evidence(company, result, outcome, shown, known)
+            if any(f.item.kind == ItemKind.CURRENCY_DIFFERENCE for f in outcome.findings):
+                _revaluation_action(result, outcome, known)
+        if outcome.closable and not outcome.signed_off:
+            _sign_off_button(result, check.id, "Signera kontrollen")
 
 
-def _paged_items(result: Reconciliation, check: Check, marks: dict[tuple[str, str], Mark]) -> list[Item]:
-    """A summary per kind, then the findings matching the search a page at a time; returns the page's findings,
-    which the drill-down chooses among."""
-    base = f"avstamning.{check.id}"
-    total = len(check.items)
-    if total > PAGE_SIZE:
-        st.markdown(f"**{total} fynd**")
-        tables.show(_kinds(check), money=["Belopp"], key=f"{base}.kinds", file_name=f"{check.id}-slag")
+def _state(finding: Finding) -> str:
+    return f"{report._state(finding)} · {MARK_LABELS[finding.mark.status] if finding.mark else UNHANDLED}"
+
+
+def _findings_frame(findings: Sequence[Finding]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Id": [f.id for f in findings], "Slag": [KIND_LABELS[f.item.kind] for f in findings],
+        "Fynd": [f.item.text for f in findings], "Belopp": [f.item.amount_ore for f in findings],
+        "Åtgärd": [f.remedy.text for f in findings], "Status": [_state(f) for f in findings],
+        "Anteckning": [f.mark.note if f.mark else "" for f in findings],
+    })
+
+
+def _matches(finding: Finding, words: list[str]) -> bool:
+    item = finding.item
+    haystack = " ".join((item.text, item.invoice or "", item.account or "", finding.id,
+                         *(v.label for v in item.vouchers))).lower()
+    return all(word in haystack for word in words)
+
+
+def _paged(outcome: CheckOutcome) -> list[Finding]:
+    """The findings matching the search, a page at a time, each sentence whole; the whole list downloadable.
+    Returns the page's findings, which the drill-down chooses among."""
+    base = f"avstamning.{outcome.check.id}"
     search, paging = st.columns([3, 1])
     words = search.text_input("Sök bland fynden", key=f"{base}.search",
                               placeholder="verifikation, faktura, konto eller text").lower().split()
-    found = [item for item in check.items if _matches(item, words)] if words else list(check.items)
+    found = [f for f in outcome.findings if _matches(f, words)] if words else list(outcome.findings)
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = paging.number_input(f"Sida (av {pages})", min_value=1, max_value=pages, value=1, step=1,
                                key=f"{base}.page.{pages}") if pages > 1 else 1
     shown = found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     if words or pages > 1:
         st.caption(f"Visar fynd {(page - 1) * PAGE_SIZE + 1 if shown else 0}–{(page - 1) * PAGE_SIZE + len(shown)} "
-                   f"av {len(found)}" + (f" som matchar (av {total})" if words else "") + ".")
-    if not shown:
-        return []
-    tables.show(_items_table(check, shown, marks), money=["Belopp"], key=f"{base}.items",
-                file_name=f"{check.id}-{result.balance_date}-sida-{page}")
-    if total > PAGE_SIZE:
-        st.download_button("Ladda ner alla fynd (CSV)", lambda: tables.csv_bytes(_items_table(check, found, marks),
-                                                                                ["Belopp"]),
-                           f"{check.id}-{result.balance_date}.csv", "text/csv", key=f"{base}.all.csv",
-                           icon=":material/download:")
+                   f"av {len(found)}" + (f" som matchar (av {len(outcome.findings)})" if words else "") + ".")
+    lines = ["| Fynd | Belopp | Status |", "| --- | ---: | --- |"]
+    lines += [f"| {escape_markdown(f.item.text)} | {format_sek(f.item.amount_ore)} | {escape_markdown(_state(f))} |"
+              for f in shown]
+    if shown:
+        st.markdown("\n".join(lines))
+    tables.download_pair(lambda: _findings_frame(found), len(found), ["Belopp"],
+                         f"fynd-{outcome.check.id}", f"{base}.all")
     return shown
 
 
 @st.fragment
-def _evidence(company: Company, result: Reconciliation, check: Check, shown: list[Item],
-              marks: dict[tuple[str, str], Mark]) -> None:
+def _evidence(company: Company, result: Outcome, outcome: CheckOutcome, shown: list[Finding], known: Facts) -> None:
     """The finding whose vouchers and invoices are shown: picking another reruns only this part of the page."""
-    index = st.selectbox("Visa underlag för", range(len(shown)), key=f"avstamning.{check.id}.item",
-                         format_func=lambda i: f"{_ref(shown[i])}: {shown[i].text[:90]}")
-    _drill_down(company, result, check, shown[index], marks.get((check.id, shown[index].key)))
+    index = st.selectbox("Visa underlag för", range(len(shown)), key=f"avstamning.{outcome.check.id}.item",
+                         format_func=lambda i: f"{shown[i].item.text[:110]}")
+    _drill_down(company, result, shown[index], known)
 
 
-def _drill_down(company: Company, result: Reconciliation, check: Check, item: Item, mark: Mark | None) -> None:
-    with store.open_db(context.settings().database_path) as db:
-        rows = reconcile.voucher_rows(db, company.id, item.vouchers)
-        invoices = (reconcile.invoice_rows(db, company.id, item.invoice_kind, [item.invoice], result.balance_date)
-                    if item.invoice and item.invoice_kind else pd.DataFrame())
-    key = f"avstamning.{check.id}.{item.key}"
-    if len(rows):
-        st.markdown("**Verifikationer**")
-        tables.show(rows, money=["Belopp"], key=f"{key}.vouchers", file_name=f"verifikationer-{check.id}")
-    if len(invoices):
-        st.markdown("**Fakturor**")
-        tables.show(invoices, money=["Belopp i valuta", "Belopp SEK", "Betalt SEK"], key=f"{key}.invoices",
-                    file_name=f"fakturor-{check.id}")
-    marking, drafting = st.columns(2)
-    with marking.form(f"{key}.mark", border=True):
-        choices = list(reconcile.MARK_LABELS)
-        status = st.radio("Markering", choices, format_func=reconcile.MARK_LABELS.get, horizontal=True,
-                          index=choices.index(mark.status) if mark else 0)
-        note = st.text_input("Anteckning", value=mark.note if mark else "")
+def _drill_down(company: Company, result: Outcome, finding: Finding, known: Facts) -> None:
+    item, acting = finding.item, context.acting()
+    key = f"avstamning.{finding.check_id}.{finding.id}"
+    st.markdown(f"**{escape_markdown(item.text)}**")
+    st.caption(f"Åtgärd: {escape_markdown(finding.remedy.text)} Status: {escape_markdown(_state(finding))}.")
+    if item.vouchers:
+        rows = api.voucher_rows(acting, company.id, item.vouchers).drop(columns=["year_id"])
+        tables.show(rows.rename(columns=VOUCHER_COLUMNS), money=["Belopp"], key=f"{key}.vouchers",
+                    file_name=f"verifikationer-{finding.check_id}")
+    if item.invoice and item.invoice_kind:
+        invoices = api.invoice_rows(acting, company.id, item.invoice_kind, [item.invoice], result.result.balance_date)
+        invoices["booked"] = invoices["booked"].map({1: "Ja", 0: "Nej"})
+        tables.show(invoices.rename(columns=INVOICE_COLUMNS), money=["Belopp i valuta", "Belopp SEK", "Betalt SEK"],
+                    key=f"{key}.invoices", file_name=f"fakturor-{finding.check_id}", dates=["Fakturadatum"])
+        with st.expander(f"Fakturans bilagor ({item.invoice})", icon=":material/attach_file:"):
+            ledger_view.draw_attachments(company.id, item.invoice_kind, item.invoice)
+    notice = st.session_state.pop(f"{NOTICE_KEY}.{finding.id}", None)
+    if notice:
+        st.success(notice, icon=":material/check_circle:")
+    marking, remedy = st.columns(2)
+    _mark_form(marking, company, finding, key)
+    with remedy.container(border=True):
+        _remedy(company, result, finding, known, key)
+
+
+def _mark_form(where: st.delta_generator.DeltaGenerator, company: Company, finding: Finding, key: str) -> None:
+    choices: list[MarkStatus | None] = [None, *MarkStatus]
+    current = finding.mark.status if finding.mark else None
+    with where.form(f"{key}.mark", border=True):
+        status = st.radio("Markering", choices, index=choices.index(current), horizontal=True,
+                          format_func=lambda s: MARK_LABELS[s] if s else UNHANDLED)
+        note = st.text_area("Anteckning", value=finding.mark.note if finding.mark else "", height=80,
+                            help="Krävs för Ok när fyndet har ett belopp; följer med i avstämningsrapporten.")
         if st.form_submit_button("Spara markering"):
             try:
-                reconcile.set_mark(context.settings(), company.id, check.id, item.key, status, note,
-                                   context.actor())
-            except reconcile.ReconcileError as exc:
-                st.error(str(exc), icon=":material/error:")
-            else:
-                context.flash("success", "Markeringen är sparad.")
-                st.rerun()
-    if item.explains and item.amount_ore and item.account:
-        _draft_action(drafting, company, result, check, item, key)
-
-
-def _draft_action(column: DeltaGenerator, company: Company, result: Reconciliation, check: Check, item: Item,
-                  key: str) -> None:
-    with store.open_db(context.settings().database_path) as db:
-        accounts = {row["number"]: row["name"] for row in db.query(
-            "select number, name from accounts where company_id = ? and year_id = ? order by number",
-            [company.id, result.year.id])}
-    with column.container(border=True):
-        st.caption(f"Bokför bort {format_sek(item.amount_ore)} kr på {item.account} mot ett motkonto.")
-        offset = st.selectbox("Motkonto", [a for a in accounts if a != item.account], key=f"{key}.offset",
-                              format_func=lambda a: f"{a} {accounts[a]}", index=None, placeholder="Välj motkonto")
-        if st.button("Skapa verifikation", key=f"{key}.draft"):
-            text = f"Avstämning {item.account}: rättelse {_ref(item)}"
-            try:
-                reconcile.draft_from_difference(context.settings(), company.id, account=item.account or "",
-                                                amount_ore=item.amount_ore, offset_account=offset or "",
-                                                day=result.balance_date, text=text, actor=context.actor())
-            except reconcile.ReconcileError as exc:
-                st.error(str(exc), icon=":material/error:")
+                api.set_mark(context.acting(), company.id, finding, status, note)
+            except ServiceError as exc:
+                st.error(exc.message, icon=":material/error:")
                 return
-            context.flash("success", f"Utkastet ”{text}” är skapat och finns under Verifikationer.")
+            st.session_state[f"{NOTICE_KEY}.{finding.id}"] = "Markeringen är sparad."
             st.rerun()
 
 
-def _revaluation_action(company: Company, result: Reconciliation, check: Check) -> None:
-    change = sum(item.amount_ore for item in check.items if item.kind == reconcile.REVALUATION)
-    st.caption(f"Omvärdering till balansdagens kurs: {format_sek(change)} kr på {check.account}.")
-    if st.button("Skapa omvärderingsverifikation", key=f"avstamning.{check.id}.revaluation"):
+def _remedy(company: Company, result: Outcome, finding: Finding, known: Facts, key: str) -> None:
+    kind = finding.remedy.kind
+    if kind == RemedyKind.MAPPING:
+        st.caption(finding.remedy.text)
+        st.page_link("app_pages/kontomappning.py", label="Öppna Kontomappning", icon=":material/account_tree:")
+    elif kind in (RemedyKind.FORTNOX, RemedyKind.NONE) or finding.item.kind == ItemKind.CURRENCY_DIFFERENCE:
+        st.caption(finding.remedy.text)
+    elif finding.draft is not None:
+        done = f"exporterad som {finding.draft.fortnox}" if finding.draft.fortnox else "ett utkast"
+        st.caption(f"Rättelsen är {done}.")
+        st.page_link("app_pages/verifikationer.py", label="Visa utkast", icon=":material/receipt_long:")
+    elif not finding.resolved:
+        _draft_form(company, result, finding, known, key)
+
+
+def _draft_form(company: Company, result: Outcome, finding: Finding, known: Facts, key: str) -> None:
+    acting, item = context.acting(), finding.item
+    accounts = api.offset_accounts(acting, company.id, result.result.year.id, known)
+    options = [a for a in accounts if a != item.account]
+    proposed = api.default_offset(acting, company.id, finding, known)
+    st.caption(f"{finding.remedy.text} Rättelsen tar {format_sek(item.amount_ore)} kr av {item.account} och "
+               "kan redigeras under Verifikationer tills den exporteras.")
+    offset = st.selectbox("Motkonto", options, key=f"{key}.offset", format_func=lambda a: f"{a} {accounts[a]}",
+                          index=options.index(proposed) if proposed in options else None,
+                          placeholder="Välj motkonto")
+    if st.button("Skapa verifikation", key=f"{key}.draft", icon=":material/add:"):
         try:
-            reconcile.revaluation_draft(context.settings(), company.id, check, result.balance_date, context.actor())
-        except reconcile.ReconcileError as exc:
-            st.error(str(exc), icon=":material/error:")
+            api.draft_correction(acting, result, finding.id, offset, known)
+        except ServiceError as exc:
+            st.error(exc.message, icon=":material/error:")
+            return
+        st.session_state[f"{NOTICE_KEY}.{finding.id}"] = "Rättelsen är skapad som utkast under Verifikationer."
+        st.rerun()
+
+
+def _revaluation_action(result: Outcome, outcome: CheckOutcome, known: Facts) -> None:
+    findings = [f for f in outcome.findings if f.item.kind == ItemKind.CURRENCY_DIFFERENCE]
+    change = sum(f.item.amount_ore for f in findings)
+    st.caption(f"Omvärdering till balansdagens kurs: {format_sek(change)} kr på {outcome.check.account}.")
+    if any(f.draft for f in findings):
+        st.page_link("app_pages/verifikationer.py", label="Visa omvärderingsverifikationen",
+                     icon=":material/receipt_long:")
+        return
+    if st.button("Skapa omvärderingsverifikation", key=f"avstamning.{outcome.check.id}.revaluation"):
+        try:
+            api.draft_revaluation(context.acting(), result, outcome.check.id, known)
+        except ServiceError as exc:
+            st.error(exc.message, icon=":material/error:")
             return
         context.flash("success", "Omvärderingsverifikationen är skapad och finns under Verifikationer.")
         st.rerun()

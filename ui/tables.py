@@ -1,64 +1,62 @@
 """Tables as Swedes read them: amounts as 1 234 567,50 (negatives with a minus, right-aligned), dates ISO, and every
-table downloadable as CSV (semicolon, decimal comma: what Swedish Excel opens) and as Excel.
+table downloadable whole as CSV (semicolon, decimal comma: what Swedish Excel opens) and as Excel.
 
-Amounts arrive as integer öre and stay integers until drawn; the download carries exact kronor.
+Amounts arrive as integer öre and stay integers until drawn; the files carry exact kronor and texts as text
+(`services.spreadsheets`).
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from services.money import format_sek, ore_to_decimal
+from services import spreadsheets
+from services.money import format_sek
 
-
-def _for_download(frame: pd.DataFrame, money: Sequence[str]) -> pd.DataFrame:
-    out = frame.copy()
-    for column in money:
-        out[column] = [ore_to_decimal(int(v)) if v is not None and not pd.isna(v) else None for v in out[column]]
-    return out
+EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def csv_bytes(frame: pd.DataFrame, money: Sequence[str] = ()) -> bytes:
-    """Semicolon-separated with decimal commas and a BOM, so Excel in Swedish opens it right."""
-    out = _for_download(frame, money)
-    for column in money:
-        out[column] = [format(v, "f").replace(".", ",") if v is not None else "" for v in out[column]]
-    return out.to_csv(sep=";", index=False).encode("utf-8-sig")
+    return spreadsheets.csv_bytes(frame, money)
 
 
-def excel_bytes(frame: pd.DataFrame, money: Sequence[str] = (), sheet: str = "Tabell") -> bytes:
-    """An .xlsx with amounts as exact decimal numbers in kronor, formatted with two decimals."""
-    buffer = io.BytesIO()
-    out = _for_download(frame, money)
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        out.to_excel(writer, sheet_name=sheet[:31], index=False)
-        sheet_obj = writer.sheets[sheet[:31]]
-        for index, column in enumerate(out.columns, start=1):
-            if column in money:
-                for cell in sheet_obj.iter_cols(min_col=index, max_col=index, min_row=2):
-                    for item in cell:
-                        item.number_format = "# ##0.00"
-    return buffer.getvalue()
+def excel_bytes(frame: pd.DataFrame, money: Sequence[str] = (), sheet: str = "Tabell",
+                dates: Sequence[str] = ()) -> bytes:
+    return spreadsheets.excel_bytes([spreadsheets.Sheet(sheet, frame, money, dates)])
+
+
+def download(where: DeltaGenerator, label: str, data: bytes | Callable[[], bytes], file_name: str, mime: str,
+             key: str) -> None:
+    """Every download button of the app. It never reruns the page on click: a rerun starting while the file is
+    still queued for the browser drops it, and the button then spins for good."""
+    where.download_button(label, data, file_name, mime, key=key, icon=":material/download:", on_click="ignore")
+
+
+def download_pair(frame: Callable[[], pd.DataFrame], rows: int, money: Sequence[str], file_name: str, key: str,
+                  dates: Sequence[str] = ()) -> None:
+    """CSV and Excel of a whole list (written when clicked), saying how many rows they hold."""
+    left, right, _ = st.columns([1, 1, 3])
+    count = f"{rows:,}".replace(",", "\u00a0")
+    download(left, f"CSV ({count} rader)", lambda: csv_bytes(frame(), money), f"{file_name}.csv", "text/csv",
+             f"{key}.csv")
+    download(right, f"Excel ({count} rader)", lambda: excel_bytes(frame(), money, file_name, dates),
+             f"{file_name}.xlsx", EXCEL, f"{key}.xlsx")
 
 
 def show(frame: pd.DataFrame, *, money: Sequence[str] = (), key: str, file_name: str,
-         height: int | str = "auto", selectable: bool = False) -> object:
-    """Draw `frame` with Swedish amounts and CSV/Excel downloads (written when clicked, not on every run); returns
-    the selection event when `selectable`."""
+         height: int | str = "auto", selectable: bool = False, whole: Callable[[], pd.DataFrame] | None = None,
+         whole_rows: int | None = None, dates: Sequence[str] = ()) -> object:
+    """Draw `frame` with Swedish amounts and the downloads of the whole list (`whole`, when `frame` is one page of
+    it); returns the selection event when `selectable`."""
     shown = frame.copy()
     for column in money:
         shown[column] = [format_sek(int(v)) if v is not None and not pd.isna(v) else "" for v in shown[column]]
-    config = {column: st.column_config.TextColumn(column, width="small", alignment="right") for column in money}
+    config = {column: st.column_config.TextColumn(column, alignment="right") for column in money}
     selection = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
     event = st.dataframe(shown, hide_index=True, column_config=config, key=key, height=height, **selection)
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button("Ladda ner CSV", lambda: csv_bytes(frame, money), f"{file_name}.csv", "text/csv",
-                         key=f"{key}.csv", icon=":material/download:")
-    right.download_button("Ladda ner Excel", lambda: excel_bytes(frame, money, file_name), f"{file_name}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.xlsx",
-                          icon=":material/download:")
+    download_pair(whole or (lambda: frame), len(frame) if whole_rows is None else whole_rows, money, file_name, key,
+                  dates)
     return event

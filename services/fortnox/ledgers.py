@@ -1,15 +1,15 @@
 """Customer and supplier ledgers as Fortnox lists them: registers, invoices and payments.
 
 List items carry everything the reconciliation needs (totals, balances, dates, booking and voucher), so the import
-never fetches invoices one by one. Amounts are in the document's currency (öre or cent); `sek_ore` converts with
-Fortnox's own rate, as the booking did.
+never fetches invoices one by one. Amounts are in the document's currency (öre or cent), with Fortnox's own rate
+(`services.currency` converts, as the booking did).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from services.fortnox import values
@@ -50,12 +50,6 @@ class LedgerInvoice:
     final_pay_date: date | None
     vouchers: tuple[VoucherLink, ...]
     external_number: str = ""  # the supplier's own invoice number
-
-    def sek_ore(self, amount: int) -> int:
-        if self.currency in ("", "SEK"):
-            return amount
-        unit = self.currency_unit or Decimal(1)
-        return int((Decimal(amount) * self.currency_rate / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from services import currency
 from services.fortnox import jsonio, ledgers
 from services.fortnox.client import FortnoxClient
 from services.fortnox.ledgers import LedgerInvoice, LedgerPayment, Party
@@ -120,13 +121,20 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _total_sek(invoice: LedgerInvoice) -> int:
+    """The invoice's value in the books: at its own rate, by the product's one rounding rule."""
+    if invoice.currency in ("", "SEK"):
+        return invoice.total
+    return currency.to_sek(invoice.total, invoice.currency_rate, invoice.currency_unit)
+
+
 def _invoice_row(company_id: str, kind: str, invoice: LedgerInvoice) -> dict[str, Any]:
     return {
         "company_id": company_id, "kind": kind, "number": invoice.number, "party_number": invoice.party_number,
         "party_name": invoice.party_name, "invoice_date": invoice.invoice_date.isoformat(),
         "due_date": _iso(invoice.due_date), "total": invoice.total, "balance": invoice.balance,
         "currency": invoice.currency, "currency_rate": str(invoice.currency_rate),
-        "currency_unit": str(invoice.currency_unit), "total_sek_ore": invoice.sek_ore(invoice.total),
+        "currency_unit": str(invoice.currency_unit), "total_sek_ore": _total_sek(invoice),
         "booked": int(invoice.booked), "cancelled": int(invoice.cancelled),
         "final_pay_date": _iso(invoice.final_pay_date),
         "vouchers": json.dumps([[v.series, v.number, v.year] for v in invoice.vouchers]),

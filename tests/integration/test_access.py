@@ -8,7 +8,10 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from services import mapping, reconcile, store
+from services import mapping, store
+from services.account_facts import Facts
+from services.acting import Acting
+from services.errors import Refused
 from services.access import AccessDenied, acting
 from services.companies import Company
 from services.company_data import delete_company_data
@@ -19,7 +22,9 @@ from services.fortnox.errors import AuthError
 from services.importer import run_import
 from services.imports.runs import ImportFailed, import_runs, request_cancel
 from services.imports.sie_file import import_sie_file
-from services.reconcile import ReconcileError
+from services.reconcile import api
+from services.reconcile.model import (REMEDIES, Check, CheckId, CheckOutcome, Finding, Item, ItemKind, MarkStatus,
+                                      Outcome, Reconciliation, Status, VoucherKey, Year)
 from services.voucher_export import ExportRefused, export_vouchers
 from services.vouchers import EXPORTED, VoucherError, delete_draft, list_vouchers
 from tests.conftest import settings_for
@@ -120,21 +125,30 @@ def test_saving_mappings_refuses_a_company_outside_the_persons_list(
     assert _refusals(staff_settings)[0]["actor"] == "kim@byra.se"
 
 
+def _finding(kind: ItemKind, amount: int) -> Finding:
+    item = Item(kind, "Verifikation A 1 bokför 1,00 kr på 1510.", amount, "1510", date(2025, 12, 31),
+                (VoucherKey("A", "1", "1"),))
+    return Finding(CheckId.AR_VS_GL, item, REMEDIES[kind], None, None, None)
+
+
 def test_marking_a_finding_refuses_a_company_outside_the_persons_list(
         staff_settings: Settings, company: Company) -> None:
-    with pytest.raises(ReconcileError, match="får inte stämma av"):
-        reconcile.set_mark(staff_settings, company.id, "ar_vs_gl", "x", "ok", "", "kim@byra.se")
+    with pytest.raises(Refused, match="får inte stämma av"):
+        api.set_mark(Acting(staff_settings, "kim@byra.se"), company.id, _finding(ItemKind.MANUAL_POSTING, 100),
+                     MarkStatus.OK, "Ok enligt kunden")
     with store.open_db(staff_settings.database_path) as db:
-        assert reconcile.marks(db, company.id) == {}
+        assert db["reconciliation_marks"].count == 0
 
 
-def test_a_draft_from_a_difference_refuses_a_company_outside_the_persons_list(
+def test_a_correction_refuses_a_company_outside_the_persons_list(
         staff_settings: Settings, company: Company) -> None:
     drafts = len(list_vouchers(staff_settings, company.id))
-    with pytest.raises(ReconcileError, match="får inte stämma av"):
-        reconcile.draft_from_difference(staff_settings, company.id, account="1510", amount_ore=100,
-                                        offset_account="3990", day=date(2025, 12, 31),
-                                        text="Rättelse", actor="kim@byra.se")
+    finding = _finding(ItemKind.MANUAL_POSTING, 100)
+    check = Check(CheckId.AR_VS_GL, 100, 0, (finding.item,), "1510")
+    result = Outcome(Reconciliation(company.id, date(2025, 12, 31), Year("1", date(2025, 1, 1), date(2025, 12, 31)),
+                                    (check,)), (CheckOutcome(check, (finding,), Status.DIFFERENCE),))
+    with pytest.raises(Refused, match="får inte stämma av"):
+        api.draft_correction(Acting(staff_settings, "kim@byra.se"), result, finding.id, "3990", Facts(False))
     assert len(list_vouchers(staff_settings, company.id)) == drafts
 
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -102,3 +104,49 @@ def test_reconcile_prints_every_check_of_the_contract(sandbox, small_tenant: dic
     required = {"ar_vs_gl", "ap_vs_gl", "ib_vs_previous_ub", "trial_balance", "unbalanced_vouchers", "locked_period"}
     assert required <= set(checks)
     assert checks["ar_vs_gl"]["status"] == "ok" and checks["ar_vs_gl"]["difference"] == "0.00"
+
+
+def test_reconcile_drafts_a_findings_correction_once_by_its_id(quiet_sandbox, tmp_path: Path) -> None:
+    """Exports into a sandbox of its own: the shared one's planted findings stay as other tests expect them."""
+    sandbox, midsize = quiet_sandbox, httpx.get(f"{quiet_sandbox.url}/sandbox/tenants").json()[1]
+    _run(sandbox, tmp_path, "connect", "--tenant-id", midsize["tenant_id"])
+    _run(sandbox, tmp_path, "import", midsize["orgnr"], "--parts", "sie4,ledgers")
+    payload = json.loads(_run(sandbox, tmp_path, "reconcile", midsize["orgnr"], "--date", "2025-06-30",
+                              "--json").stdout)
+    manual = next(i for c in payload["checks"] for i in c["items"] if i["kind"] == "manual_posting")
+    assert manual["remedy"]["kind"] == "voucher" and manual["resolution"] is None
+    first = _run(sandbox, tmp_path, "reconcile", midsize["orgnr"], "draft", manual["id"], "--json")
+    second = _run(sandbox, tmp_path, "reconcile", midsize["orgnr"], "draft", manual["id"], "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["voucher"] == json.loads(second.stdout)["voucher"]
+    exported = _run(sandbox, tmp_path, "export", midsize["orgnr"], "--vouchers", json.loads(first.stdout)["voucher"],
+                    "--json")
+    assert exported.returncode == 0, exported.stderr
+    fortnox = json.loads(exported.stdout)[0]["fortnox"]
+    _run(sandbox, tmp_path, "import", midsize["orgnr"], "--parts", "sie4,ledgers")
+    after = json.loads(_run(sandbox, tmp_path, "reconcile", midsize["orgnr"], "--json").stdout)
+    items = [i for c in after["checks"] for i in c["items"]]
+    assert not [i for i in items if i["kind"] == "own_correction"]
+    fixed = next(i for i in items if i["id"] == manual["id"])
+    assert fixed["resolution"] == {"kind": "corrected", "voucher": f"{fortnox['series']} {fortnox['number']}"}
+    assert fixed["amount"] == "0.00"
+
+
+def test_a_finding_id_that_does_not_exist_exits_1_in_swedish(sandbox, small_tenant: dict, tmp_path: Path) -> None:
+    _run(sandbox, tmp_path, "connect", "--tenant-id", small_tenant["tenant_id"])
+    _run(sandbox, tmp_path, "import", small_tenant["orgnr"], "--parts", "sie4,ledgers")
+    result = _run(sandbox, tmp_path, "reconcile", small_tenant["orgnr"], "draft", "0123456789")
+    assert result.returncode == 1 and "finns inte i avstämningen" in result.stderr
+
+
+def test_ledgers_lists_the_open_items_with_reconciles_total(sandbox, tenants: list[dict], tmp_path: Path) -> None:
+    midsize = tenants[1]
+    _run(sandbox, tmp_path, "connect", "--tenant-id", midsize["tenant_id"])
+    _run(sandbox, tmp_path, "import", midsize["orgnr"], "--parts", "sie4,ledgers")
+    ledger = json.loads(_run(sandbox, tmp_path, "ledgers", midsize["orgnr"], "--kind", "customer", "--date",
+                             "2025-06-30", "--json").stdout)
+    checks = json.loads(_run(sandbox, tmp_path, "reconcile", midsize["orgnr"], "--date", "2025-06-30",
+                             "--json").stdout)["checks"]
+    assert ledger["total_sek"] == next(c for c in checks if c["id"] == "ar_vs_gl")["ledger"]
+    assert ledger["items"] and {"invoice", "party", "currency", "remaining", "remaining_sek", "due"} <= set(
+        ledger["items"][0])

@@ -169,18 +169,32 @@ def test_the_editor_proposes_the_reference_sru_when_the_books_have_none(referenc
     assert review_of(reference, "1510").proposed_sru == "7251"
 
 
+def fortnox_says_inactive(db: Database, *accounts: str) -> None:
+    """What Avstämning keeps after asking Fortnox: the one source of active flags for both pages."""
+    db["account_facts"].insert({"company_id": COMPANY, "year_id": YEAR, "locked_until": None,
+                                "inactive": json.dumps(list(accounts)), "checked_at": "2026-01-01T00:00:00+00:00"})
+
+
 def test_an_inactive_account_with_a_balance_is_reported(reference: Database) -> None:
-    add_account(reference, "1930", "Bank, checkräkningskonto", sru="7281", active=0)
+    add_account(reference, "1930", "Bank, checkräkningskonto", sru="7281")
+    fortnox_says_inactive(reference, "1930")
     add_balance(reference, "1930", "UB", 150_000)
     assert review_of(reference, "1930").problems == (mapping.INACTIVE_WITH_BALANCE,)
 
 
 def test_an_inactive_account_without_a_balance_is_fine(reference: Database) -> None:
-    add_account(reference, "1930", "Bank, checkräkningskonto", sru="7281", active=0)
+    add_account(reference, "1930", "Bank, checkräkningskonto", sru="7281")
+    fortnox_says_inactive(reference, "1930")
     assert review_of(reference, "1930").problems == ()
 
 
-def test_activity_is_unknown_when_the_books_do_not_say(reference: Database) -> None:
+def test_an_account_fortnox_does_not_list_as_inactive_is_active(reference: Database) -> None:
+    add_account(reference, "1930", "Bank, checkräkningskonto", sru="7281")
+    fortnox_says_inactive(reference, "1910")
+    assert review_of(reference, "1930").active is True
+
+
+def test_activity_is_unknown_until_fortnox_was_asked(reference: Database) -> None:
     add_account(reference, "1930", "Bank, checkräkningskonto", sru="7281")
     assert review_of(reference, "1930").active is None
 
