@@ -25,7 +25,7 @@ from sandbox.errors import (
     ACCOUNT_NOT_FOUND,
     FINANCIAL_YEAR_NOT_FOUND,
     INVALID_PARAMETER,
-    RESOURCE_NOT_FOUND,
+    NO_SUCH_ROUTE,
     SERIES_NOT_FOUND,
     VOUCHER_IMMUTABLE,
     VOUCHER_NOT_FOUND,
@@ -413,8 +413,9 @@ async def sie(request: Request, caller: Caller) -> Response:
 
 
 @fortnox_api("")
-async def not_implemented(request: Request, caller: Caller) -> Response:
-    return error_information(404, RESOURCE_NOT_FOUND, "Kan inte hitta resursen.")
+async def no_such_route(request: Request, caller: Caller) -> Response:
+    """A /3/ path the sandbox has no handler for, answered as Fortnox answers a path it has no route for."""
+    return error_information(404, NO_SUCH_ROUTE, "No such route")
 
 
 ROUTES = [
@@ -433,5 +434,5 @@ ROUTES = [
     Route("/3/vouchers/sublist/{series}", voucher_sublist, methods=["GET"]),
     Route("/3/vouchers/{series}/{number}", voucher, methods=["GET"]),
     Route("/3/vouchers/{series}/{number}", voucher_immutable, methods=["PUT", "DELETE"]),
-    Route("/3/{rest:path}", not_implemented, methods=["GET", "POST", "PUT", "DELETE"]),
+    Route("/3/{rest:path}", no_such_route, methods=["GET", "POST", "PUT", "DELETE"]),
 ]

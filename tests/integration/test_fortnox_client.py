@@ -76,6 +76,12 @@ def test_a_capitalised_missing_scope_is_still_a_missing_scope(settings: Settings
     assert caught.value.code == 2000663
 
 
+def test_an_unknown_route_is_not_found_with_fortnoxs_own_text(settings: Settings, company: Company) -> None:
+    with open_client(settings, company.id) as client, pytest.raises(NotFound) as caught:
+        client.get_json("/3/nosuchroute")
+    assert (caught.value.code, caught.value.message) == (2000762, "No such route")
+
+
 def test_a_voucher_post_is_never_repeated_by_the_client(
     settings: Settings, company: Company, sandbox, small_tenant: dict
 ) -> None:

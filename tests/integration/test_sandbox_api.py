@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.contract import validate_response
 from tests.sandbox_flows import bearer, service_token
 
@@ -262,11 +264,12 @@ def test_sie_type_must_be_one_to_four(sandbox_client, sandbox_auth):
     assert sandbox_client.get("/3/sie/5?financialyear=1", headers=sandbox_auth).status_code == 400
 
 
-def test_resources_the_sandbox_lacks_are_404_error_information(sandbox_client, sandbox_auth):
-    answer = sandbox_client.get("/3/articles", headers=sandbox_auth)
+@pytest.mark.parametrize("path", ["/3/articles", "/3/nosuchroute/1"])
+def test_a_route_the_sandbox_lacks_answers_no_such_route_as_fortnox_does(sandbox_client, sandbox_auth, path):
+    answer = sandbox_client.get(path, headers=sandbox_auth)
 
     assert answer.status_code == 404
-    assert answer.json()["ErrorInformation"]["error"] == 1
+    assert answer.json() == {"ErrorInformation": {"error": 1, "message": "No such route", "code": 2000762}}
 
 
 def test_one_tenant_never_sees_anothers_books(sandbox_client, midsize_tenant_id):
