@@ -323,7 +323,7 @@ def _voucher_json(request: Request, caller: Caller, voucher: Voucher) -> dict[st
             "Description": names.get(row.account, ""),
             "Project": row.project,
             "Quantity": 0,
-            "Removed": False,
+            "Removed": row.removed,
             "TransactionInformation": row.transaction_information,
         } for row in voucher.rows],
     })

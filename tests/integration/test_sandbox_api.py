@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
+from sandbox.world import MIDSIZE_TENANT_ID, generate_world
 from tests.contract import validate_response
 from tests.sandbox_flows import bearer, service_token
 
@@ -226,6 +228,19 @@ def test_single_voucher_rows_carry_account_names_and_match_the_spec(sandbox_clie
     assert sum(r["Debit"] for r in rows) == sum(r["Credit"] for r in rows)
     names = {r["Account"]: r["Description"] for r in rows}
     assert names[1510] == "Kundfordringar"
+
+
+def test_a_corrected_voucher_keeps_its_struck_row_marked_removed_and_balances_without_it(sandbox_client):
+    [company] = [c for c in generate_world(1).companies if c.tenant_id == MIDSIZE_TENANT_ID]
+    [corrected] = [v for v in company.vouchers if v.series == "B" and any(r.removed for r in v.rows)]
+    auth = bearer(service_token(sandbox_client, MIDSIZE_TENANT_ID))
+    answer = sandbox_client.get(f"/3/vouchers/B/{corrected.number}?financialyear={corrected.year_id}", headers=auth)
+
+    body = json.loads(answer.content, parse_float=Decimal)
+    validate_response(body, "GET", "/3/vouchers/{VoucherSeries}/{VoucherNumber}")
+    rows = body["Voucher"]["VoucherRows"]
+    assert [r["Account"] for r in rows if r["Removed"]] == [1510]
+    assert sum(r["Debit"] - r["Credit"] for r in rows if not r["Removed"]) == 0
 
 
 def test_unknown_voucher_is_404(sandbox_client, sandbox_auth):
