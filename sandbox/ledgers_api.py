@@ -2,7 +2,8 @@
 
 Lists are the compact list shapes and singles the full shapes of Fortnox's OpenAPI description, with the value
 quirks of the recorded live answers: list `CurrencyRate` a string but single a number, supplier-invoice amounts as
-strings, `null` for unset voucher fields and `""` for empty texts. Filtering, sorting and paging run in SQL
+strings, `null` for unset voucher fields and `""` for empty texts, except where `sandbox.answer_style` says how
+a company writes what the recordings disagree on. Filtering, sorting and paging run in SQL
 (`sandbox.state`), so the large company answers as fast as the small one.
 """
 
