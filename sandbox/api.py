@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sandbox.amounts import json_amount
+from sandbox.answer_style import AnswerStyle, answer_style, unset
 from sandbox.books import opening_balances, year_balances
 from sandbox.chart import is_balance_account
 from sandbox.clock import timestamp, today
@@ -25,7 +26,7 @@ from sandbox.errors import (
     ACCOUNT_NOT_FOUND,
     FINANCIAL_YEAR_NOT_FOUND,
     INVALID_PARAMETER,
-    RESOURCE_NOT_FOUND,
+    NO_SUCH_ROUTE,
     SERIES_NOT_FOUND,
     VOUCHER_IMMUTABLE,
     VOUCHER_NOT_FOUND,
@@ -198,20 +199,20 @@ async def locked_period(request: Request, caller: Caller) -> Response:
 
 
 def _account_json(request: Request, account: ChartAccount, year: FinancialYear, opening: dict[str, int],
-                  closing: dict[str, int] | None = None) -> dict[str, Any]:
+                  style: AnswerStyle, closing: dict[str, int] | None = None) -> dict[str, Any]:
     balance = is_balance_account(account.number)
     item: dict[str, Any] = {
         "@url": f"{_base(request)}/3/accounts/{account.number}?financialyear={year.id}",
         "Active": account.active,
         "BalanceBroughtForward": json_amount(opening.get(account.number, 0) if balance else 0),
-        "CostCenter": "",
+        "CostCenter": style.text(""),
         "CostCenterSettings": "ALLOWED",
         "Description": account.name,
         "Number": int(account.number),
         "Project": "",
         "ProjectSettings": "ALLOWED",
         "SRU": account.sru,
-        "VATCode": account.vat_code,
+        "VATCode": unset(account.vat_code),
         "Year": year.id,
     }
     if closing is not None:
@@ -235,9 +236,10 @@ async def accounts(request: Request, caller: Caller) -> Response:
     if sru:
         items = [a for a in items if str(a.sru) == sru]
     opening = opening_balances(store, caller.tenant_id, year)
+    style = answer_style(caller.tenant_id)
     page, meta = paginate(request, items)
     return FortnoxJSONResponse({"MetaInformation": meta,
-                                "Accounts": [_account_json(request, a, year, opening) for a in page]})
+                                "Accounts": [_account_json(request, a, year, opening, style) for a in page]})
 
 
 @fortnox_api("bookkeeping")
@@ -248,7 +250,8 @@ async def account(request: Request, caller: Caller) -> Response:
     if found is None:
         return error_information(404, ACCOUNT_NOT_FOUND, "Kan inte hitta kontot.")
     balances = year_balances(store, caller.tenant_id, year)
-    return FortnoxJSONResponse({"Account": _account_json(request, found, year, balances.opening, balances.closing)})
+    return FortnoxJSONResponse({"Account": _account_json(request, found, year, balances.opening,
+                                                         answer_style(caller.tenant_id), balances.closing)})
 
 
 # -- voucher series -----------------------------------------------------------------------------------
@@ -323,7 +326,7 @@ def _voucher_json(request: Request, caller: Caller, voucher: Voucher) -> dict[st
             "Description": names.get(row.account, ""),
             "Project": row.project,
             "Quantity": 0,
-            "Removed": False,
+            "Removed": row.removed,
             "TransactionInformation": row.transaction_information,
         } for row in voucher.rows],
     })
@@ -413,8 +416,9 @@ async def sie(request: Request, caller: Caller) -> Response:
 
 
 @fortnox_api("")
-async def not_implemented(request: Request, caller: Caller) -> Response:
-    return error_information(404, RESOURCE_NOT_FOUND, "Kan inte hitta resursen.")
+async def no_such_route(request: Request, caller: Caller) -> Response:
+    """A /3/ path the sandbox has no handler for, answered as Fortnox answers a path it has no route for."""
+    return error_information(404, NO_SUCH_ROUTE, "No such route")
 
 
 ROUTES = [
@@ -433,5 +437,5 @@ ROUTES = [
     Route("/3/vouchers/sublist/{series}", voucher_sublist, methods=["GET"]),
     Route("/3/vouchers/{series}/{number}", voucher, methods=["GET"]),
     Route("/3/vouchers/{series}/{number}", voucher_immutable, methods=["PUT", "DELETE"]),
-    Route("/3/{rest:path}", not_implemented, methods=["GET", "POST", "PUT", "DELETE"]),
+    Route("/3/{rest:path}", no_such_route, methods=["GET", "POST", "PUT", "DELETE"]),
 ]

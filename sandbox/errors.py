@@ -23,6 +23,7 @@ ACCOUNT_IN_REQUEST_NOT_FOUND = 2001304  # "Kunde inte hitta konto"
 NO_DATA = 2001392  # "Ingen eller felaktig typ av data."
 TOO_FEW_ROWS = 2001897  # voucher with fewer than two rows
 JSON_SYNTAX = 2002115  # "Error deserializing JSON: JSON_ERROR_SYNTAX"
+NO_SUCH_ROUTE = 2000762  # "No such route": a path Fortnox has no route for (recordings/SOURCE.md)
 
 # Codes INVENTED by the sandbox: no public source names Fortnox's code for these situations, so they live in an
 # obviously made-up range (20099xx). Clients must not rely on them; they are listed in the sandbox's report.
@@ -38,7 +39,7 @@ VOUCHER_IMMUTABLE = 2009909  # PUT/DELETE of a voucher
 INVALID_DATE = 2009910  # "Felaktigt datum ({value})."
 COST_CENTER_NOT_FOUND = 2009911  # "Kostnadsstället {code} finns inte."
 PROJECT_NOT_FOUND = 2009912  # "Projektet {code} finns inte."
-RESOURCE_NOT_FOUND = 2009913  # a /3/ path the sandbox does not implement
+RESOURCE_NOT_FOUND = 2009913  # a missing document whose real not-found code no source names
 
 INVENTED_CODES = (
     UNBALANCED_VOUCHER, INACTIVE_ACCOUNT, NO_FINANCIAL_YEAR_FOR_DATE, SERIES_NOT_MANUAL, SERIES_NOT_FOUND,

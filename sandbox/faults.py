@@ -3,7 +3,10 @@
 A fault matches a request by method, path (exact, or a prefix when it ends in `*`) and optionally tenant; each
 matching request uses up one of its `times`, and a spent fault disappears. Kinds:
 `status:<code>`, `delay:<seconds>`, `body:malformed`, `expire_token`, `revoke_refresh`, `drop_after_commit`,
-`licence_missing:<scope>`.
+`licence_missing:<scope>`, and two that reproduce real answers the sandbox does not give by default:
+`errors:capitalised` (`ErrorInformation` as `{"Error", "Message", "Code"}`, as Fortnox also answers; put it on
+`/3/*` with a `tenant_id` for a company that always answers so) and `body:sparse_items` (list items without
+`TransactionDate`, `Description` and `Comments`, as older answers left them out).
 
 `drop_after_commit` lets the handler do its write, sends the status line and headers, then raises
 `ConnectionDropped`. Under uvicorn that closes the socket mid-answer (the client sees a broken connection, never a
@@ -13,8 +16,10 @@ an `httpx.RemoteProtocolError`, client code sees exactly what it would see over 
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -22,7 +27,12 @@ import httpx
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-SIMPLE_KINDS = ("body:malformed", "expire_token", "revoke_refresh", "drop_after_commit")
+from sandbox.errors import fortnox_dumps
+
+SIMPLE_KINDS = ("body:malformed", "expire_token", "revoke_refresh", "drop_after_commit", "errors:capitalised",
+                "body:sparse_items")
+# What older list answers left out of their items (recordings/SOURCE.md).
+SPARSE_ITEM_KEYS = ("TransactionDate", "Description", "Comments")
 
 
 class FaultSpecError(ValueError):
@@ -143,6 +153,46 @@ def malformed(response: Response) -> Response:
     cut = body[: max(1, len(body) // 2)] if len(body) > 1 else b"{"
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
     return Response(cut, status_code=response.status_code, headers=headers)
+
+
+def _rewritten(response: Response, change: Callable[[Any], Any]) -> Response:
+    """The same answer with its JSON body changed by `change`; an answer that is not JSON, or that `change` leaves
+    as it was, is returned untouched (byte for byte)."""
+    body = getattr(response, "body", None)  # a streamed download has none
+    try:
+        data = json.loads(bytes(body)) if isinstance(body, (bytes, memoryview)) else None
+    except ValueError:
+        return response
+    changed = change(data)
+    if changed == data:
+        return response
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    return Response(fortnox_dumps(changed), status_code=response.status_code, headers=headers)
+
+
+def capitalised_errors(response: Response) -> Response:
+    """An `ErrorInformation` answer in the capitalised casing (`Error`, `Message`, `Code`); others unchanged."""
+
+    def recase(data: Any) -> Any:
+        info = data.get("ErrorInformation") if isinstance(data, dict) else None
+        if not isinstance(info, dict):
+            return data
+        return {**data, "ErrorInformation": {key[:1].upper() + key[1:]: value for key, value in info.items()}}
+
+    return _rewritten(response, recase)
+
+
+def sparse_items(response: Response) -> Response:
+    """A list answer whose items lack the keys older answers left out (`SPARSE_ITEM_KEYS`)."""
+
+    def strip(data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return {key: [{k: v for k, v in item.items() if k not in SPARSE_ITEM_KEYS} if isinstance(item, dict) else item
+                      for item in value] if isinstance(value, list) else value
+                for key, value in data.items()}
+
+    return _rewritten(response, strip)
 
 
 class DroppedResponse(Response):

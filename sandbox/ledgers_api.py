@@ -2,7 +2,8 @@
 
 Lists are the compact list shapes and singles the full shapes of Fortnox's OpenAPI description, with the value
 quirks of the recorded live answers: list `CurrencyRate` a string but single a number, supplier-invoice amounts as
-strings, `null` for unset voucher fields and `""` for empty texts. Filtering, sorting and paging run in SQL
+strings, `null` for unset voucher fields and `""` for empty texts, except where `sandbox.answer_style` says how
+a company writes what the recordings disagree on. Filtering, sorting and paging run in SQL
 (`sandbox.state`), so the large company answers as fast as the small one.
 """
 
@@ -19,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sandbox.amounts import json_amount
+from sandbox.answer_style import AnswerStyle, answer_style, unset
 from sandbox.api import _base, _date_param, _fortnox_order, _invalid_parameter, _year_from_query, paginate
 from sandbox.chart import PREDEFINED_ACCOUNTS
 from sandbox.clock import today
@@ -40,6 +42,7 @@ from sandbox.state import INVOICE_FILTERS, SUPPLIER_INVOICE_FILTERS, InvoiceQuer
 CUSTOMER_NOT_FOUND = 2000433  # "Kan inte hitta kunden." (recorded live answer)
 INVOICE_NOT_FOUND = 2000434  # "Kan inte hitta fakturan." (recorded live answer)
 INVALID_FILTER = 2000587  # "Ett ogiltigt filter har använts." (recorded live answer)
+PROJECT_NOT_FOUND = 2001161  # "Kan inte hitta projektet." (recordings/projects/find_failure.yml)
 
 _LASTMODIFIED = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$")
 _SORT_ORDERS = {"ascending": False, "descending": True}
@@ -174,32 +177,32 @@ def _customer(request: Request, party: Counterparty) -> dict[str, Any]:
         "DefaultTemplates": {"Order": "DEFAULTTEMPLATE", "Offer": "DEFAULTTEMPLATE", "Invoice": "DEFAULTTEMPLATE",
                              "CashInvoice": "DEFAULTTEMPLATE"},
         "EmailInvoice": party.email, "ExternalReference": None, "Fax": None, "GLN": None, "InvoiceRemark": "",
-        "OurReference": "", "Phone1": party.phone, "Phone2": None, "PriceList": "A", "Project": "",
-        "SalesAccount": party.account, "ShowPriceVATIncluded": False, "TermsOfDelivery": "",
+        "OurReference": "", "Phone1": unset(party.phone), "Phone2": None, "PriceList": "A", "Project": "",
+        "SalesAccount": unset(party.account), "ShowPriceVATIncluded": False, "TermsOfDelivery": "",
         "TermsOfPayment": str(party.terms_of_payment), "Type": "PRIVATE" if party.private else "COMPANY",
         "VATNumber": "", "VATType": party.vat_type, "WWW": "", "WayOfDelivery": "", "YourReference": "",
     })
     return item
 
 
-def _supplier_item(request: Request, party: Counterparty) -> dict[str, Any]:
+def _supplier_item(request: Request, party: Counterparty, style: AnswerStyle) -> dict[str, Any]:
     item = _party_item(request, party, "suppliers", "SupplierNumber")
     item.update({
         "Active": party.active, "BG": "" if party.currency != "SEK" else f"{party.number.zfill(3)}-{party.orgnr[-4:]}",
-        "BIC": "", "BankAccountNumber": "", "CostCenter": "", "CountryCode": party.country_code,
+        "BIC": "", "BankAccountNumber": "", "CostCenter": style.text(""), "CountryCode": party.country_code,
         "Currency": party.currency, "DisablePaymentFile": False, "IBAN": "", "PG": "",
         "PreDefinedAccount": party.account, "Project": "", "TermsOfPayment": str(party.terms_of_payment),
     })
     return item
 
 
-def _supplier(request: Request, party: Counterparty) -> dict[str, Any]:
-    item = _supplier_item(request, party)
+def _supplier(request: Request, party: Counterparty, style: AnswerStyle) -> dict[str, Any]:
+    item = _supplier_item(request, party, style)
     del item["Phone"]
     item.update({
         "Bank": "", "BranchCode": "", "ClearingNumber": "", "Comments": None,
         "Country": "Sverige" if party.country_code == "SE" else "", "Fax": "", "OurCustomerNumber": "",
-        "OurReference": "", "Phone1": party.phone, "Phone2": "", "VATNumber": "", "VATType": party.vat_type,
+        "OurReference": "", "Phone1": style.text(party.phone), "Phone2": "", "VATNumber": "", "VATType": party.vat_type,
         "WWW": "", "WorkPlace": "", "YourReference": "",
     })
     return item
@@ -229,7 +232,8 @@ async def customer(request: Request, caller: Caller) -> Response:
 @fortnox_api("supplier")
 async def suppliers(request: Request, caller: Caller) -> Response:
     items = _parties(request, caller, sandbox_of(request).store.suppliers)
-    return _listing(request, "Suppliers", items, lambda s: _supplier_item(request, s))
+    style = answer_style(caller.tenant_id)
+    return _listing(request, "Suppliers", items, lambda s: _supplier_item(request, s, style))
 
 
 @fortnox_api("supplier")
@@ -237,16 +241,16 @@ async def supplier(request: Request, caller: Caller) -> Response:
     found = sandbox_of(request).store.supplier(caller.tenant_id, request.path_params["number"])
     if found is None:
         return _not_found(RESOURCE_NOT_FOUND, "Kan inte hitta leverantören.")
-    return _single("Supplier", _supplier(request, found))
+    return _single("Supplier", _supplier(request, found, answer_style(caller.tenant_id)))
 
 
 # -- customer invoices -------------------------------------------------------------------------------
 
 
-def _invoice_item(request: Request, invoice: CustomerInvoice) -> dict[str, Any]:
+def _invoice_item(request: Request, invoice: CustomerInvoice, style: AnswerStyle) -> dict[str, Any]:
     return {
         "@url": f"{_base(request)}/3/invoices/{invoice.number}", "Balance": json_amount(invoice.balance),
-        "Booked": invoice.booked, "Cancelled": invoice.cancelled, "CostCenter": invoice.cost_center,
+        "Booked": invoice.booked, "Cancelled": invoice.cancelled, "CostCenter": style.text(invoice.cost_center),
         "Currency": invoice.currency, "CurrencyRate": _rate_text(invoice.currency_rate), "CurrencyUnit": 1,
         "CustomerName": invoice.party_name, "CustomerNumber": invoice.party_number,
         "DocumentNumber": invoice.number, "DueDate": invoice.due_date.isoformat(), "ExternalInvoiceReference1": "",
@@ -258,8 +262,9 @@ def _invoice_item(request: Request, invoice: CustomerInvoice) -> dict[str, Any]:
     }
 
 
-def _invoice(request: Request, invoice: CustomerInvoice, party: Counterparty | None) -> dict[str, Any]:
-    item = _invoice_item(request, invoice)
+def _invoice(request: Request, invoice: CustomerInvoice, party: Counterparty | None, style: AnswerStyle
+             ) -> dict[str, Any]:
+    item = _invoice_item(request, invoice, style)
     vat_percent = 25 if invoice.vat else 0
     item.update({
         "@urlTaxReductionList": f"{_base(request)}/3/taxreductions?filter=invoices&referencenumber={invoice.number}",
@@ -275,17 +280,18 @@ def _invoice(request: Request, invoice: CustomerInvoice, party: Counterparty | N
         "Freight": 0, "FreightVAT": 0, "Gross": json_amount(invoice.net), "HouseWork": False,
         "InvoicePeriodStart": "", "InvoicePeriodEnd": "",
         "InvoiceRows": [{
-            "AccountNumber": int(invoice.account), "ArticleNumber": "", "ContributionPercent": "0",
-            "ContributionValue": "0", "CostCenter": invoice.cost_center, "DeliveredQuantity": "1.00",
+            "AccountNumber": int(invoice.account), "ArticleNumber": "", "ContributionPercent": style.number(0),
+            "ContributionValue": style.number(0), "CostCenter": style.text(invoice.cost_center),
+            "DeliveredQuantity": "1.00",
             "Description": "Enligt överenskommelse", "Discount": 0, "DiscountType": "PERCENT", "HouseWork": False,
             "Price": json_amount(invoice.net), "PriceExcludingVAT": json_amount(invoice.net),
             "Project": invoice.project, "RowId": 1, "StockPointCode": None, "Total": json_amount(invoice.net),
-            "TotalExcludingVAT": json_amount(invoice.net), "Unit": "st", "VAT": vat_percent, "VATCode": "",
+            "TotalExcludingVAT": json_amount(invoice.net), "Unit": "st", "VAT": vat_percent, "VATCode": None,
         }],
         "Labels": [], "Language": "SV" if invoice.currency == "SEK" else "EN", "LastRemindDate": None,
         "Net": json_amount(invoice.net), "NotCompleted": False, "OfferReference": "0", "OrderReference": "0",
         "OrganisationNumber": party.orgnr if party else "", "OurReference": "", "OutboundDate":
-        invoice.invoice_date.isoformat(), "PaymentWay": "", "Phone1": "", "Phone2": "", "PriceList": "A",
+        invoice.invoice_date.isoformat(), "PaymentWay": "", "Phone1": style.text(""), "Phone2": "", "PriceList": "A",
         "PrintTemplate": "st", "Remarks": "", "Reminders": 0, "RoundOff": json_amount(invoice.round_off),
         "TaxReduction": None, "TaxReductionType": "none", "TermsOfDelivery": "", "TimeBasisReference": None,
         "TotalToPay": json_amount(invoice.total), "TotalVAT": json_amount(invoice.vat), "VATIncluded": False,
@@ -299,7 +305,8 @@ def _invoice(request: Request, invoice: CustomerInvoice, party: Counterparty | N
 async def invoices(request: Request, caller: Caller) -> Response:
     query = _invoice_query(request, caller, tuple(INVOICE_FILTERS), _INVOICE_SORTS, "customernumber")
     items = sandbox_of(request).store.invoices(caller.tenant_id, query)
-    return _listing(request, "Invoices", items, lambda i: _invoice_item(request, i))
+    style = answer_style(caller.tenant_id)
+    return _listing(request, "Invoices", items, lambda i: _invoice_item(request, i, style))
 
 
 @fortnox_api("invoice")
@@ -308,7 +315,8 @@ async def invoice(request: Request, caller: Caller) -> Response:
     found = store.invoice(caller.tenant_id, request.path_params["number"])
     if found is None:
         return _not_found(INVOICE_NOT_FOUND, "Kan inte hitta fakturan.")
-    return _single("Invoice", _invoice(request, found, store.customer(caller.tenant_id, found.party_number)))
+    return _single("Invoice", _invoice(request, found, store.customer(caller.tenant_id, found.party_number),
+                                       answer_style(caller.tenant_id)))
 
 
 # -- supplier invoices -------------------------------------------------------------------------------
@@ -496,13 +504,10 @@ async def cost_center(request: Request, caller: Caller) -> Response:
 
 
 def _project_item(request: Request, project: Project) -> dict[str, Any]:
-    """A project; an open-ended one has no EndDate key (the spec allows neither null nor "" for a date)."""
-    item = {"@url": f"{_base(request)}/3/projects/{project.number}", "Description": project.description,
-            "ProjectLeader": project.leader, "ProjectNumber": project.number,
-            "StartDate": project.start_date.isoformat(), "Status": project.status}
-    if project.end_date:
-        item["EndDate"] = project.end_date.isoformat()
-    return item
+    """A project; an open-ended one answers `"EndDate": null`, as recordings/projects/all.yml does."""
+    return {"@url": f"{_base(request)}/3/projects/{project.number}", "Description": project.description,
+            "EndDate": _iso(project.end_date), "ProjectLeader": unset(project.leader),
+            "ProjectNumber": project.number, "StartDate": project.start_date.isoformat(), "Status": project.status}
 
 
 @fortnox_api("project")
@@ -515,8 +520,8 @@ async def projects(request: Request, caller: Caller) -> Response:
 async def project(request: Request, caller: Caller) -> Response:
     found = sandbox_of(request).store.project(caller.tenant_id, request.path_params["number"])
     if found is None:
-        return _not_found(RESOURCE_NOT_FOUND, "Kan inte hitta projektet.")
-    return _single("Project", {**_project_item(request, found), "Comments": "", "ContactPerson": ""})
+        return _not_found(PROJECT_NOT_FOUND, "Kan inte hitta projektet.")
+    return _single("Project", {**_project_item(request, found), "Comments": None, "ContactPerson": None})
 
 
 ROUTES = [

@@ -21,7 +21,7 @@ from sandbox.errors import (
     too_many_requests,
     unauthorized,
 )
-from sandbox.faults import DroppedResponse, Fault, first_of, malformed
+from sandbox.faults import DroppedResponse, Fault, capitalised_errors, first_of, malformed, sparse_items
 
 Handler = Callable[[Request, Caller], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -52,9 +52,9 @@ async def run_api_call(request: Request, scope: str, handler: Handler) -> Respon
     hits = sandbox.faults.take(request.method, request.url.path, caller.tenant_id, scope)
     early = await faults_before(sandbox, hits, caller.tenant_id, caller.jti, token_endpoint=False)
     if early is not None:
-        return early
+        return in_casing(hits, early)
     if scope and scope not in caller.scopes:
-        return missing_scope(scope)
+        return in_casing(hits, missing_scope(scope))
     try:
         response = await handler(request, caller)
     except ApiError as error:
@@ -83,8 +83,16 @@ async def faults_before(sandbox: Sandbox, hits: list[Fault], tenant_id: str | No
     return None
 
 
+def in_casing(hits: list[Fault], response: Response) -> Response:
+    """The answer with its error keys in the casing an `errors:capitalised` fault asks for."""
+    return capitalised_errors(response) if first_of(hits, "errors:capitalised") else response
+
+
 def faults_after(hits: list[Fault], response: Response) -> Response:
-    """Apply the faults that spoil an answer that was already produced (and committed)."""
+    """Apply the faults that change or spoil an answer that was already produced (and committed)."""
+    response = in_casing(hits, response)
+    if first_of(hits, "body:sparse_items"):
+        response = sparse_items(response)
     if first_of(hits, "body:malformed"):
         response = malformed(response)
     if first_of(hits, "drop_after_commit"):

@@ -76,6 +76,7 @@ class Profile(CompanyDetails):
     projects: tuple[Project, ...] = ()
     extra_accounts: tuple[ChartAccount, ...] = ()
     with_findings: bool = False
+    corrections: int = 0  # vouchers with a row struck by a correction (sandbox.corrections)
 
 
 SMALL = Profile(
@@ -208,6 +209,7 @@ MIDSIZE = Profile(
     ),
     extra_accounts=(SHAREHOLDER_LOAN,),
     with_findings=True,
+    corrections=3,
 )
 
 _PLACES = ("Alviks", "Bergs", "Dala", "Ekens", "Forsby", "Gränna", "Hagaby", "Ivarsby", "Järva", "Kungs", "Lidö",
@@ -275,6 +277,7 @@ LARGE = Profile(
     cancelled_invoices=12,
     extra_accounts=(SHAREHOLDER_LOAN,),
     with_findings=True,
+    corrections=9,
 )
 
 EAGER_PROFILES: tuple[Profile, ...] = (SMALL, MIDSIZE)

@@ -71,7 +71,12 @@ class VoucherSeriesInfo:
 
 @dataclass(frozen=True)
 class VoucherRow:
-    """One row; amounts in öre, debit and credit kept apart as Fortnox does."""
+    """One row; amounts in öre, debit and credit kept apart as Fortnox does.
+
+    A correction in Fortnox strikes a row and adds its replacement, keeping both: a `removed` row (API
+    `"Removed": true`, SIE `#BTRANS`) is no longer part of the voucher and counts in no sum; an `added` row (SIE
+    `#RTRANS`) is the replacement and counts like any other.
+    """
 
     account: str
     debit: int
@@ -79,6 +84,8 @@ class VoucherRow:
     transaction_information: str = ""
     cost_center: str = ""
     project: str = ""
+    removed: bool = False
+    added: bool = False
 
     @property
     def amount(self) -> int:

@@ -6,6 +6,9 @@ CP437 ("PC8"), CRLF, no newline after the last line; header order `#FLAGGA #FORM
 `#SRU` interleaved; `#DIM` and `#OBJEKT` (types 3-4); `#IB`/`#UB` pairs of year 0, then `#PSALDO` of years 0 and -1, then `#RES 0`, a blank
 line, year -1's `#IB`/`#UB` and `#RES`, five blank lines, then the vouchers series by series; every balance
 line ends in a quantity ` 0`; `#TRANS acct {objects} amount "" "text" 0`; amounts in minimal form; `\\"` in texts.
+A corrected voucher (shared/sie-samples/fortnox-3.40.4_sie4e_2020_with-rtrans-btrans.se) has its struck rows as
+`#BTRANS` and the rows added in their place as `#RTRANS` followed by the same `#TRANS`, both ending in the name of
+who corrected it. Balances and `#PSALDO` leave struck rows out.
 """
 
 from __future__ import annotations
@@ -34,6 +37,16 @@ def _objects(row: VoucherRow) -> str:
     """A row's object list: `{1 "BYGG" 6 "P101"}` for its cost centre (dimension 1) and project (6), else `{}`."""
     pairs = [f"{dim} {quote(code)}" for dim, code in ((1, row.cost_center), (6, row.project)) if code]
     return "{" + " ".join(pairs) + "}"
+
+
+def _row_lines(row: VoucherRow, corrected_by: str) -> list[str]:
+    """One voucher row: `#TRANS`, or for a corrected row `#BTRANS` (struck) / `#RTRANS` + its `#TRANS` (added)."""
+    fields = f"{row.account} {_objects(row)} {sie_amount(row.amount)} \"\" {quote(row.transaction_information)} 0"
+    if row.removed:
+        return [f"#BTRANS {fields} {quote(corrected_by)}"]
+    if row.added:
+        return [f"#RTRANS {fields} {quote(corrected_by)}", f"#TRANS {fields}"]
+    return [f"#TRANS {fields}"]
 
 
 def _ib_ub_lines(balances: YearBalances, index: int) -> list[str]:
@@ -113,8 +126,7 @@ def export_sie(store: Store, tenant_id: str, year: FinancialYear, sie_type: int,
                          f"{quote(voucher.description)} {_ymd(voucher.registration_date)}")
             lines.append("{")
             for row in rows.get((voucher.series, voucher.number), []):
-                lines.append(f"#TRANS {row.account} {_objects(row)} {sie_amount(row.amount)} \"\" "
-                             f"{quote(row.transaction_information)} 0")
+                lines += _row_lines(row, company.contact)
             lines.append("}")
     while lines and lines[-1] == "":
         lines.pop()

@@ -40,7 +40,7 @@ from sandbox.records import (
 from sandbox.sqlite_file import SqliteFile, connect
 from sandbox.world import Company, World, generate_company, generate_world
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 T = TypeVar("T")
 Method = TypeVar("Method", bound=Callable[..., object])
@@ -116,6 +116,7 @@ CREATE TABLE IF NOT EXISTS voucher_rows (
     tenant_id TEXT NOT NULL, year_id INTEGER NOT NULL, series TEXT NOT NULL, number INTEGER NOT NULL,
     position INTEGER NOT NULL, account TEXT NOT NULL, debit INTEGER NOT NULL, credit INTEGER NOT NULL,
     transaction_information TEXT NOT NULL, cost_center TEXT NOT NULL, project TEXT NOT NULL,
+    removed INTEGER NOT NULL DEFAULT 0, added INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (tenant_id, year_id, series, number, position)
 );
 CREATE INDEX IF NOT EXISTS voucher_rows_by_account ON voucher_rows (tenant_id, year_id, account);
@@ -503,7 +504,7 @@ class Store(SqliteFile):
         if cost_center is not None:
             sql += (" AND EXISTS (SELECT 1 FROM voucher_rows r WHERE r.tenant_id = v.tenant_id"
                     " AND r.year_id = v.year_id AND r.series = v.series AND r.number = v.number"
-                    " AND r.cost_center = ?)")
+                    " AND r.cost_center = ? AND r.removed = 0)")
             params.append(cost_center)
         sql += " ORDER BY series, number"
         return [_voucher(r) for r in self._query(sql, params)]
@@ -530,9 +531,10 @@ class Store(SqliteFile):
 
     @_needs_books
     def movements(self, tenant_id: str, year_id: int) -> dict[str, int]:
-        """Σ(debit − credit) per account over the year's vouchers (accounts with any row, even if Σ = 0)."""
+        """Σ(debit − credit) per account over the year's vouchers (accounts with any row, even if Σ = 0); struck
+        rows are not part of their voucher and count nowhere."""
         rows = self._query("SELECT account, SUM(debit - credit) AS amount FROM voucher_rows "
-                           "WHERE tenant_id = ? AND year_id = ? GROUP BY account", (tenant_id, year_id))
+                           "WHERE tenant_id = ? AND year_id = ? AND removed = 0 GROUP BY account", (tenant_id, year_id))
         return {r["account"]: int(r["amount"]) for r in rows}
 
     @_needs_books
@@ -543,7 +545,7 @@ class Store(SqliteFile):
             " substr(v.transaction_date, 1, 4) || substr(v.transaction_date, 6, 2) AS period,"
             " SUM(r.debit - r.credit) AS amount FROM voucher_rows r JOIN vouchers v"
             " ON v.tenant_id = r.tenant_id AND v.year_id = r.year_id AND v.series = r.series AND v.number = r.number"
-            " WHERE r.tenant_id = ? AND r.year_id = ? GROUP BY r.account, period",
+            " WHERE r.tenant_id = ? AND r.year_id = ? AND r.removed = 0 GROUP BY r.account, period",
             (tenant_id, year_id),
         )
         return {(r["account"], r["period"]): int(r["amount"]) for r in rows}
@@ -746,12 +748,12 @@ def _voucher(r: sqlite3.Row) -> Voucher:
 
 def _row(r: sqlite3.Row) -> VoucherRow:
     return VoucherRow(r["account"], r["debit"], r["credit"], r["transaction_information"], r["cost_center"],
-                      r["project"])
+                      r["project"], bool(r["removed"]), bool(r["added"]))
 
 
 # Seeded and API-created vouchers are written the same way: a head, then its rows numbered by position.
 _INSERT_VOUCHER = "INSERT INTO vouchers VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-_INSERT_ROWS = "INSERT INTO voucher_rows VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+_INSERT_ROWS = "INSERT INTO voucher_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
 
 def _voucher_values(tenant_id: str, v: Voucher) -> tuple[object, ...]:
@@ -761,4 +763,5 @@ def _voucher_values(tenant_id: str, v: Voucher) -> tuple[object, ...]:
 
 def _row_values(tenant_id: str, v: Voucher) -> list[tuple[object, ...]]:
     return [(tenant_id, v.year_id, v.series, v.number, position, r.account, r.debit, r.credit,
-             r.transaction_information, r.cost_center, r.project) for position, r in enumerate(v.rows)]
+             r.transaction_information, r.cost_center, r.project, int(r.removed), int(r.added))
+            for position, r in enumerate(v.rows)]

@@ -5,7 +5,8 @@ Same seed, same world, byte for byte: every random choice comes from `random.Ran
 consistent on purpose — opening balances sum to zero, every voucher balances, the first financial year is
 closed (result booked 8999 -> 2099) and the next year starts by moving 2099 -> 2091, open customer and
 supplier invoices add up to 1510 and 2440 — so the app's reconciliation has something true to check against.
-The mid-size and large companies then get the year-end problems of `sandbox.findings` planted on purpose.
+The mid-size and large companies then get the year-end problems of `sandbox.findings` planted on purpose, and a
+few vouchers with a row struck by a correction (`sandbox.corrections`), which change no figure.
 
 The small and mid-size companies are generated when a store is first created; the large one only on first
 use (`generate_company`), because it takes seconds.
@@ -21,6 +22,7 @@ from datetime import date, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from sandbox.chart import BAS_CHART, INACTIVE_ACCOUNTS
+from sandbox.corrections import correct
 from sandbox.findings import plant_findings
 from sandbox.ledger_documents import (
     DocumentBook,
@@ -253,6 +255,7 @@ class Generator:
         self.p = profile
         self.rng = random.Random(f"fortnox-sandbox:{seed}:{profile.tenant_id}")
         self.doc_rng = random.Random(f"fortnox-sandbox:{seed}:{profile.tenant_id}:documents")
+        self.corrections_rng = random.Random(f"fortnox-sandbox:{seed}:{profile.tenant_id}:corrections")
         start = profile.first_year_start
         self.years = (
             FinancialYear(profile.first_year_id, start, _add_months(start, 12) - timedelta(days=1)),
@@ -640,6 +643,9 @@ class Generator:
         self.close_first_year()
         vouchers, booked = self._numbered()
         refs = {seq: ref for seq, (ref, _) in booked.items()}
+        findings = tuple(f.resolve(self.p.tenant_id, refs) for f in planted)
+        vouchers = correct(vouchers, self.p.corrections, self.corrections_rng, self.locked_until or date.min,
+                           {f.voucher for f in findings if f.voucher})
         details = {f.name: getattr(self.p, f.name) for f in fields(CompanyDetails)}
         return Company(
             **details,
@@ -654,7 +660,7 @@ class Generator:
             cost_centers=self.p.cost_centers,
             projects=self.p.projects,
             opening_edits=tuple(self.opening_edits),
-            findings=tuple(f.resolve(self.p.tenant_id, refs) for f in planted),
+            findings=findings,
         )
 
     def _numbered(self) -> tuple[tuple[Voucher, ...], dict[int, tuple[VoucherRef, date]]]:

@@ -19,11 +19,10 @@ from services.timestamps import now_iso
 from services.vouchers import EXPORTED
 
 COMPANY_TABLES = (
-    "financial_years", "accounts", "balances", "vouchers", "transactions", "parties", "ledger_invoices",
-    "ledger_payments", "attachments", "import_staging", "import_cursors", "import_runs", "predefined_accounts",
-    "reconciliation_marks", "reconciliation_links", "reconciliation_signoffs", "account_facts", "account_mappings",
-    "mapping_reviews", "voucher_settings", "connection_permissions",
-    "audit_log",
+    "financial_years", "accounts", "balances", "vouchers", "transactions", "struck_transactions", "parties",
+    "ledger_invoices", "ledger_payments", "attachments", "import_staging", "import_cursors", "import_runs",
+    "predefined_accounts", "reconciliation_marks", "reconciliation_links", "reconciliation_signoffs",
+    "account_facts", "account_mappings", "mapping_reviews", "voucher_settings", "connection_permissions", "audit_log",
 )
 
 

@@ -260,6 +260,28 @@ def m009_reconciliation_work_and_fortnox_facts(db: Database) -> None:
         pk=("company_id", "year_id"))
 
 
+@migrations()
+def m010_struck_transactions(db: Database) -> None:
+    """Rows struck by a correction in Fortnox (SIE `#BTRANS`, API `"Removed": true`): kept for the drill-down to
+    show as struck, in a table of their own so that no sum over `transactions` ever counts them. `row_no` numbers
+    a voucher's struck rows in file order; `struck_by` is who corrected the voucher, as Fortnox names them."""
+    db["struck_transactions"].create(
+        {
+            "company_id": str,
+            "year_id": str,
+            "series": str,
+            "number": str,
+            "row_no": int,
+            "account": str,
+            "amount_ore": int,
+            "text": str,
+            "objects": str,
+            "struck_by": str,
+        },
+        pk=("company_id", "year_id", "series", "number", "row_no"),
+    )
+
+
 def connect(path: Path) -> Database:
     """A connection with a busy timeout, so concurrent writers wait instead of failing."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -156,12 +156,30 @@ def _record(settings: Settings, voucher: AdjustmentVoucher, actor: str, result: 
                                 "detail": f"{voucher.name}: {result.message}"})
 
 
-def _find_in_fortnox(client: FortnoxClient, year_id: str, voucher: AdjustmentVoucher) -> resources.VoucherRef | None:
-    """The voucher in Fortnox by its reference: same year and date, reference in Comments."""
+def find_in_fortnox(client: FortnoxClient, year_id: str, voucher: AdjustmentVoucher) -> resources.VoucherRef | None:
+    """The voucher in Fortnox by its reference: same year and date, reference in Comments.
+
+    A list item without Comments (older answers leave them out) is read in full; should Fortnox send no Comments
+    there either, the voucher is recognised by its text and current rows — rows struck in Fortnox do not count.
+    """
+    if not voucher.reference:
+        return None
     for ref in resources.vouchers_on(client, year_id, voucher.date):
-        if voucher.reference and voucher.reference in ref.comments:
+        if ref.comments is None:
+            booked = resources.voucher(client, year_id, ref.series, ref.number)
+            if booked.ref.comments is None and _same_content(voucher, booked):
+                return booked.ref
+            ref = booked.ref
+        if ref.comments and voucher.reference in ref.comments:
             return ref
     return None
+
+
+def _same_content(voucher: AdjustmentVoucher, booked: resources.BookedVoucher) -> bool:
+    """Same text and the same rows (account, debit, credit) in any order."""
+    ours = sorted((row.account, ore_to_decimal(row.debit_ore), ore_to_decimal(row.credit_ore)) for row in voucher.rows)
+    theirs = sorted((row.account, row.debit, row.credit) for row in booked.rows)
+    return booked.description == voucher.text and ours == theirs
 
 
 def _exported(voucher: AdjustmentVoucher, ref: resources.VoucherRef) -> ExportResult:
@@ -194,7 +212,7 @@ def _send_one(settings: Settings, client: FortnoxClient, books: FortnoxBooks, vo
         if year is None:
             return _unknown(voucher, f"Fortnox har inget räkenskapsår för {voucher.date} att leta i.")
         try:
-            found = _find_in_fortnox(client, year.id, voucher)
+            found = find_in_fortnox(client, year.id, voucher)
         except FortnoxError as exc:
             return _unknown(voucher, exc.message)
         if found:
@@ -221,7 +239,7 @@ def _send_one(settings: Settings, client: FortnoxClient, books: FortnoxBooks, vo
         except FortnoxError as exc:
             return ExportResult(voucher.id, STATUS_FAILED, exc.message)
         try:
-            found = _find_in_fortnox(client, year.id, voucher)
+            found = find_in_fortnox(client, year.id, voucher)
         except FortnoxError as exc:
             return _unknown(voucher, exc.message)
         if found:

@@ -29,7 +29,7 @@ RATES_KEY = "avstamning.rates"
 NOTICE_KEY = "avstamning.notice"
 WANTED_DAY_KEY = "avstamning.day"
 VOUCHER_COLUMNS = {"series": "Serie", "number": "Nr", "date": "Datum", "text": "Text", "account": "Konto",
-                   "amount_ore": "Belopp", "row_text": "Radtext"}
+                   "amount_ore": "Belopp", "row_text": "Radtext", "struck_by": "Struken"}
 INVOICE_COLUMNS = {"number": "Faktura", "party_name": "Motpart", "invoice_date": "Fakturadatum",
                    "due_date": "Förfallodatum", "currency": "Valuta", "total": "Belopp i valuta",
                    "total_sek_ore": "Belopp SEK", "paid_sek": "Betalt SEK", "booked": "Bokförd"}
@@ -254,6 +254,7 @@ def _drill_down(company: Company, result: Outcome, finding: Finding, known: Fact
     st.caption(f"Åtgärd: {escape_markdown(finding.remedy.text)} Status: {escape_markdown(_state(finding))}.")
     if item.vouchers:
         rows = api.voucher_rows(acting, company.id, item.vouchers).drop(columns=["year_id"])
+        rows["struck_by"] = [f"Struken av {by}" if by else ("Struken" if by == "" else "") for by in rows["struck_by"]]
         tables.show(rows.rename(columns=VOUCHER_COLUMNS), money=["Belopp"], key=f"{key}.vouchers",
                     file_name=f"verifikationer-{finding.check_id}")
     if item.invoice and item.invoice_kind:

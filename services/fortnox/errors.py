@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import httpx
 
 MISSING_SCOPE_CODE = 2000663
 MISSING_LICENCE_CODES = (2001101, 2001103)
+# A Fortnox code written into a text answer, e.g. "Kan inte logga in … saknas(2000311)." (recordings/SOURCE.md).
+_CODE_IN_TEXT = re.compile(r"\((\d{7})\)")
+_TAG = re.compile(r"<[^>]*>")
 
 
 class FortnoxError(Exception):
@@ -57,11 +62,12 @@ class FortnoxApiError(FortnoxError):
 
 
 def parse_error_information(body: bytes) -> tuple[int | None, str | None]:
-    """Read `ErrorInformation` in either casing Fortnox uses; codes may arrive as strings."""
+    """Read `ErrorInformation` in either casing Fortnox uses (codes may arrive as strings), or the code in an error
+    Fortnox sent as text or HTML."""
     try:
         data = json.loads(body)
     except ValueError:
-        return None, None
+        return _code_in_text(body)
     if not isinstance(data, dict):
         return None, None
     info = data.get("ErrorInformation")
@@ -76,6 +82,14 @@ def parse_error_information(body: bytes) -> tuple[int | None, str | None]:
         code = None
     message = lowered.get("message")
     return code, str(message) if message is not None else None
+
+
+def _code_in_text(body: bytes) -> tuple[int | None, str | None]:
+    """Code and text of an error Fortnox sent as text or HTML; the text is kept as Fortnox wrote it (tags and
+    spacing aside), and only when it carries a code, so a bare gateway page keeps the generic message."""
+    text = " ".join(html.unescape(_TAG.sub(" ", body.decode("utf-8", errors="replace"))).split())
+    found = _CODE_IN_TEXT.search(text)
+    return (int(found.group(1)), text) if found else (None, None)
 
 
 def error_from_response(response: httpx.Response) -> FortnoxError:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -10,7 +11,10 @@ from typing import Any
 
 from services.fortnox import values
 from services.fortnox.client import FortnoxClient
+from services.fortnox.errors import FortnoxError
 from services.fortnox.paginate import paginate
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,11 +46,24 @@ class VoucherRow:
 
 @dataclass(frozen=True)
 class VoucherRef:
+    """A voucher's identity. `date` and `comments` are None when the answer left them out, as older voucher lists
+    did (a `null` Comments is Fortnox saying there are none: "")."""
+
     series: str
     number: str
     year_id: str
-    date: date
-    comments: str
+    date: date | None
+    comments: str | None
+
+
+@dataclass(frozen=True)
+class BookedVoucher:
+    """A voucher as Fortnox holds it now: rows struck by a correction (`"Removed": true`) are not among `rows`, since
+    the voucher balances only without them."""
+
+    ref: VoucherRef
+    description: str
+    rows: tuple[VoucherRow, ...]
 
 
 def company_information(client: FortnoxClient) -> CompanyInfo:
@@ -73,22 +90,46 @@ def sie(client: FortnoxClient, year_id: str, sie_type: int = 4) -> bytes:
 
 
 def vouchers_on(client: FortnoxClient, year_id: str, day: date) -> list[VoucherRef]:
-    """The vouchers of one date; list items carry no rows, but they do carry Comments."""
+    """The vouchers of one date (list items carry no rows). Read leniently, so that one odd item does not fail the
+    look-up it serves: an item Fortnox sent without series, number or a readable date is skipped and logged."""
     items = paginate(
         client, "/3/vouchers", "Vouchers", {"financialyear": year_id, "fromdate": day.isoformat(), "todate": day.isoformat()}
     )
-    return [_voucher_ref(item, year_id) for item in items]
+    refs = []
+    for item in items:
+        try:
+            refs.append(_voucher_ref(item, year_id))
+        except FortnoxError as exc:
+            log.warning("En verifikation i Fortnox lista hoppades över: %s (serie %r, nummer %r)", exc.message,
+                        item.get("VoucherSeries"), item.get("VoucherNumber"))
+    return refs
+
+
+def voucher(client: FortnoxClient, year_id: str, series: str, number: str) -> BookedVoucher:
+    """One voucher with its current rows."""
+    item = client.get_json(f"/3/vouchers/{series}/{number}", {"financialyear": year_id}).get("Voucher") or {}
+    rows = tuple(_voucher_row(row) for row in item.get("VoucherRows") or [] if not values.flag(row.get("Removed")))
+    return BookedVoucher(_voucher_ref(item, year_id), values.text(item.get("Description")), rows)
 
 
 def _voucher_ref(item: dict[str, Any], year_id: str) -> VoucherRef:
     """A voucher's identity from a list item or a single answer (Year may be absent or a string)."""
+    series, number = values.text(item.get("VoucherSeries")), values.text(item.get("VoucherNumber"))
+    if not series or not number:
+        raise FortnoxError("Fortnox skickade en verifikation utan serie eller nummer.")
     return VoucherRef(
-        series=values.text(item.get("VoucherSeries")),
-        number=values.text(item.get("VoucherNumber")),
+        series=series,
+        number=number,
         year_id=values.text(item.get("Year")) or year_id,
-        date=values.day(item.get("TransactionDate")),
-        comments=values.text(item.get("Comments")),
+        date=values.optional_day(item.get("TransactionDate")),
+        comments=values.text(item["Comments"]) if "Comments" in item else None,
     )
+
+
+def _voucher_row(row: dict[str, Any]) -> VoucherRow:
+    return VoucherRow(account=values.text(row.get("Account")), debit=values.decimal(row.get("Debit")),
+                      credit=values.decimal(row.get("Credit")), text=values.text(row.get("TransactionInformation")),
+                      cost_center=values.text(row.get("CostCenter")), project=values.text(row.get("Project")))
 
 
 def voucher_payload(series: str, day: date, text: str, comments: str, rows: list[VoucherRow]) -> dict[str, Any]:

@@ -55,12 +55,13 @@ def parse(data: bytes, year: FinancialYear) -> SieDocument:
 
 
 def publish(db: Database, company_id: str, documents: list[tuple[FinancialYear, SieDocument]]) -> dict[str, int]:
-    """Replace the years' books with the documents' (call inside a write transaction)."""
+    """Replace the years' books with the documents' (call inside a write transaction). `transactions` holds each
+    voucher's current rows only; rows struck in Fortnox go to `struck_transactions`, which no sum reads."""
     account_numbers: set[str] = set()
     vouchers = transactions = 0
     for year, document in documents:
         key = [company_id, year.id]
-        for table in ("financial_years", "accounts", "balances", "vouchers", "transactions"):
+        for table in ("financial_years", "accounts", "balances", "vouchers", "transactions", "struck_transactions"):
             db[table].delete_where("company_id = ? and year_id = ?", key)
         db["financial_years"].insert(
             {"company_id": company_id, "year_id": year.id, "start": year.start.isoformat(), "end": year.end.isoformat()}
@@ -87,6 +88,13 @@ def publish(db: Database, company_id: str, documents: list[tuple[FinancialYear, 
              "objects": json.dumps(row.objects)}
             for voucher in document.vouchers
             for row_no, row in enumerate(voucher.rows, start=1)
+        )
+        db["struck_transactions"].insert_all(
+            {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
+             "row_no": row_no, "account": row.account, "amount_ore": row.amount_ore, "text": row.text,
+             "objects": json.dumps(row.objects), "struck_by": row.sign}
+            for voucher in document.vouchers
+            for row_no, row in enumerate(voucher.struck, start=1)
         )
         account_numbers.update(document.accounts)
         vouchers += len(document.vouchers)

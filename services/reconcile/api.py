@@ -231,10 +231,11 @@ def rate_warning(currency: str, rate: Decimal, invoice_rate: Decimal) -> str | N
 
 
 def voucher_rows(acting: Acting, company_id: str, vouchers: Sequence[VoucherKey]) -> pd.DataFrame:
-    """The rows of the named vouchers (amount in öre, debit positive)."""
+    """The rows of the named vouchers (amount in öre, debit positive); rows struck by a correction in Fortnox come
+    last with `struck_by` set (None for a row that counts)."""
     keys = json.dumps([[v.year, v.series, v.number] for v in vouchers])
     with acting.db() as db:
-        return frame(db, queries.VOUCHER_ROWS, [company_id, keys])
+        return frame(db, queries.VOUCHER_ROWS, {"company": company_id, "keys": keys})
 
 
 def invoice_rows(acting: Acting, company_id: str, kind: str, numbers: Sequence[str], day: date) -> pd.DataFrame:

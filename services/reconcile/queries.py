@@ -135,13 +135,21 @@ ADJUSTMENTS = (
 ADJUSTMENTS_IN_LOCKED_PERIOD = ("select id, date, text from adjustment_vouchers where company_id = ? "
                                 "and status != 'exported' and date <= ? order by date")
 
+# The vouchers' rows, then the rows struck by a correction in Fortnox (shown, never summed), each voucher together.
 VOUCHER_ROWS = (
-    "select t.year_id, t.series, t.number, v.date, v.text, t.account, t.amount_ore, t.text as row_text "
-    "from transactions t join vouchers v on v.company_id = t.company_id and v.year_id = t.year_id "
-    "and v.series = t.series and v.number = t.number where t.company_id = ? and exists ("
-    "select 1 from json_each(?) k where json_extract(k.value, '$[0]') = t.year_id "
+    "select year_id, series, number, date, text, account, amount_ore, row_text, struck_by from ("
+    "select t.year_id, t.series, t.number, v.date, v.text, t.account, t.amount_ore, t.text as row_text, "
+    "null as struck_by, 0 as struck, t.row_no from transactions t join vouchers v on v.company_id = t.company_id "
+    "and v.year_id = t.year_id and v.series = t.series and v.number = t.number where t.company_id = :company "
+    "and exists (select 1 from json_each(:keys) k where json_extract(k.value, '$[0]') = t.year_id "
     "and json_extract(k.value, '$[1]') = t.series and json_extract(k.value, '$[2]') = t.number) "
-    "order by t.year_id, t.series, cast(t.number as integer), t.row_no")
+    "union all select s.year_id, s.series, s.number, v.date, v.text, s.account, s.amount_ore, s.text, "
+    "coalesce(s.struck_by, ''), 1, s.row_no from struck_transactions s join vouchers v "
+    "on v.company_id = s.company_id and v.year_id = s.year_id and v.series = s.series and v.number = s.number "
+    "where s.company_id = :company and exists (select 1 from json_each(:keys) k "
+    "where json_extract(k.value, '$[0]') = s.year_id and json_extract(k.value, '$[1]') = s.series "
+    "and json_extract(k.value, '$[2]') = s.number)) "
+    "order by year_id, series, cast(number as integer), struck, row_no")
 INVOICES_WITH_PAYMENTS = (
     "select i.number, i.party_name, i.invoice_date, i.due_date, i.currency, i.total, i.total_sek_ore, "
     "coalesce((select sum(p.amount_ore) from ledger_payments p where p.company_id = i.company_id "

@@ -156,6 +156,11 @@ class SieVoucher:
         return tuple(t for t in self.transactions if t.is_current)
 
     @property
+    def struck(self) -> tuple[SieTransaction, ...]:
+        """Rows struck by a correction (``#BTRANS``): history, never part of a sum."""
+        return tuple(t for t in self.transactions if t.kind == BTRANS)
+
+    @property
     def total_ore(self) -> int:
         """Sum of the current rows; 0 for a balanced voucher."""
         return sum(t.amount_ore for t in self.transactions if t.is_current)

@@ -83,6 +83,19 @@ def test_a_fault_mid_batch_still_creates_every_voucher_once(
     _assert_each_once_and_statuses_match(settings, company, sandbox, small_tenant, batch)
 
 
+def test_the_look_up_after_a_dropped_answer_copes_with_an_older_sparse_voucher_list(
+    settings: Settings, company: Company, batch: list[str], sandbox, small_tenant: dict
+) -> None:
+    httpx.put(f"{sandbox.url}/sandbox/faults", json=[
+        {"method": "POST", "path": "/3/vouchers", "kind": "drop_after_commit", "times": 1},
+        {"method": "GET", "path": "/3/vouchers", "kind": "body:sparse_items", "times": 100},
+    ]).raise_for_status()
+    [result] = export_vouchers(settings, company.id, batch[:1], actor="test")
+    httpx.delete(f"{sandbox.url}/sandbox/faults")
+    assert result.ok, result.message
+    _assert_each_once_and_statuses_match(settings, company, sandbox, small_tenant, batch[:1])
+
+
 def test_two_concurrent_exports_of_the_same_batch_create_each_voucher_once(
     settings: Settings, company: Company, batch: list[str], sandbox, small_tenant: dict
 ) -> None:

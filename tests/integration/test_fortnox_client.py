@@ -13,7 +13,7 @@ import pytest
 from services.companies import Company
 from services.config import Settings
 from services.connections import connect_service_account, open_client
-from services.fortnox.errors import FortnoxUnavailable
+from services.fortnox.errors import FortnoxUnavailable, MissingScope, NotFound
 from services.fortnox.resources import VoucherRow, create_voucher, voucher_payload
 from tests.conftest import settings_for
 from tests.fortnox_peek import voucher_count
@@ -52,6 +52,34 @@ def test_a_slow_answer_is_retried_after_the_timeout(tmp_path, company: Company, 
     with open_client(impatient, company.id) as client:
         assert client.get_json("/3/companyinformation")["CompanyInformation"]
         assert client.requests_made == 2
+
+
+def _capitalised_errors(sandbox, tenant_id: str) -> None:
+    """The company answers errors as `{"Error", "Message", "Code"}`, as Fortnox also does."""
+    _faults(sandbox, {"method": "*", "path": "/3/*", "kind": "errors:capitalised", "times": 100, "tenant_id": tenant_id})
+
+
+def test_a_capitalised_not_found_keeps_fortnoxs_code_and_message(
+    settings: Settings, company: Company, sandbox, small_tenant: dict
+) -> None:
+    _capitalised_errors(sandbox, small_tenant["tenant_id"])
+    with open_client(settings, company.id) as client, pytest.raises(NotFound) as caught:
+        client.get_json("/3/vouchers/A/999999", {"financialyear": YEAR_2025})
+    assert (caught.value.code, caught.value.message) == (2009906, "Kan inte hitta verifikationen.")
+
+
+def test_a_capitalised_missing_scope_is_still_a_missing_scope(settings: Settings, company: Company, sandbox) -> None:
+    _faults(sandbox, {"method": "*", "path": "/3/*", "kind": "errors:capitalised", "times": 1},
+            {"method": "GET", "path": "/3/companyinformation", "kind": "status:403", "times": 1})
+    with open_client(settings, company.id) as client, pytest.raises(MissingScope) as caught:
+        client.get_json("/3/companyinformation")
+    assert caught.value.code == 2000663
+
+
+def test_an_unknown_route_is_not_found_with_fortnoxs_own_text(settings: Settings, company: Company) -> None:
+    with open_client(settings, company.id) as client, pytest.raises(NotFound) as caught:
+        client.get_json("/3/nosuchroute")
+    assert (caught.value.code, caught.value.message) == (2000762, "No such route")
 
 
 def test_a_voucher_post_is_never_repeated_by_the_client(

@@ -122,3 +122,24 @@ def test_demo_mode_adds_two_drafts_after_the_first_import_only(settings: Setting
     assert _count(settings, "adjustment_vouchers", company) == 2
     run_import(settings, company.id)
     assert _count(settings, "adjustment_vouchers", company) == 2
+
+
+@pytest.fixture
+def midsize(settings: Settings, tenants: list[dict]) -> Company:
+    return connect_service_account(settings, tenants[1]["tenant_id"])
+
+
+def test_rows_struck_in_fortnox_are_kept_apart_and_counted_in_no_sum(settings: Settings, midsize: Company) -> None:
+    run_import(settings, midsize.id, started_by="test")
+    with store.open_db(settings.database_path) as db:
+        year_id = db.execute("select max(year_id) from financial_years where company_id = ?", [midsize.id]).fetchone()[0]
+        struck = db.execute("select account from struck_transactions where company_id = ? and year_id = ?",
+                            [midsize.id, year_id]).fetchall()
+        movements = dict(db.execute("select account, sum(amount_ore) from transactions where company_id = ? "
+                                    "and year_id = ? group by account", [midsize.id, year_id]).fetchall())
+        balances = {kind: dict(db.execute("select account, amount_ore from balances where company_id = ? "
+                                          "and year_id = ? and kind = ?", [midsize.id, year_id, kind]).fetchall())
+                    for kind in ("IB", "UB")}
+    assert {"1510", "2440"} <= {account for (account,) in struck} and len(struck) == 3
+    for account in ("1510", "2440"):
+        assert balances["IB"].get(account, 0) + movements[account] == balances["UB"][account]

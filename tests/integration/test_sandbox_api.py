@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
+import pytest
+
+from sandbox.world import MIDSIZE_TENANT_ID, generate_world
 from tests.contract import validate_response
 from tests.sandbox_flows import bearer, service_token
 
@@ -226,6 +230,19 @@ def test_single_voucher_rows_carry_account_names_and_match_the_spec(sandbox_clie
     assert names[1510] == "Kundfordringar"
 
 
+def test_a_corrected_voucher_keeps_its_struck_row_marked_removed_and_balances_without_it(sandbox_client):
+    [company] = [c for c in generate_world(1).companies if c.tenant_id == MIDSIZE_TENANT_ID]
+    [corrected] = [v for v in company.vouchers if v.series == "B" and any(r.removed for r in v.rows)]
+    auth = bearer(service_token(sandbox_client, MIDSIZE_TENANT_ID))
+    answer = sandbox_client.get(f"/3/vouchers/B/{corrected.number}?financialyear={corrected.year_id}", headers=auth)
+
+    body = json.loads(answer.content, parse_float=Decimal)
+    validate_response(body, "GET", "/3/vouchers/{VoucherSeries}/{VoucherNumber}")
+    rows = body["Voucher"]["VoucherRows"]
+    assert [r["Account"] for r in rows if r["Removed"]] == [1510]
+    assert sum(r["Debit"] - r["Credit"] for r in rows if not r["Removed"]) == 0
+
+
 def test_unknown_voucher_is_404(sandbox_client, sandbox_auth):
     answer = sandbox_client.get("/3/vouchers/A/99999?financialyear=1", headers=sandbox_auth)
 
@@ -262,11 +279,12 @@ def test_sie_type_must_be_one_to_four(sandbox_client, sandbox_auth):
     assert sandbox_client.get("/3/sie/5?financialyear=1", headers=sandbox_auth).status_code == 400
 
 
-def test_resources_the_sandbox_lacks_are_404_error_information(sandbox_client, sandbox_auth):
-    answer = sandbox_client.get("/3/articles", headers=sandbox_auth)
+@pytest.mark.parametrize("path", ["/3/articles", "/3/nosuchroute/1"])
+def test_a_route_the_sandbox_lacks_answers_no_such_route_as_fortnox_does(sandbox_client, sandbox_auth, path):
+    answer = sandbox_client.get(path, headers=sandbox_auth)
 
     assert answer.status_code == 404
-    assert answer.json()["ErrorInformation"]["error"] == 1
+    assert answer.json() == {"ErrorInformation": {"error": 1, "message": "No such route", "code": 2000762}}
 
 
 def test_one_tenant_never_sees_anothers_books(sandbox_client, midsize_tenant_id):

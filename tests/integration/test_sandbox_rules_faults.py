@@ -133,6 +133,44 @@ def test_malformed_body_keeps_the_status_and_the_json_content_type(sandbox_clien
     assert answer.content and not answer.content.endswith(b"}")
 
 
+def test_capitalised_errors_answer_error_information_in_fortnoxs_other_casing(sandbox_client, sandbox_auth):
+    _faults(sandbox_client, {"method": "GET", "path": "/3/*", "kind": "errors:capitalised", "times": 1})
+
+    answer = sandbox_client.get("/3/vouchers/A/999999", headers=sandbox_auth)
+
+    assert answer.status_code == 404
+    assert set(answer.json()["ErrorInformation"]) == {"Error", "Message", "Code"}
+    validate_answer(answer, "GET", "/3/vouchers/A/999999")
+
+
+def test_capitalised_errors_reach_answers_a_fault_gives_before_the_handler(sandbox_client, sandbox_auth):
+    _faults(sandbox_client, {"method": "GET", "path": COMPANY, "kind": "errors:capitalised", "times": 1},
+            {"method": "GET", "path": COMPANY, "kind": "status:403", "times": 1})
+
+    answer = sandbox_client.get(COMPANY, headers=sandbox_auth)
+
+    assert answer.json()["ErrorInformation"]["Code"] == 2000663
+
+
+def test_capitalised_errors_leave_a_successful_answer_byte_for_byte(sandbox_client, sandbox_auth):
+    plain = sandbox_client.get(COMPANY, headers=sandbox_auth)
+    _faults(sandbox_client, {"method": "GET", "path": COMPANY, "kind": "errors:capitalised", "times": 1})
+
+    answer = sandbox_client.get(COMPANY, headers=sandbox_auth)
+
+    assert answer.content == plain.content
+
+
+def test_sparse_items_leave_out_what_older_voucher_lists_did_not_send(sandbox_client, sandbox_auth):
+    _faults(sandbox_client, {"method": "GET", "path": "/3/vouchers", "kind": "body:sparse_items", "times": 1})
+
+    answer = sandbox_client.get("/3/vouchers", headers=sandbox_auth, params={"limit": 5})
+
+    items = answer.json()["Vouchers"]
+    assert items and all({"TransactionDate", "Description", "Comments"}.isdisjoint(item) for item in items)
+    assert all(item["VoucherSeries"] and item["VoucherNumber"] for item in items)
+
+
 # -- over a real socket --------------------------------------------------------------------------------------------
 
 

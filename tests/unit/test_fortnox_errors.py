@@ -33,6 +33,26 @@ def test_capitalised_error_information_with_string_code_is_read() -> None:
     assert error.code == 2000434
 
 
+def _html(status: int, body: str) -> httpx.Response:
+    return httpx.Response(status, content=body.encode(), headers={"Content-Type": "text/html; charset=UTF-8"})
+
+
+def test_an_error_sent_as_html_keeps_fortnoxs_code_and_own_text() -> None:
+    error = error_from_response(_html(
+        403, "<html><body><p>Kan inte logga in, access-token eller client-secret saknas(2000311).</p></body></html>"))
+    assert isinstance(error, FortnoxApiError) and error.status == 403
+    assert (error.code, error.message) == (2000311, "Kan inte logga in, access-token eller client-secret saknas(2000311).")
+
+
+def test_an_html_error_with_a_scope_code_is_a_missing_scope() -> None:
+    assert isinstance(error_from_response(_html(403, "Saknar behörighet för scopet (2000663).")), MissingScope)
+
+
+def test_an_html_page_without_a_code_gets_the_generic_message() -> None:
+    error = error_from_response(_html(403, "<html><head><title>403 Forbidden</title></head><h1>Forbidden</h1></html>"))
+    assert (error.code, error.message) == (None, "Fortnox svarade med HTTP 403.")
+
+
 @pytest.mark.parametrize(
     ("status", "body", "kind"),
     [

@@ -15,7 +15,7 @@ import httpx
 import pytest
 import yaml
 
-from services.fortnox import auth
+from services.fortnox import auth, resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.config import FortnoxConfig
 from services.fortnox.errors import AuthError, AuthExpired, FortnoxApiError, NotFound, Unauthorized
@@ -108,6 +108,18 @@ def test_a_recorded_invalid_filter_is_read_in_lowercase_casing_too() -> None:
     with pytest.raises(FortnoxApiError) as caught:
         client.get_json("/3/invoices")
     assert (caught.value.code, caught.value.message) == (2000587, "Ett ogiltigt filter har använts.")
+
+
+def test_the_recorded_project_list_decodes_with_its_null_fields() -> None:
+    client = FortnoxClient(replace(CONFIG, transport=_replay(dict(API)["projects/all#0"])), FixedToken())
+    assert resources.projects(client) == {"1": "ONGOING", "2": "ONGOING"}
+
+
+def test_a_recorded_missing_project_in_the_capitalised_casing_keeps_fortnoxs_code_and_message() -> None:
+    client = FortnoxClient(replace(CONFIG, transport=_replay(dict(API)["projects/find_failure#0"])), FixedToken())
+    with pytest.raises(NotFound) as caught:
+        client.get_json("/3/projects/123456789")
+    assert (caught.value.code, caught.value.message) == (2001161, "Kan inte hitta projektet.")
 
 
 def _token_answer(name: str) -> dict[str, Any]:
