@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -26,7 +27,7 @@ from services.errors import Conflict, Invalid
 from services.importer import run_import
 from services.imports.sie_file import import_sie_file
 from services.reconcile import api, cli
-from services.reconcile.model import CHECK_LABELS, ItemKind, MarkStatus, RemedyKind, Status
+from services.reconcile.model import CHECK_LABELS, ItemKind, MarkStatus, RemedyKind, Status, VoucherKey
 from services.voucher_export import export_vouchers
 from services.vouchers import AdjustmentRow, add_drafts, list_vouchers
 from tests.conftest import settings_for
@@ -195,7 +196,6 @@ def test_a_rate_is_read_with_a_comma_or_a_point(typed: str, rate: str | None) ->
 
 
 def test_a_rate_far_from_the_invoices_is_warned_about() -> None:
-    from decimal import Decimal
     assert api.rate_warning("EUR", Decimal("13.00"), Decimal("11.40")) is not None
     assert api.rate_warning("EUR", Decimal("11.60"), Decimal("11.40")) is None
 
@@ -360,3 +360,15 @@ def test_the_command_line_drafts_a_correction_once(imported, tmp_path_factory, s
 
 def test_settings_type_is_what_the_services_take(midsize) -> None:
     assert isinstance(midsize[0].settings, Settings)
+
+
+def test_the_drill_down_shows_rows_struck_in_fortnox_after_the_rows_that_count(imported) -> None:
+    acting, company_id = imported[MIDSIZE]
+    with acting.db() as db:
+        year, series, number = db.execute("select year_id, series, number from struck_transactions "
+                                          "where company_id = ? limit 1", [company_id]).fetchone()
+    rows = api.voucher_rows(acting, company_id, [VoucherKey(series, number, year)])
+    struck = rows[rows["struck_by"].notna()]
+    assert len(struck) >= 1 and len(rows) > len(struck)
+    assert list(rows["struck_by"].notna()) == sorted(rows["struck_by"].notna())  # struck rows last
+    assert int(rows.loc[rows["struck_by"].isna(), "amount_ore"].sum()) == 0  # the voucher balances without them
