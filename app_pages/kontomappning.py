@@ -10,7 +10,8 @@ import streamlit as st
 from sqlite_utils import Database
 
 from services import access, mapping, store
-from ui import context, mapping_view, tables
+from services.reconcile import api as reconcile_api
+from ui import context, mapping_view, reconcile_view, tables
 
 VERSION_KEY = "mapping.version"  # bumped after every save: a fresh editor, no stale edits replayed
 
@@ -99,6 +100,10 @@ def _draw_reference(chart: dict[str, mapping.ReferenceAccount]) -> None:
 st.title("Kontomappning")
 context.show_flash()
 company = context.company_or_stop("Anslut till Fortnox eller importera en SIE-fil under Underhåll → Import.")
+if company.connected:  # the active flags come from Fortnox, kept for Avstämning and this page alike
+    imported_years = reconcile_api.years(context.acting(), company.id)
+    if imported_years:
+        reconcile_view.facts(company.id, imported_years[-1].id)
 
 with store.open_db(context.settings().database_path) as db:
     chart = mapping.reference_chart(db)

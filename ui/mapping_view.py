@@ -57,14 +57,14 @@ def draw_summary(reviews: list[AccountReview]) -> None:
         count = sum(problem in r.problems for r in reviews)
         unknown = problem == INACTIVE_WITH_BALANCE and not inactive_known
         column.metric(label, "–" if unknown else count,
-                      help="Importen anger inte vilka konton som är inaktiva." if unknown else None)
+                      help="Fortnox har inte kunnat tillfrågas om vilka konton som är inaktiva." if unknown else None)
     derived = sum(not r.type_stated for r in reviews)
     if derived:
         st.caption(f"Bokföringen anger inte kontotyp för {derived} konton (Fortnox SIE-export saknar #KTYP); "
                    "typen har härletts ur kontoklassen: 1 tillgång, 2 skuld/eget kapital, 3 intäkt, 4–8 kostnad.")
     if not inactive_known:
-        st.caption("Den importerade datan säger inte vilka konton som är inaktiva, så ”Inaktivt med saldo” "
-                   "kan inte kontrolleras.")
+        st.caption("Vilka konton som är inaktiva vet bara Fortnox, och företaget är inte anslutet (eller Fortnox "
+                   "svarade inte), så ”Inaktivt med saldo” kan inte kontrolleras.")
 
 
 def editor_frame(reviews: Iterable[AccountReview]) -> pd.DataFrame:
