@@ -7,8 +7,6 @@ refused outright. Once an attempt's outcome is unknown, the voucher is frozen un
 
 from __future__ import annotations
 
-import os
-import socket
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +17,7 @@ from sqlite_utils import Database
 
 from services import access, attachment_files, store
 from services.config import Settings
+from services.owners import owner_gone
 from services.timestamps import now_iso
 
 DRAFT, SENDING, EXPORTED, FAILED = "draft", "sending", "exported", "failed"
@@ -101,25 +100,6 @@ class AdjustmentVoucher:
     def name(self) -> str:
         """How messages name the voucher."""
         return f"«{self.text}» ({self.date})"
-
-
-def owner_token() -> str:
-    """Who holds an export: this host and process."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def owner_gone(claimed_by: str | None) -> bool:
-    """Whether the process holding an export on this host has ended (then its claim can be taken over at once)."""
-    host, _, pid = (claimed_by or "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
 
 
 def _insert_rows(db: Database, voucher_id: str, rows: Sequence[AdjustmentRow]) -> None:
