@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from services import store
+from services.store import StoreProblem
 from services.access import CLI_ACTOR
 from services.companies import Company, UnknownCompany, find_company, list_companies
 from services.config import Settings
@@ -197,10 +200,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM ends the command like Ctrl-C does, so a running import is marked as ended on the way out."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = prepare()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
+        settings = prepare()
         outcome = args.handler(settings, args)
     except UsageError as exc:
         print(exc, file=sys.stderr)
@@ -208,9 +217,15 @@ def main(argv: list[str] | None = None) -> int:
     except (ConnectError, ImportFailed, ExportRefused, UnknownCompany, VoucherError, ReconcileFailed) as exc:
         print(exc, file=sys.stderr)
         return 1
-    except FortnoxError as exc:
+    except (FortnoxError, StoreProblem) as exc:
         print(exc.message, file=sys.stderr)
         return 1
+    except (sqlite3.DatabaseError, OSError) as exc:
+        print(store.failure_message(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nAvbrutet. Det som hämtats sparas till nästa import.", file=sys.stderr)
+        return 130
     print(json.dumps(outcome.payload, ensure_ascii=False, indent=2) if args.json else outcome.text)
     return 0 if outcome.ok else 1
 

@@ -32,17 +32,31 @@ def changed_years(client: FortnoxClient, years: list[FinancialYear], since: str,
 
 def fetch(client: FortnoxClient, staging: Staging, years: list[FinancialYear],
           tracker: Tracker) -> list[tuple[FinancialYear, SieDocument]]:
+    """Each year's SIE file, read; only a file that reads is staged, and a staged one that no longer reads is
+    fetched again (a malformed answer must not fail every later run)."""
     documents = []
     for year in years:
         chunk = f"year-{year.id}"
-        data = staging.get("sie", chunk)
-        fetched = data is None
-        if data is None:
+        document = _staged(staging, chunk, year)
+        fetched = document is None
+        if document is None:
             data = resources.sie(client, year.id)
+            document = parse(data, year)
             staging.put("sie", chunk, data)
-        documents.append((year, parse(data, year)))
+        documents.append((year, document))
         tracker.update(PART, items=1, requests=int(fetched))
     return documents
+
+
+def _staged(staging: Staging, chunk: str, year: FinancialYear) -> SieDocument | None:
+    data = staging.get("sie", chunk)
+    if data is None:
+        return None
+    try:
+        return parse(data, year)
+    except ImportFailed:
+        staging.drop("sie", chunk)
+        return None
 
 
 def parse(data: bytes, year: FinancialYear) -> SieDocument:

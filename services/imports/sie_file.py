@@ -3,7 +3,6 @@ published for the company its #ORGNR names. A file with a severe finding stores 
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,13 +15,11 @@ from services.fortnox.resources import FinancialYear
 from services.imports import sie4
 from services.imports.runs import (
     DONE,
-    FAILED,
     ImportFailed,
     ImportResult,
     begin_run,
-    end_failed,
+    end_early,
     finish_run,
-    message_of,
 )
 from services.sie import SieDocument, SieError, SieMessage, read_sie
 from services.sie.checks import SEVERE_CODES, check_document
@@ -79,9 +76,8 @@ def import_sie_file(settings: Settings, data: bytes, *, started_by: str = "okän
                 year = _year_for_file(db, company.id, sie_year.start, sie_year.end)
                 counts = sie4.publish(db, company.id, [(year, document)])
                 finish_run(db, run_id, DONE, requests=0, counts=counts)
-        except sqlite3.DatabaseError as exc:
-            end_failed(settings, run_id, FAILED, 0, 0, message_of(exc))
-            raise ImportFailed(message_of(exc)) from None
+        except Exception as exc:
+            raise end_early(settings, run_id, exc) from None
     return ImportResult(run_id, company.id, [year], {PART: counts})
 
 
