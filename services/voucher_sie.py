@@ -9,6 +9,7 @@ from datetime import date
 
 from services.companies import Company
 from services.config import Settings
+from services.imports.sie4 import amount_errors
 from services.sie import SieDocument, SieError, SieMessage, SieTransaction, SieVoucher, read_sie, write_sie
 from services.sie.model import TRANS
 from services.vouchers import SIE, AdjustmentRow, AdjustmentVoucher, VoucherError, add_drafts
@@ -38,6 +39,8 @@ def drafts_from_sie(data: bytes) -> list[Draft]:
         document = read_sie(data)
     except SieError as exc:
         raise VoucherError(f"SIE-filen kunde inte läsas. {exc.message}") from None
+    if errors := amount_errors(document):
+        raise VoucherError(f"SIE-filen kunde inte läsas. {errors[0].message}")
     if not document.vouchers:
         raise VoucherError("SIE-filen innehåller inga verifikationer (#VER). Välj en SIE 4I-fil med verifikationer.")
     return [(v.date, v.text or "Importerad verifikation", [_row(t) for t in v.rows]) for v in document.vouchers]

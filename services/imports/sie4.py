@@ -14,7 +14,8 @@ from services.fortnox.paginate import fetch_page
 from services.fortnox.resources import FinancialYear
 from services.imports.runs import ImportFailed, Tracker
 from services.imports.staging import Staging
-from services.sie import SieDocument, SieError, read_sie
+from services.money import oversized
+from services.sie import SieDocument, SieError, SieMessage, read_sie
 
 PART = "sie4"
 
@@ -60,12 +61,26 @@ def _staged(staging: Staging, chunk: str, year: FinancialYear) -> SieDocument | 
 
 
 def parse(data: bytes, year: FinancialYear) -> SieDocument:
+    """The file read, with every amount within what the store holds; ImportFailed naming the line otherwise."""
     try:
-        return read_sie(data)
+        document = read_sie(data)
     except SieError as exc:
-        raise ImportFailed(
-            f"SIE-filen för räkenskapsåret {year.start}–{year.end} från Fortnox kunde inte läsas: {exc.message}"
-        ) from None
+        message = exc.message
+    else:
+        errors = amount_errors(document)
+        if not errors:
+            return document
+        message = errors[0].message
+    raise ImportFailed(f"SIE-filen för räkenskapsåret {year.start}–{year.end} från Fortnox kunde inte läsas: {message}")
+
+
+def amount_errors(document: SieDocument) -> list[SieMessage]:
+    """The balances and voucher rows whose amounts the store can't hold, each naming its line (a SIE file from
+    Fortnox, one chosen by hand, or SIE 4I vouchers)."""
+    lines = [(b.line, b.amount_ore) for b in document.balances]
+    lines += [(row.line, row.amount_ore) for voucher in document.vouchers for row in voucher.rows]
+    return [SieMessage(line, "amount_too_large", refusal) for line, amount in lines
+            if (refusal := oversized(f"Rad {line}", amount))]
 
 
 def publish(db: Database, company_id: str, documents: list[tuple[FinancialYear, SieDocument]]) -> dict[str, int]:

@@ -48,7 +48,7 @@ def review_sie_file(data: bytes) -> SieFileReview:
     except SieError as exc:
         return SieFileReview(None, [SieMessage(exc.line, exc.code, exc.message)], [])
     findings = check_document(document)
-    errors = [finding for finding in findings if finding.code in SEVERE_CODES]
+    errors = [finding for finding in findings if finding.code in SEVERE_CODES] + sie4.amount_errors(document)
     if not document.orgnr:
         errors.append(SieMessage(0, "missing_orgnr", "Filen saknar #ORGNR, så företaget kan inte kännas igen. "
                                  "Exportera filen med organisationsnummer."))
