@@ -9,7 +9,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from services import access, store
-from services.companies import Company, UnknownCompany, find_company, normalise_orgnr
+from services.companies import Company, UnknownCompany, checked_orgnr, find_company
 from services.config import Settings
 from services.fortnox.resources import FinancialYear
 from services.imports import sie4
@@ -26,6 +26,9 @@ from services.sie.checks import SEVERE_CODES, check_document
 from services.timestamps import now_iso
 
 PART = "siefile"
+FIRST_YEAR, YEARS_AHEAD = 1900, 2  # a financial year outside these calendar years is a mistake in the file
+MAX_YEAR_MONTHS = 18  # the longest financial year Bokföringslagen allows (a first or a changed one)
+MAX_NAMED = 20  # accounts named one by one; a file with more wrong ones has one mistake many times
 
 
 @dataclass(frozen=True)
@@ -48,17 +51,53 @@ def review_sie_file(data: bytes) -> SieFileReview:
     except SieError as exc:
         return SieFileReview(None, [SieMessage(exc.line, exc.code, exc.message)], [])
     findings = check_document(document)
-    errors = [finding for finding in findings if finding.code in SEVERE_CODES] + sie4.amount_errors(document)
-    if not document.orgnr:
-        errors.append(SieMessage(0, "missing_orgnr", "Filen saknar #ORGNR, så företaget kan inte kännas igen. "
-                                 "Exportera filen med organisationsnummer."))
-    if document.year(0) is None:
-        errors.append(SieMessage(0, "missing_year", "Filen saknar #RAR 0 (räkenskapsårets datum). "
-                                 "Exportera en SIE 4E-fil med räkenskapsår."))
+    errors = [finding for finding in findings if finding.code in SEVERE_CODES]
+    errors += _identity_errors(document) + _account_errors(document) + sie4.amount_errors(document)
     checked = {(finding.line, finding.code) for finding in findings}  # the reader may have said the same already
     warnings = [w for w in document.warnings if (w.line, w.code) not in checked]
     warnings += [finding for finding in findings if finding.code not in SEVERE_CODES]
     return SieFileReview(document, errors, warnings)
+
+
+def _identity_errors(document: SieDocument) -> list[SieMessage]:
+    """Whose books and which year: a real organisation number (or personnummer) and a plausible #RAR 0. The number
+    is never echoed: a sole trader's is a personal number."""
+    errors = []
+    if not document.orgnr:
+        errors.append(SieMessage(0, "missing_orgnr", "Filen saknar #ORGNR, så företaget kan inte kännas igen. "
+                                 "Exportera filen med organisationsnummer."))
+    elif checked_orgnr(document.orgnr) is None:
+        errors.append(SieMessage(0, "bad_orgnr", "#ORGNR är inget giltigt organisations- eller personnummer (tio "
+                                 "siffror, NNNNNN-NNNN, med rätt kontrollsiffra). Rätta det i bokföringsprogrammets "
+                                 "företagsuppgifter och exportera filen igen."))
+    year = document.year(0)
+    if year is None:
+        errors.append(SieMessage(0, "missing_year", "Filen saknar #RAR 0 (räkenskapsårets datum). "
+                                 "Exportera en SIE 4E-fil med räkenskapsår."))
+    elif year.end < year.start:
+        errors.append(SieMessage(0, "bad_year", f"#RAR 0 slutar {year.end}, före sin början {year.start}. "
+                                 "Rätta räkenskapsåret i bokföringsprogrammet och exportera filen igen."))
+    elif year.start.year < FIRST_YEAR or year.end.year > date.today().year + YEARS_AHEAD or (
+            (year.end.year - year.start.year) * 12 + year.end.month - year.start.month >= MAX_YEAR_MONTHS):
+        errors.append(SieMessage(0, "bad_year", f"Räkenskapsåret i #RAR 0 ({year.start} – {year.end}) är inte "
+                                 f"rimligt: det ska ligga mellan {FIRST_YEAR} och {date.today().year + YEARS_AHEAD} "
+                                 f"och vara högst {MAX_YEAR_MONTHS} månader. Rätta det och exportera filen igen."))
+    return errors
+
+
+def _account_errors(document: SieDocument) -> list[SieMessage]:
+    """Account numbers are digits (BAS: four); the first few others are named with their line."""
+    bad = [(0, number) for number in document.accounts if not _account_number(number)]
+    bad += [(b.line, b.account) for b in document.balances if not _account_number(b.account)]
+    bad += [(row.line, row.account) for voucher in document.vouchers for row in voucher.rows
+            if not _account_number(row.account)]
+    return [SieMessage(line, "bad_account", f"{f'Rad {line}: ' if line else ''}kontot «{account[:20]}» är inget "
+                       "kontonummer (bara siffror, som 1930). Rätta kontoplanen och exportera filen igen.")
+            for line, account in bad[:MAX_NAMED]]
+
+
+def _account_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 10
 
 
 def import_sie_file(settings: Settings, data: bytes, *, started_by: str = "okänd") -> ImportResult:
@@ -84,7 +123,7 @@ def import_sie_file(settings: Settings, data: bytes, *, started_by: str = "okän
 def _company_for_file(db: Database, document: SieDocument, settings: Settings, actor: str) -> Company:
     """The company with the file's organisation number (a new one when it is not known yet), if the person may
     import into it."""
-    orgnr = normalise_orgnr(document.orgnr or "")
+    orgnr = checked_orgnr(document.orgnr or "")  # the review let only a valid one through
     try:
         company = find_company(db, orgnr)
     except UnknownCompany:
