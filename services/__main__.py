@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sqlite3
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from services import store
@@ -28,7 +29,7 @@ from services.money import ore_to_json
 from services.reconcile_cli import reconcile_command
 from services.startup import prepare
 from services.voucher_export import ExportRefused, export_vouchers
-from services.voucher_sie import import_sie
+from services.voucher_sie import MAX_SIE_4I_BYTES, import_sie
 from services.vouchers import VoucherError, list_vouchers
 
 
@@ -123,12 +124,30 @@ def cmd_vouchers_list(settings: Settings, args: argparse.Namespace) -> Outcome:
     return Outcome(payload, lines or "Inga verifikationer.")
 
 
+def _read_file(path: str, limit: int) -> bytes:
+    """A regular file of at most `limit` bytes: a device (/dev/zero), a pipe or a folder is refused, never read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
+    except OSError as exc:
+        raise UsageError(f"Filen {path} kan inte läsas ({exc.strerror}).") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UsageError(f"{path} är ingen vanlig fil. Ange en SIE 4I-fil.")
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise UsageError(f"Filen {path} är större än {limit // (1024 * 1024)} MB. Ange en SIE 4I-fil med "
+                         "bokslutsverifikationerna.")
+    return data
+
+
 def cmd_vouchers_add(settings: Settings, args: argparse.Namespace) -> Outcome:
     company = _find(settings, args.company)
-    try:
-        data = Path(args.sie).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"Filen {args.sie} kan inte läsas ({exc.strerror}).") from None
+    data = _read_file(args.sie, MAX_SIE_4I_BYTES)
     added = import_sie(settings, company.id, data, actor=CLI_ACTOR)
     return Outcome({"added": added}, f"{len(added)} verifikation(er) tillagda som utkast.")
 
@@ -224,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         print(store.failure_message(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("\nAvbrutet. Det som hämtats sparas till nästa import.", file=sys.stderr)
+        print("\nAvbrutet.", file=sys.stderr)
         return 130
     print(json.dumps(outcome.payload, ensure_ascii=False, indent=2) if args.json else outcome.text)
     return 0 if outcome.ok else 1

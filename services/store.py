@@ -336,5 +336,5 @@ def failure_message(exc: BaseException) -> str | None:
     if isinstance(exc, OSError):
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             return DISK_FULL
-        return f"En fil i DATA_DIR kunde inte skrivas ({exc.strerror or exc}). Inget ändrades; försök igen."
+        return f"En fil kunde inte läsas eller skrivas ({exc.strerror or exc}). Inget ändrades; försök igen."
     return None

@@ -17,6 +17,7 @@ from services.vouchers import SIE, AdjustmentRow, AdjustmentVoucher, VoucherErro
 COST_CENTER_DIM, PROJECT_DIM = "1", "6"  # SIE's reserved dimensions
 DIMENSION_NAMES = {COST_CENTER_DIM: "Kostnadsställe", PROJECT_DIM: "Projekt"}
 PROGRAM = ("Skatt & Bokslut", "1.0")
+MAX_SIE_4I_BYTES = 20 * 1024 * 1024  # year-end vouchers: a few hundred rows; more is not a SIE 4I file of them
 
 Draft = tuple[date, str, list[AdjustmentRow]]
 
@@ -35,6 +36,9 @@ def _row(t: SieTransaction) -> AdjustmentRow:
 
 def drafts_from_sie(data: bytes) -> list[Draft]:
     """Each #VER of the file as a draft (its current rows); a file that can't be read says which line."""
+    if len(data) > MAX_SIE_4I_BYTES:
+        raise VoucherError(f"SIE-filen är större än {MAX_SIE_4I_BYTES // (1024 * 1024)} MB, så den innehåller inte "
+                           "bara bokslutsverifikationer. Välj en SIE 4I-fil med verifikationerna.")
     try:
         document = read_sie(data)
     except SieError as exc:

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from services.voucher_sie import MAX_SIE_4I_BYTES
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -102,3 +106,30 @@ def test_reconcile_prints_every_check_of_the_contract(sandbox, small_tenant: dic
     required = {"ar_vs_gl", "ap_vs_gl", "ib_vs_previous_ub", "trial_balance", "unbalanced_vouchers", "locked_period"}
     assert required <= set(checks)
     assert checks["ar_vs_gl"]["status"] == "ok" and checks["ar_vs_gl"]["difference"] == "0.00"
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "folder"])
+def test_vouchers_add_refuses_what_is_not_a_regular_file_at_once(
+    sandbox, small_tenant: dict, tmp_path: Path, source: str
+) -> None:
+    _run(sandbox, tmp_path, "connect", "--tenant-id", small_tenant["tenant_id"])
+    path = source if source.startswith("/") else str(tmp_path)
+    result = _run(sandbox, tmp_path, "vouchers", "add", small_tenant["orgnr"], "--sie", path)
+    assert result.returncode == 2 and "ingen vanlig fil" in result.stderr
+
+
+def test_vouchers_add_refuses_an_oversized_file_without_reading_it_all(
+    sandbox, small_tenant: dict, tmp_path: Path
+) -> None:
+    _run(sandbox, tmp_path, "connect", "--tenant-id", small_tenant["tenant_id"])
+    huge = tmp_path / "stor.si"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_SIE_4I_BYTES + 1)  # sparse: takes no disk
+    result = _run(sandbox, tmp_path, "vouchers", "add", small_tenant["orgnr"], "--sie", str(huge))
+    assert result.returncode == 2 and "större än" in result.stderr
+
+
+def test_connect_with_an_unknown_tenant_id_says_the_tenant_is_unknown(sandbox, tmp_path: Path) -> None:
+    result = _run(sandbox, tmp_path, "connect", "--tenant-id", "999999999")
+    assert result.returncode == 1
+    assert "känner inte till den databasen" in result.stderr and "klient-id" not in result.stderr
