@@ -184,8 +184,9 @@ class _Run:
         return LedgerRun(counts, data, since)
 
     def attachments(self, ledger_run: LedgerRun | None) -> tuple[dict[str, int], list[str]]:
-        """Only the changed invoices are asked about when the attachments were last completed together with the
-        ledgers this run continues from; otherwise (first time, an interrupted or skipped attachments part) all."""
+        """Only the changed customer invoices are asked about when the attachments were last completed together with
+        the ledgers this run continues from; otherwise (first time, an interrupted or skipped attachments part)
+        all. Supplier invoices' files are always listed whole (see attachments.fetch)."""
         incremental = (ledger_run is not None and ledger_run.since is not None
                        and self._cursor(PART_ATTACHMENTS) == ledger_run.since)
         with store.open_db(self.settings.database_path) as db:
@@ -197,10 +198,9 @@ class _Run:
             raise ImportFailed("Bilagor hör till reskontrans fakturor: importera Kund- och leverantörsreskontra "
                                "först, eller välj båda delarna.")
         customer = ledger_run.data.invoice_numbers(ledgers.CUSTOMER) if incremental else published
-        supplier = ledger_run.data.invoice_numbers(ledgers.SUPPLIER) if incremental else None
         staging = Staging(self.settings, self.company_id, PART_ATTACHMENTS, json.dumps(incremental), fresh=self.full)
         data = attachments.fetch(self.client, self.settings, staging, self.tracker, customer_invoices=customer,
-                                 supplier_invoices=supplier, known=known)
+                                 known=known)
         with store.open_db(self.settings.database_path) as db, store.write_lock(db):
             counts = attachments.publish(db, self.company_id, data, replace_all=not incremental)
             self._move_cursor(db, PART_ATTACHMENTS)
