@@ -43,7 +43,7 @@ def drafts_from_sie(data: bytes) -> list[Draft]:
         document = read_sie(data)
     except SieError as exc:
         raise VoucherError(f"SIE-filen kunde inte läsas. {exc.message}") from None
-    if errors := amount_errors(document):
+    if errors := amount_errors(document.balances, document.vouchers):
         raise VoucherError(f"SIE-filen kunde inte läsas. {errors[0].message}")
     if not document.vouchers:
         raise VoucherError("SIE-filen innehåller inga verifikationer (#VER). Välj en SIE 4I-fil med verifikationer.")

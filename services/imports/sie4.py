@@ -5,6 +5,7 @@ import, and skips the (large) SIE file when none did."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
 
@@ -15,7 +16,7 @@ from services.fortnox.resources import FinancialYear
 from services.imports.runs import ImportFailed, Tracker
 from services.imports.staging import Staging
 from services.money import oversized
-from services.sie import SieDocument, SieError, SieMessage, read_sie
+from services.sie import SieBalance, SieDocument, SieError, SieMessage, SieVoucher, read_sie
 
 PART = "sie4"
 
@@ -67,18 +68,18 @@ def parse(data: bytes, year: FinancialYear) -> SieDocument:
     except SieError as exc:
         message = exc.message
     else:
-        errors = amount_errors(document)
+        errors = amount_errors(document.balances, document.vouchers)
         if not errors:
             return document
         message = errors[0].message
     raise ImportFailed(f"SIE-filen för räkenskapsåret {year.start}–{year.end} från Fortnox kunde inte läsas: {message}")
 
 
-def amount_errors(document: SieDocument) -> list[SieMessage]:
+def amount_errors(balances: Iterable[SieBalance], vouchers: Iterable[SieVoucher]) -> list[SieMessage]:
     """The balances and voucher rows whose amounts the store can't hold, each naming its line (a SIE file from
-    Fortnox, one chosen by hand, or SIE 4I vouchers)."""
-    lines = [(b.line, b.amount_ore) for b in document.balances]
-    lines += [(row.line, row.amount_ore) for voucher in document.vouchers for row in voucher.rows]
+    Fortnox, one chosen by hand — voucher by voucher while it streams — or SIE 4I vouchers)."""
+    lines = [(b.line, b.amount_ore) for b in balances]
+    lines += [(row.line, row.amount_ore) for voucher in vouchers for row in voucher.rows]
     return [SieMessage(line, "amount_too_large", refusal) for line, amount in lines
             if (refusal := oversized(f"Rad {line}", amount))]
 
@@ -88,36 +89,51 @@ def publish(db: Database, company_id: str, documents: list[tuple[FinancialYear, 
     account_numbers: set[str] = set()
     vouchers = transactions = 0
     for year, document in documents:
-        key = [company_id, year.id]
-        for table in ("financial_years", "accounts", "balances", "vouchers", "transactions"):
-            db[table].delete_where("company_id = ? and year_id = ?", key)
-        db["financial_years"].insert(
-            {"company_id": company_id, "year_id": year.id, "start": year.start.isoformat(), "end": year.end.isoformat()}
-        )
-        db["accounts"].insert_all(
-            {"company_id": company_id, "year_id": year.id, "number": account.number, "name": account.name,
-             "type": account.type, "sru": account.sru}
-            for account in document.accounts.values()
-        )
-        db["balances"].insert_all(
-            ({"company_id": company_id, "year_id": year.id, "kind": balance.kind, "account": balance.account,
-              "amount_ore": balance.amount_ore} for balance in document.balances if balance.year == 0),
-            replace=True,  # a repeated balance line: the last one counts
-        )
-        db["vouchers"].insert_all(
-            {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
-             "date": voucher.date.isoformat(), "text": voucher.text,
-             "reg_date": voucher.reg_date.isoformat() if voucher.reg_date else None}
-            for voucher in document.vouchers
-        )
-        db["transactions"].insert_all(
-            {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
-             "row_no": row_no, "account": row.account, "amount_ore": row.amount_ore, "text": row.text,
-             "objects": json.dumps(row.objects)}
-            for voucher in document.vouchers
-            for row_no, row in enumerate(voucher.rows, start=1)
-        )
+        clear_year(db, company_id, year)
+        insert_vouchers(db, company_id, year, document.vouchers)
+        insert_chart(db, company_id, year, document)
         account_numbers.update(document.accounts)
         vouchers += len(document.vouchers)
         transactions += sum(len(voucher.rows) for voucher in document.vouchers)
     return {"accounts": len(account_numbers), "vouchers": vouchers, "transactions": transactions}
+
+
+def clear_year(db: Database, company_id: str, year: FinancialYear) -> None:
+    """The year's books gone and the year itself recorded: what a publish starts with."""
+    key = [company_id, year.id]
+    for table in ("financial_years", "accounts", "balances", "vouchers", "transactions"):
+        db[table].delete_where("company_id = ? and year_id = ?", key)
+    db["financial_years"].insert(
+        {"company_id": company_id, "year_id": year.id, "start": year.start.isoformat(), "end": year.end.isoformat()}
+    )
+
+
+def insert_chart(db: Database, company_id: str, year: FinancialYear, document: SieDocument) -> None:
+    """The accounts and the year's opening and closing balances (known once the whole file is read)."""
+    db["accounts"].insert_all(
+        {"company_id": company_id, "year_id": year.id, "number": account.number, "name": account.name,
+         "type": account.type, "sru": account.sru}
+        for account in document.accounts.values()
+    )
+    db["balances"].insert_all(
+        ({"company_id": company_id, "year_id": year.id, "kind": balance.kind, "account": balance.account,
+          "amount_ore": balance.amount_ore} for balance in document.balances if balance.year == 0),
+        replace=True,  # a repeated balance line: the last one counts
+    )
+
+
+def insert_vouchers(db: Database, company_id: str, year: FinancialYear, vouchers: Sequence[SieVoucher]) -> None:
+    """Vouchers and their current rows (all of a file's at once, or a batch of them while it streams)."""
+    db["vouchers"].insert_all(
+        {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
+         "date": voucher.date.isoformat(), "text": voucher.text,
+         "reg_date": voucher.reg_date.isoformat() if voucher.reg_date else None}
+        for voucher in vouchers
+    )
+    db["transactions"].insert_all(
+        {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
+         "row_no": row_no, "account": row.account, "amount_ore": row.amount_ore, "text": row.text,
+         "objects": json.dumps(row.objects)}
+        for voucher in vouchers
+        for row_no, row in enumerate(voucher.rows, start=1)
+    )
