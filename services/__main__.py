@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
+import sqlite3
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from services import ledger_views, store
+from services.store import StoreProblem
 from services.access import CLI_ACTOR
 from services.acting import Acting
 from services.companies import Company, UnknownCompany, find_company, list_companies
@@ -28,7 +32,7 @@ from services.money import ore_to_json
 from services.reconcile import cli as reconcile_cli
 from services.startup import prepare
 from services.voucher_export import ExportRefused, export_vouchers
-from services.voucher_sie import import_sie
+from services.voucher_sie import MAX_SIE_4I_BYTES, import_sie
 from services.vouchers import VoucherError, list_vouchers
 
 
@@ -123,12 +127,30 @@ def cmd_vouchers_list(settings: Settings, args: argparse.Namespace) -> Outcome:
     return Outcome(payload, lines or "Inga verifikationer.")
 
 
+def _read_file(path: str, limit: int) -> bytes:
+    """A regular file of at most `limit` bytes: a device (/dev/zero), a pipe or a folder is refused, never read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
+    except OSError as exc:
+        raise UsageError(f"Filen {path} kan inte läsas ({exc.strerror}).") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UsageError(f"{path} är ingen vanlig fil. Ange en SIE 4I-fil.")
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise UsageError(f"Filen {path} är större än {limit // (1024 * 1024)} MB. Ange en SIE 4I-fil med "
+                         "bokslutsverifikationerna.")
+    return data
+
+
 def cmd_vouchers_add(settings: Settings, args: argparse.Namespace) -> Outcome:
     company = _find(settings, args.company)
-    try:
-        data = Path(args.sie).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"Filen {args.sie} kan inte läsas ({exc.strerror}).") from None
+    data = _read_file(args.sie, MAX_SIE_4I_BYTES)
     added = import_sie(settings, company.id, data, actor=CLI_ACTOR)
     return Outcome({"added": added}, f"{len(added)} verifikation(er) tillagda som utkast.")
 
@@ -236,10 +258,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM ends the command like Ctrl-C does, so a running import is marked as ended on the way out."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = prepare()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
+        settings = prepare()
         outcome = args.handler(settings, args)
     except UsageError as exc:
         print(exc, file=sys.stderr)
@@ -250,9 +278,15 @@ def main(argv: list[str] | None = None) -> int:
     except ServiceError as exc:
         print(exc.message, file=sys.stderr)
         return 1
-    except FortnoxError as exc:
+    except (FortnoxError, StoreProblem) as exc:
         print(exc.message, file=sys.stderr)
         return 1
+    except (sqlite3.DatabaseError, OSError) as exc:
+        print(store.failure_message(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nAvbrutet.", file=sys.stderr)
+        return 130
     print(json.dumps(outcome.payload, ensure_ascii=False, indent=2) if args.json else outcome.text)
     return 0 if outcome.ok else 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -28,12 +29,26 @@ class UnknownCompany(LookupError):
         super().__init__("Företaget finns inte här. Anslut det först under Underhåll → Import.")
 
 
-def normalise_orgnr(orgnr: str) -> str:
-    """'5566778899' → '556677-8899' (SIE files write both forms); anything else is kept as given."""
-    digits = orgnr.replace("-", "").strip()
-    if len(digits) == 12 and digits.isdigit():  # with century, as some programs write personal numbers
-        digits = digits[2:]
-    return f"{digits[:6]}-{digits[6:]}" if len(digits) == 10 and digits.isdigit() else orgnr.strip()
+_IDENTITY_NUMBER = re.compile(r"(16|18|19|20)?(\d{6})[-+]?(\d{4})", re.ASCII)
+
+
+def checked_orgnr(text: str) -> str | None:
+    """An organisation number or a personnummer (a sole trader's; samordningsnummer too) as NNNNNN-NNNN: ten
+    digits, or twelve with the century, with or without the hyphen, and a correct check digit (Luhn). None for
+    anything else, so no id or path is ever built from unchecked text."""
+    found = _IDENTITY_NUMBER.fullmatch(text.strip())
+    if found is None:
+        return None
+    digits = found[2] + found[3]
+    return f"{digits[:6]}-{digits[6:]}" if _luhn_total(digits) % 10 == 0 else None
+
+
+def _luhn_total(digits: str) -> int:
+    total = 0
+    for index, char in enumerate(digits):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return total
 
 
 def fortnox_company_id(tenant_id: str) -> str:

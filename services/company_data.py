@@ -9,12 +9,15 @@ whom and when — the company's earlier audit lines go, since they describe its 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from services import access, attachment_files, store
 from services.config import Settings
 from services.connections import disconnect
-from services.imports.runs import RUNNING
+from services.imports.runs import RUNNING, end_abandoned_runs
+from services.owners import owner_token
 from services.timestamps import now_iso
 from services.vouchers import EXPORTED
 
@@ -37,14 +40,36 @@ class DeleteResult:
 
 
 def delete_company_data(settings: Settings, company_id: str, actor: str) -> DeleteResult:
-    """Delete what is stored for the company (see the module's docstring) and leave one audit line."""
+    """Delete what is stored for the company (see the module's docstring) and leave one audit line. The company is
+    claimed first, under the same lock an import begins under, so no import can start (and stage rows) meanwhile."""
     access.require(settings, actor, "delete", company_id)
-    with store.open_db(settings.database_path) as db:
+    with _claimed(settings, company_id):
+        warning = disconnect(settings, company_id, actor)
+        orphans = _delete_rows(settings, company_id, actor)
+    return DeleteResult(files_removed=sum(_remove_file(settings, sha256) for sha256 in orphans), warning=warning)
+
+
+@contextmanager
+def _claimed(settings: Settings, company_id: str) -> Iterator[None]:
+    """The company marked as being deleted by this process (refused while an import runs); the mark goes with the
+    company, or is taken off again when the deletion fails. A mark whose process died is ignored by imports."""
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
         if not db["companies"].count_where("id = ?", [company_id]):
             raise DeleteRefused("Företaget finns inte här längre.")
+        end_abandoned_runs(db, company_id)
         if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RUNNING]):
             raise DeleteRefused("En import pågår för företaget. Avbryt den eller vänta tills den är klar.")
-    warning = disconnect(settings, company_id, actor)
+        db["companies"].update(company_id, {"deleting_by": owner_token()})
+    try:
+        yield
+    except BaseException:
+        with store.open_db(settings.database_path) as db:
+            db["companies"].update(company_id, {"deleting_by": None})
+        raise
+
+
+def _delete_rows(settings: Settings, company_id: str, actor: str) -> list[str]:
+    """Every row of the company in one transaction; returns the attachment files no one uses any more."""
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         files = {row[0] for row in db.execute("select sha256 from attachments where company_id = ?", [company_id])}
         drafts = [row[0] for row in db.execute(
@@ -67,7 +92,7 @@ def delete_company_data(settings: Settings, company_id: str, actor: str) -> Dele
             db["files"].delete_where("sha256 = ?", [sha256])
         db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company_id,
                                 "action": "delete_company", "detail": "Företagets data raderades"})
-    return DeleteResult(files_removed=sum(_remove_file(settings, sha256) for sha256 in orphans), warning=warning)
+    return orphans
 
 
 def _remove_file(settings: Settings, sha256: str) -> int:

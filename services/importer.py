@@ -6,7 +6,6 @@ resumes from what was staged. After a first complete import, runs are incrementa
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,18 +21,16 @@ from services.fortnox.errors import FortnoxError
 from services.fortnox.resources import FinancialYear
 from services.imports import attachments, ledgers, sie4
 from services.imports.runs import (
-    CANCELLED,
     DONE,
     FAILED,
-    ImportCancelled,
     ImportFailed,
     ImportResult,
     ProgressCallback,
     Tracker,
     begin_run,
+    end_early,
     end_failed,
     finish_run,
-    message_of,
 )
 from services.imports.staging import Staging
 from services.timestamps import STOCKHOLM
@@ -119,11 +116,8 @@ def run_import(
             if settings.demo_mode and PART_SIE4 in parts:
                 demo.create_demo_drafts(db, company_id, years[-1])
         return result
-    except (FortnoxError, ImportFailed, sqlite3.DatabaseError) as exc:
-        status = CANCELLED if isinstance(exc, ImportCancelled) else FAILED
-        message = message_of(exc)
-        end_failed(settings, run_id, status, *_cost(client), message)
-        raise (ImportCancelled if status == CANCELLED else ImportFailed)(message) from None
+    except Exception as exc:
+        raise end_early(settings, run_id, exc, *_cost(client)) from None
     except BaseException:
         # The page was left mid-import (Streamlit stops the script): the run must not stay "running", or it would
         # block the company's next import.
@@ -166,7 +160,8 @@ class _Run:
             changed = sie4.changed_years(self.client, known, min(cursors[y.id] for y in known), self.tracker)
             self.tracker.add_to_plan(PART_SIE4, requests=len(changed))
             to_fetch += changed
-        staging = Staging(self.settings, self.company_id, PART_SIE4, json.dumps(sorted(y.id for y in to_fetch)))
+        staging = Staging(self.settings, self.company_id, PART_SIE4, json.dumps(sorted(y.id for y in to_fetch)),
+                          fresh=self.full)
         documents = sie4.fetch(self.client, staging, to_fetch, self.tracker)
         self.tracker.update(PART_SIE4, items=len(self.years) - len(to_fetch), force=True)
         with store.open_db(self.settings.database_path) as db, store.write_lock(db):
@@ -179,7 +174,8 @@ class _Run:
     def ledgers(self) -> LedgerRun:
         end = max(year.end for year in self.years)
         since = self._cursor(f"ledgers:{end.isoformat()}")
-        staging = Staging(self.settings, self.company_id, PART_LEDGERS, json.dumps([end.isoformat(), since]))
+        staging = Staging(self.settings, self.company_id, PART_LEDGERS, json.dumps([end.isoformat(), since]),
+                          fresh=self.full)
         data = ledgers.fetch(self.client, staging, self.tracker, end=end, since=since)
         with store.open_db(self.settings.database_path) as db, store.write_lock(db):
             counts = ledgers.publish(db, self.company_id, data, replace_all=since is None)
@@ -188,8 +184,9 @@ class _Run:
         return LedgerRun(counts, data, since)
 
     def attachments(self, ledger_run: LedgerRun | None) -> tuple[dict[str, int], list[str]]:
-        """Only the changed invoices are asked about when the attachments were last completed together with the
-        ledgers this run continues from; otherwise (first time, an interrupted or skipped attachments part) all."""
+        """Only the changed customer invoices are asked about when the attachments were last completed together with
+        the ledgers this run continues from; otherwise (first time, an interrupted or skipped attachments part)
+        all. Supplier invoices' files are always listed whole (see attachments.fetch)."""
         incremental = (ledger_run is not None and ledger_run.since is not None
                        and self._cursor(PART_ATTACHMENTS) == ledger_run.since)
         with store.open_db(self.settings.database_path) as db:
@@ -201,10 +198,9 @@ class _Run:
             raise ImportFailed("Bilagor hör till reskontrans fakturor: importera Kund- och leverantörsreskontra "
                                "först, eller välj båda delarna.")
         customer = ledger_run.data.invoice_numbers(ledgers.CUSTOMER) if incremental else published
-        supplier = ledger_run.data.invoice_numbers(ledgers.SUPPLIER) if incremental else None
-        staging = Staging(self.settings, self.company_id, PART_ATTACHMENTS, json.dumps(incremental))
+        staging = Staging(self.settings, self.company_id, PART_ATTACHMENTS, json.dumps(incremental), fresh=self.full)
         data = attachments.fetch(self.client, self.settings, staging, self.tracker, customer_invoices=customer,
-                                 supplier_invoices=supplier, known=known)
+                                 known=known)
         with store.open_db(self.settings.database_path) as db, store.write_lock(db):
             counts = attachments.publish(db, self.company_id, data, replace_all=not incremental)
             self._move_cursor(db, PART_ATTACHMENTS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def format_sek(ore: int) -> str:
@@ -25,3 +25,21 @@ def ore_to_json(ore: int) -> str:
 def format_rate(rate: Decimal) -> str:
     """Decimal('11.3825') → '11,3825': a currency rate written the Swedish way."""
     return format(rate, "f").replace(".", ",")
+
+
+# The largest amount stored: 9 999 999 999 999,99 kr, far above any real one, and so small that sums of thousands
+# of them still fit SQLite's 64-bit integers (which a single 19-digit amount would not).
+MAX_ORE = 10**15 - 1
+
+
+def oversized(where: str, *amounts_ore: int) -> str | None:
+    """The Swedish refusal when any of the amounts is beyond MAX_ORE (`where` names the line, row or invoice)."""
+    if any(abs(amount) > MAX_ORE for amount in amounts_ore):
+        return f"{where}: beloppet är för stort. Högst {format_sek(MAX_ORE)} kr går att lagra; rätta beloppet."
+    return None
+
+
+def kronor_to_ore(kronor: Decimal) -> int:
+    """Kronor as whole öre, half away from zero, however many digits (1e300 too: the bound is checked by the caller,
+    nothing is lost to a Decimal precision limit)."""
+    return int((kronor.scaleb(2)).to_integral_value(rounding=ROUND_HALF_UP))

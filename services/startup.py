@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from services import store
 from services.config import Settings, load_settings
+from services.data_dir import make_private
 from services.demo import ensure_sandbox
+from services.imports.runs import end_abandoned_runs
 
 
 def prepare() -> Settings:
-    """Read the settings, create or migrate the database, and in demo mode make sure the sandbox answers."""
+    """Read the settings, make DATA_DIR private, check and create or migrate the database (StoreProblem when it
+    can't be used), end the import runs of processes that are gone (after a restart none stays running), and in
+    demo mode make sure the sandbox answers."""
     settings = load_settings()
-    store.migrate(settings.database_path)
+    make_private(settings.data_dir)
+    store.open_checked(settings.database_path)
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        end_abandoned_runs(db)
     if settings.demo_mode:
         ensure_sandbox(settings)
     return settings

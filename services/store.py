@@ -6,6 +6,8 @@ thread and a sqlite3 connection must not cross threads.
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -282,6 +284,15 @@ def m010_struck_transactions(db: Database) -> None:
     )
 
 
+@migrations()
+def m011_import_run_owners_and_company_lock(db: Database) -> None:
+    """Which process runs an import and when it last showed life (a run whose process has ended is over at once,
+    whatever the reason it ended), and which process is deleting a company (no import may start meanwhile)."""
+    db["import_runs"].add_column("owner", str)
+    db["import_runs"].add_column("heartbeat_at", str)
+    db["companies"].add_column("deleting_by", str)
+
+
 def connect(path: Path) -> Database:
     """A connection with a busy timeout, so concurrent writers wait instead of failing."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -302,10 +313,35 @@ def open_db(path: Path) -> Iterator[Database]:
 
 
 def migrate(path: Path) -> None:
-    """Create or upgrade the schema; safe to call at every start."""
+    """Create or upgrade the schema; safe to call at every start. A new database file is readable by its owner only
+    (SQLite gives its -wal and -shm files the same mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     with open_db(path) as db:
         db.enable_wal()
         migrations.apply(db)
+
+
+class StoreProblem(Exception):
+    """The database can't be used as it is; `message` says in Swedish what is wrong and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def open_checked(path: Path) -> None:
+    """What every entry point does with the database first: SQLite's own check of every page (PRAGMA quick_check),
+    then the migrations; a damaged file or a full disk is a StoreProblem, so nothing runs on against it."""
+    try:
+        if path.exists():
+            with open_db(path) as db:
+                verdict = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+            if verdict != ["ok"]:
+                raise StoreProblem(CORRUPT)
+        migrate(path)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise StoreProblem(failure_message(exc) or CORRUPT) from None
 
 
 @contextmanager
@@ -319,3 +355,27 @@ def write_lock(db: Database) -> Iterator[Database]:
         raise
     else:
         db.execute("COMMIT")
+
+
+CORRUPT = ("Databasen (app.db i DATA_DIR) är skadad: SQLite:s kontroll av filen hittade fel, så inget körs mot "
+           "den. Stäng appen och kommandoraden, ersätt filen med den senaste säkerhetskopian och starta igen; utan "
+           "kopia: flytta undan app.db (med -wal och -shm) så skapas en tom databas, och anslut och importera på nytt.")
+DISK_FULL = ("Disken där databasen ligger är full, så inget kunde sparas. Det som redan fanns är kvar och "
+             "oförändrat. Frigör utrymme i DATA_DIR (eller flytta den) och försök igen.")
+
+
+def failure_message(exc: BaseException) -> str | None:
+    """What a person is told, in Swedish, when storing failed (a full disk, a damaged database file, a file that
+    can't be written); None for anything else. A failed write is rolled back, so nothing half-written stays."""
+    if isinstance(exc, sqlite3.DatabaseError):
+        text = str(exc).lower()
+        if "full" in text:
+            return DISK_FULL
+        if "malformed" in text or "not a database" in text or "corrupt" in text:
+            return CORRUPT
+        return "Databasen kunde inte skrivas just nu. Inget ändrades; försök igen om en stund."
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return DISK_FULL
+        return f"En fil kunde inte läsas eller skrivas ({exc.strerror or exc}). Inget ändrades; försök igen."
+    return None

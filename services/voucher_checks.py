@@ -14,7 +14,7 @@ from datetime import date
 from services.fortnox import resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import MissingLicence, MissingScope
-from services.money import format_sek
+from services.money import format_sek, oversized
 from services.vouchers import AdjustmentVoucher
 
 TEXT_LIMIT = 200  # Voucher.Description
@@ -45,6 +45,8 @@ def draft_problems(voucher: AdjustmentVoucher) -> list[str]:
             problems.append(f"{_row(voucher, number)}: ange antingen debet eller kredit, inte båda.")
         elif not row.debit_ore and not row.credit_ore:
             problems.append(f"{_row(voucher, number)}: raden saknar belopp.")
+        elif too_large := oversized(_row(voucher, number), row.debit_ore, row.credit_ore):
+            problems.append(too_large)
         if len(row.text) > ROW_TEXT_LIMIT:
             problems.append(f"{_row(voucher, number)}: radtexten är {len(row.text)} tecken; Fortnox tar högst "
                             f"{ROW_TEXT_LIMIT}. Korta den.")

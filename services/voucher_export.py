@@ -22,6 +22,7 @@ from services.fortnox import files, resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import FortnoxApiError, FortnoxError, FortnoxUnavailable, RateLimited, Unauthorized
 from services.money import ore_to_decimal
+from services.owners import owner_token
 from services.timestamps import now_iso
 from services.voucher_checks import (
     FortnoxBooks,
@@ -38,7 +39,6 @@ from services.vouchers import (
     SENDING,
     AdjustmentVoucher,
     load,
-    owner_token,
     series_for,
 )
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from services.companies import Company
 from services.config import Settings
+from services.imports.sie4 import amount_errors
 from services.sie import SieDocument, SieError, SieMessage, SieTransaction, SieVoucher, read_sie, write_sie
 from services.sie.model import TRANS
 from services.vouchers import SIE, AdjustmentRow, AdjustmentVoucher, VoucherError, add_drafts
@@ -16,6 +17,7 @@ from services.vouchers import SIE, AdjustmentRow, AdjustmentVoucher, VoucherErro
 COST_CENTER_DIM, PROJECT_DIM = "1", "6"  # SIE's reserved dimensions
 DIMENSION_NAMES = {COST_CENTER_DIM: "Kostnadsställe", PROJECT_DIM: "Projekt"}
 PROGRAM = ("Skatt & Bokslut", "1.0")
+MAX_SIE_4I_BYTES = 20 * 1024 * 1024  # year-end vouchers: a few hundred rows; more is not a SIE 4I file of them
 
 Draft = tuple[date, str, list[AdjustmentRow]]
 
@@ -34,10 +36,15 @@ def _row(t: SieTransaction) -> AdjustmentRow:
 
 def drafts_from_sie(data: bytes) -> list[Draft]:
     """Each #VER of the file as a draft (its current rows); a file that can't be read says which line."""
+    if len(data) > MAX_SIE_4I_BYTES:
+        raise VoucherError(f"SIE-filen är större än {MAX_SIE_4I_BYTES // (1024 * 1024)} MB, så den innehåller inte "
+                           "bara bokslutsverifikationer. Välj en SIE 4I-fil med verifikationerna.")
     try:
         document = read_sie(data)
     except SieError as exc:
         raise VoucherError(f"SIE-filen kunde inte läsas. {exc.message}") from None
+    if errors := amount_errors(document.balances, document.vouchers):
+        raise VoucherError(f"SIE-filen kunde inte läsas. {errors[0].message}")
     if not document.vouchers:
         raise VoucherError("SIE-filen innehåller inga verifikationer (#VER). Välj en SIE 4I-fil med verifikationer.")
     return [(v.date, v.text or "Importerad verifikation", [_row(t) for t in v.rows]) for v in document.vouchers]

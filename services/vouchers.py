@@ -7,8 +7,6 @@ refused outright. Once an attempt's outcome is unknown, the voucher is frozen un
 
 from __future__ import annotations
 
-import os
-import socket
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +17,8 @@ from sqlite_utils import Database
 
 from services import access, attachment_files, store
 from services.config import Settings
+from services.money import oversized
+from services.owners import owner_gone
 from services.timestamps import now_iso
 
 DRAFT, SENDING, EXPORTED, FAILED = "draft", "sending", "exported", "failed"
@@ -103,26 +103,11 @@ class AdjustmentVoucher:
         return f"«{self.text}» ({self.date})"
 
 
-def owner_token() -> str:
-    """Who holds an export: this host and process."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def owner_gone(claimed_by: str | None) -> bool:
-    """Whether the process holding an export on this host has ended (then its claim can be taken over at once)."""
-    host, _, pid = (claimed_by or "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-def _insert_rows(db: Database, voucher_id: str, rows: Sequence[AdjustmentRow]) -> None:
+def _insert_rows(db: Database, voucher_id: str, day: date, text: str, rows: Sequence[AdjustmentRow]) -> None:
+    """The rows as stored; an amount the store can't hold is refused with the voucher and row named."""
+    for row_no, row in enumerate(rows, start=1):
+        if refusal := oversized(f"«{text.strip()}» ({day}), rad {row_no}", row.debit_ore, row.credit_ore):
+            raise VoucherError(refusal)
     db["adjustment_rows"].insert_all(
         {
             "voucher_id": voucher_id,
@@ -146,7 +131,7 @@ def create_draft(db: Database, company_id: str, day: date, text: str, rows: Sequ
         {"id": voucher_id, "company_id": company_id, "date": day.isoformat(), "text": text.strip(), "status": DRAFT,
          "created_at": now_iso(), "updated_at": now_iso(), "source": source, "reverses": reverses}
     )
-    _insert_rows(db, voucher_id, rows)
+    _insert_rows(db, voucher_id, day, text, rows)
     return voucher_id
 
 
@@ -224,7 +209,7 @@ def update_draft(settings: Settings, company_id: str, voucher_id: str, day: date
         db["adjustment_vouchers"].update(voucher_id, {"date": day.isoformat(), "text": text.strip(), "status": DRAFT,
                                                       "error": None, "updated_at": now_iso()})
         db.execute("delete from adjustment_rows where voucher_id = ?", [voucher_id])
-        _insert_rows(db, voucher_id, rows)
+        _insert_rows(db, voucher_id, day, text, rows)
 
 
 def delete_draft(settings: Settings, company_id: str, voucher_id: str, *, actor: str) -> None:

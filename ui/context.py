@@ -22,8 +22,12 @@ FLASH_STYLES = {
 
 @st.cache_resource(show_spinner=False)
 def settings() -> Settings:
-    """Once per process (see services.startup)."""
-    return prepare()
+    """Once per process (see services.startup); a database that can't be used stops every page with the reason."""
+    try:
+        return prepare()
+    except store.StoreProblem as exc:
+        st.error(exc.message, icon=":material/database:")
+        st.stop()
 
 
 def companies() -> list[Company]:

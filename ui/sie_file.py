@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from services.imports import sie_file
 from services.imports.runs import ImportFailed
@@ -11,6 +14,7 @@ from services.imports.sie_file import SieFileReview
 from ui import context
 
 SEVERITY_ERROR, SEVERITY_WARNING = "Fel", "Varning"
+SAVED_KEY = "underhall.siefile.saved"  # (upload id, path of its copy on disk)
 
 
 def _findings_table(review: SieFileReview) -> pd.DataFrame:
@@ -25,6 +29,22 @@ def _findings_table(review: SieFileReview) -> pd.DataFrame:
     ).astype({"Rad": "Int64"})
 
 
+@st.cache_resource(max_entries=4, show_spinner="Kontrollerar filen …")
+def _review(path: str) -> SieFileReview:
+    """Once per file: the name is the content's sha256, so a redraw or another session reuses the review."""
+    return sie_file.review_sie_file(Path(path))
+
+
+def _saved(upload: UploadedFile) -> Path:
+    """The upload on disk, copied once per upload (not on every redraw)."""
+    saved = st.session_state.get(SAVED_KEY)
+    if saved is None or saved[0] != upload.file_id or not Path(saved[1]).exists():
+        upload.seek(0)
+        saved = (upload.file_id, str(sie_file.save_upload(context.settings(), upload)))
+        st.session_state[SAVED_KEY] = saved
+    return Path(saved[1])
+
+
 def _draw_summary(review: SieFileReview) -> None:
     document = review.document
     year = document.year(0)
@@ -34,17 +54,20 @@ def _draw_summary(review: SieFileReview) -> None:
     )
     accounts, vouchers, transactions = st.columns(3)
     accounts.metric("Konton", len(document.accounts))
-    vouchers.metric("Verifikationer", len(document.vouchers))
-    transactions.metric("Transaktioner", document.transaction_count)
+    vouchers.metric("Verifikationer", review.vouchers)
+    transactions.metric("Transaktioner", review.transactions)
 
 
 def draw() -> None:
-    upload = st.file_uploader("SIE-fil", type=["se", "si", "sie"], key="underhall.siefile")
+    limit = f"Högst {sie_file.MAX_UPLOAD_MB} MB."
+    upload = st.file_uploader("SIE-fil", type=["se", "si", "sie"], key="underhall.siefile", help=limit,
+                              max_upload_size=sie_file.MAX_UPLOAD_MB)
     if upload is None:
-        st.caption("Välj en SIE 4-fil (.se) exporterad från bokföringsprogrammet. Inget sparas förrän du importerar.")
+        st.caption("Välj en SIE 4-fil (.se) exporterad från bokföringsprogrammet. Inget sparas förrän du importerar. "
+                   f"{limit}")
         return
-    data = upload.getvalue()
-    review = sie_file.review_sie_file(data)
+    path = _saved(upload)
+    review = _review(str(path))
     if review.document is not None:
         _draw_summary(review)
     if review.errors or review.warnings:
@@ -60,10 +83,12 @@ def draw() -> None:
     st.success("Filen klarade kontrollerna.", icon=":material/check_circle:")
     if st.button("Importera data", type="primary", key="underhall.siefile.import"):
         try:
-            result = sie_file.import_sie_file(context.settings(), data, started_by=context.actor())
+            result = sie_file.import_sie_file(context.settings(), path, started_by=context.actor())
         except ImportFailed as exc:
             st.error(f"{exc} Tidigare importerade uppgifter finns kvar.", icon=":material/error:")
             return
+        path.unlink(missing_ok=True)
+        st.session_state.pop(SAVED_KEY, None)
         context.choose_company(result.company_id)
         context.flash("success", f"SIE-filen är importerad: {result.vouchers} verifikationer, {result.transactions} transaktioner.")
         st.rerun()

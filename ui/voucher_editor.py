@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 import streamlit as st
 
 from services import vouchers
-from services.money import format_sek
+from services.money import MAX_ORE, format_sek, kronor_to_ore
 from services.voucher_checks import draft_problems
 from services.vouchers import AdjustmentRow, AdjustmentVoucher, VoucherError
 from ui import context
@@ -29,12 +29,14 @@ def _kronor(ore: int) -> float | None:
 
 
 def _ore(value: object) -> int:
+    """Kronor from the grid as öre, however large (the checks and the save refuse what can't be stored)."""
     if value is None or pd.isna(value) or value == "":
         return 0
     try:
-        return int((Decimal(str(value)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        kronor = Decimal(str(value))
     except InvalidOperation:
         return 0
+    return kronor_to_ore(kronor) if kronor.is_finite() else MAX_ORE + 1  # infinity: refused as too large
 
 
 def _text(value: object) -> str:

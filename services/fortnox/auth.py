@@ -79,8 +79,10 @@ def _token_set(token: dict) -> TokenSet:
 
 
 def _token_request(config: FortnoxConfig, **kwargs: object) -> TokenSet:
+    statuses: list[int] = []  # the refusal's HTTP status tells a bad TenantId (400) from bad credentials (401)
     try:
         with _oauth_client(config) as client:
+            client.event_hooks["response"].append(lambda response: statuses.append(response.status_code))
             return _token_set(client.fetch_token(config.token_url, **kwargs))
     except OAuthError as exc:
         if exc.error == "invalid_grant":
@@ -89,6 +91,7 @@ def _token_request(config: FortnoxConfig, **kwargs: object) -> TokenSet:
             ) from None
         raise AuthError(
             f"Fortnox godtog inte begäran om åtkomst ({exc.error}). Kontrollera integrationens klient-id och hemlighet.",
+            status=statuses[-1] if statuses else None,
         ) from None
     except httpx.HTTPError as exc:
         raise FortnoxUnavailable(
@@ -108,8 +111,16 @@ def refresh(config: FortnoxConfig, refresh_token: str) -> TokenSet:
 
 
 def client_credentials(config: FortnoxConfig, tenant_id: str) -> TokenSet:
-    """A service-account token for one tenant (no refresh token: mint a new one when it expires)."""
-    return _token_request(config, grant_type="client_credentials", headers={"TenantId": tenant_id})
+    """A service-account token for one tenant (no refresh token: mint a new one when it expires). Fortnox answers
+    an unknown TenantId with invalid_client and 400, bad client credentials with 401 (NOTES.md §1.8)."""
+    try:
+        return _token_request(config, grant_type="client_credentials", headers={"TenantId": tenant_id})
+    except AuthError as exc:
+        if exc.status == 400 and not isinstance(exc, AuthExpired):
+            raise AuthError("Fortnox känner inte till den databasen (TenantId). Kontrollera numret: det är "
+                            "företagets databasnummer i Fortnox, och integrationen ska vara godkänd där.",
+                            status=400) from None
+        raise
 
 
 def revoke(config: FortnoxConfig, refresh_token: str) -> None:

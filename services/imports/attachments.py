@@ -43,28 +43,24 @@ class AttachmentData:
 
 
 def fetch(client: FortnoxClient, settings: Settings, staging: Staging, tracker: Tracker, *,
-          customer_invoices: list[str], supplier_invoices: list[str] | None, known: dict[str, str]) -> AttachmentData:
-    """`supplier_invoices` None means all of them (a full run); `known` maps already published file ids to sha256."""
+          customer_invoices: list[str], known: dict[str, str]) -> AttachmentData:
+    """The files of the given customer invoices and of every supplier invoice; `known` maps already published file
+    ids to sha256. Supplier invoices are always listed whole (a page holds hundreds): a file attached in Fortnox
+    leaves its invoice unchanged, so asking only the changed invoices would miss it."""
     batches = [customer_invoices[i:i + BATCH] for i in range(0, len(customer_invoices), BATCH)]
-    tracker.add_to_plan(PART, requests=len(batches) + (1 if supplier_invoices is None else len(supplier_invoices)))
+    tracker.add_to_plan(PART, requests=len(batches) + 1)
     wanted: list[tuple[str, FileLink]] = []
     for links in in_parallel(lambda batch: files.customer_invoice_attachments(client, batch), batches):
         wanted += [(CUSTOMER, link) for link in links]
         tracker.update(PART, requests=1)
-    if supplier_invoices is None:
-        page, pages = 1, 1
-        while page <= pages:
-            links, pages = files.supplier_invoice_connections(client, page)
-            if page == 1:
-                tracker.add_to_plan(PART, requests=pages - 1)
-            wanted += [(SUPPLIER, link) for link in links]
-            tracker.update(PART, requests=1)
-            page += 1
-    else:
-        for links, _ in in_parallel(lambda number: files.supplier_invoice_connections(client, 1, invoice=number),
-                                    supplier_invoices):
-            wanted += [(SUPPLIER, link) for link in links]
-            tracker.update(PART, requests=1)
+    page, pages = 1, 1
+    while page <= pages:
+        links, pages = files.supplier_invoice_connections(client, page)
+        if page == 1:
+            tracker.add_to_plan(PART, requests=pages - 1)
+        wanted += [(SUPPLIER, link) for link in links]
+        tracker.update(PART, requests=1)
+        page += 1
     return _download(client, settings, staging, tracker, wanted, known)
 
 

@@ -16,10 +16,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from services import currency
-from services.fortnox import jsonio, ledgers
+from services.fortnox import jsonio, ledgers, values
 from services.fortnox.client import FortnoxClient
 from services.fortnox.ledgers import LedgerInvoice, LedgerPayment, Party
-from services.imports.runs import Tracker
+from services.imports.runs import ImportFailed, Tracker
+from services.money import MAX_ORE, oversized
 from services.imports.staging import Staging
 
 PART = "ledgers"
@@ -33,17 +34,21 @@ class ListResource:
     key: str
     kind: str
     parse: Callable[[dict[str, Any]], Any]
+    label: str  # how messages name one item
     dated: bool = False  # accepts todate (Fortnox: only customer invoices among these)
 
 
 RESOURCES = (
-    ListResource("customers", "/3/customers", "Customers", CUSTOMER, ledgers.customer),
-    ListResource("suppliers", "/3/suppliers", "Suppliers", SUPPLIER, ledgers.supplier),
-    ListResource("invoices", "/3/invoices", "Invoices", CUSTOMER, ledgers.customer_invoice, dated=True),
-    ListResource("invoice_payments", "/3/invoicepayments", "InvoicePayments", CUSTOMER, ledgers.payment),
-    ListResource("supplier_invoices", "/3/supplierinvoices", "SupplierInvoices", SUPPLIER, ledgers.supplier_invoice),
+    ListResource("customers", "/3/customers", "Customers", CUSTOMER, ledgers.customer, "Kunden"),
+    ListResource("suppliers", "/3/suppliers", "Suppliers", SUPPLIER, ledgers.supplier, "Leverantören"),
+    ListResource("invoices", "/3/invoices", "Invoices", CUSTOMER, ledgers.customer_invoice, "Kundfakturan",
+                 dated=True),
+    ListResource("invoice_payments", "/3/invoicepayments", "InvoicePayments", CUSTOMER, ledgers.payment,
+                 "Kundinbetalningen"),
+    ListResource("supplier_invoices", "/3/supplierinvoices", "SupplierInvoices", SUPPLIER, ledgers.supplier_invoice,
+                 "Leverantörsfakturan"),
     ListResource("supplier_payments", "/3/supplierinvoicepayments", "SupplierInvoicePayments", SUPPLIER,
-                 ledgers.payment),
+                 ledgers.payment, "Leverantörsbetalningen"),
 )
 
 
@@ -80,11 +85,29 @@ def fetch(client: FortnoxClient, staging: Staging, tracker: Tracker, *, end: dat
             if page.number == 1:
                 tracker.add_to_plan(PART, items=page.total_resources, requests=page.total_pages - 1)
             for item in page.items:
-                record = resource.parse(item)
+                record = read_item(resource, item)
                 if not isinstance(record, LedgerInvoice) or record.invoice_date <= end:
                     data.add(resource, record)
             tracker.update(PART, items=len(page.items), requests=int(fetched))
     return data
+
+
+def read_item(resource: ListResource, item: dict[str, Any]) -> Any:
+    """One list item, its amounts within what the store holds; ImportFailed naming the item otherwise."""
+    number = next((values.text(item.get(key)) for key in ("DocumentNumber", "GivenNumber", "Number",
+                                                          "CustomerNumber", "SupplierNumber") if item.get(key)), "")
+    where = " ".join(filter(None, (resource.label, number, "från Fortnox")))
+    try:
+        record = resource.parse(item)
+        if isinstance(record, LedgerInvoice):
+            amounts = (record.total, record.balance, record.sek_ore(record.total))
+        else:
+            amounts = (record.amount_ore,) if isinstance(record, LedgerPayment) else ()
+    except ArithmeticError:  # a number beyond what Decimal's precision can round
+        amounts = (MAX_ORE + 1,)
+    if refusal := oversized(where, *amounts):
+        raise ImportFailed(f"{refusal} Inget nytt publicerades för reskontran.")
+    return record
 
 
 def publish(db: Database, company_id: str, data: LedgerData, *, replace_all: bool) -> dict[str, int]:

@@ -1,12 +1,15 @@
 """The import run as a row: who started it, what it does, how far it has come, whether someone asked it to stop.
 
 One run per company at a time. Progress is written to the row as the run goes, so any session (or the command
-line) can show it, and a cancel is a flag on the row that the run checks between requests.
+line) can show it, and a cancel is a flag on the row that the run checks between requests. The row names the process
+running it and when it last showed life: a run whose process has ended (killed, crashed, the app restarted) is
+marked Avbruten as soon as anyone looks, and the next run resumes from what it staged.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -19,11 +22,15 @@ from services import access, store
 from services.config import Settings
 from services.fortnox.errors import FortnoxError
 from services.fortnox.resources import FinancialYear
+from services.owners import owner_gone, owner_token
 from services.timestamps import now_iso
 
+log = logging.getLogger(__name__)
 RUNNING, DONE, FAILED, CANCELLED = "running", "ok", "failed", "cancelled"
 STATUS_LABELS = {RUNNING: "Pågår", DONE: "Klar", FAILED: "Fel", CANCELLED: "Avbruten"}
-STALE_RUN = timedelta(hours=1)
+SILENT_RUN = timedelta(minutes=15)  # no sign of life this long (another host's process can't be asked): over
+ABANDONED = ("Importen avbröts: programmet som körde den avslutades innan den var klar. Det som hämtats sparas "
+             "till nästa import.")
 PROGRESS_WRITE_INTERVAL = 0.5  # seconds; the row is written at most this often while a run goes
 
 
@@ -107,19 +114,35 @@ class ImportResult:
 
 
 def begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: str) -> int:
-    """A new running row, unless the company already has one (a run older than an hour counts as abandoned)."""
+    """A new running row owned by this process, unless the company already has a live one or is being deleted."""
     with store.write_lock(db):
-        db.execute(
-            "update import_runs set status = ?, error = 'Avbröts utan att slutföras.', finished_at = ? "
-            "where company_id = ? and status = ? and started_at < ?",
-            [FAILED, now_iso(), company_id, RUNNING, now_iso(-STALE_RUN)],
-        )
+        end_abandoned_runs(db, company_id)
+        company = db.execute("select deleting_by from companies where id = ?", [company_id]).fetchone()
+        if company is None:
+            raise ImportFailed("Företaget finns inte här längre. Anslut det igen under Underhåll → Import.")
+        if company[0] and not owner_gone(company[0]):
+            raise ImportFailed("Företagets data raderas just nu, så ingen import startades.")
         if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RUNNING]):
             raise ImportAlreadyRunning("En import för företaget pågår redan. Vänta tills den är klar.")
         return db["import_runs"].insert(
             {"company_id": company_id, "parts": json.dumps(list(parts)), "started_by": started_by,
-             "started_at": now_iso(), "status": RUNNING, "requests": 0, "cancel_requested": 0, "rate_limited": 0}
+             "started_at": now_iso(), "status": RUNNING, "requests": 0, "cancel_requested": 0, "rate_limited": 0,
+             "owner": owner_token(), "heartbeat_at": now_iso()}
         ).last_pk
+
+
+def _abandoned(run: dict) -> bool:
+    return owner_gone(run["owner"]) or (run["heartbeat_at"] or run["started_at"]) < now_iso(-SILENT_RUN)
+
+
+def end_abandoned_runs(db: Database, company_id: str | None = None) -> int:
+    """Mark the running runs whose process has ended, or that showed no life for SILENT_RUN, Avbruten (call under
+    the write lock); `company_id` None means every company's, as at start. Returns how many."""
+    where, args = ("status = ? and company_id = ?", [RUNNING, company_id]) if company_id else ("status = ?", [RUNNING])
+    over = [run["id"] for run in db["import_runs"].rows_where(where, args) if _abandoned(run)]
+    for run_id in over:
+        db["import_runs"].update(run_id, {"status": CANCELLED, "error": ABANDONED, "finished_at": now_iso()})
+    return len(over)
 
 
 def finish_run(db: Database, run_id: int, status: str, *, requests: int, rate_limited: int = 0,
@@ -135,12 +158,29 @@ def end_failed(settings: Settings, run_id: int, status: str, requests: int, rate
         finish_run(db, run_id, status, requests=requests, rate_limited=rate_limited, error=message)
 
 
+def end_early(settings: Settings, run_id: int, exc: Exception, requests: int = 0, rate_limited: int = 0
+              ) -> ImportFailed:
+    """Record why a run stopped before it was done (cancelled, refused, Fortnox, a full disk, a bug) and return the
+    Swedish ImportFailed (ImportCancelled) to raise: whatever happened, the run never stays running."""
+    if not isinstance(exc, (FortnoxError, ImportFailed)) and store.failure_message(exc) is None:
+        log.error("import run %s stopped by an unexpected error", run_id, exc_info=exc)
+    message = message_of(exc)
+    status = CANCELLED if isinstance(exc, ImportCancelled) else FAILED
+    try:
+        end_failed(settings, run_id, status, requests, rate_limited, message)
+    except sqlite3.DatabaseError:  # e.g. still a full disk: the run is ended as abandoned when this process ends
+        log.error("import run %s could not be marked ended", run_id, exc_info=True)
+    return (ImportCancelled if status == CANCELLED else ImportFailed)(message)
+
+
 def message_of(exc: Exception) -> str:
     if isinstance(exc, FortnoxError):
         return exc.message
-    if isinstance(exc, sqlite3.DatabaseError):
-        return "Importen kunde inte sparas i databasen. Inget nytt publicerades; försök igen."
-    return str(exc)
+    if isinstance(exc, ImportFailed):
+        return str(exc)
+    return store.failure_message(exc) or (
+        "Importen stoppades av ett oväntat fel. Inget nytt publicerades; det som hämtats sparas till nästa import. "
+        "Försök igen, och kontakta supporten om det händer igen.")
 
 
 def request_cancel(settings: Settings, run_id: int, actor: str) -> None:
@@ -156,9 +196,14 @@ def request_cancel(settings: Settings, run_id: int, actor: str) -> None:
 
 
 def running_run(settings: Settings, company_id: str) -> dict | None:
+    """The company's live run, if any; one whose process has ended is marked Avbruten here and is not returned."""
     with store.open_db(settings.database_path) as db:
         rows = list(db.query("select * from import_runs where company_id = ? and status = ? order by id desc limit 1",
                              [company_id, RUNNING]))
+        if rows and _abandoned(rows[0]):
+            with store.write_lock(db):
+                end_abandoned_runs(db, company_id)
+            return None
     return _decoded(rows[0]) if rows else None
 
 
@@ -210,8 +255,8 @@ class Tracker:
         with store.open_db(self._settings.database_path) as db:
             if force or now - self._last_write >= PROGRESS_WRITE_INTERVAL:
                 self._last_write = now
-                db.execute("update import_runs set progress = ?, requests = ? where id = ?",
-                           [self.progress.to_json(), self._requests_made(), self._run_id])
+                db.execute("update import_runs set progress = ?, requests = ?, heartbeat_at = ? where id = ?",
+                           [self.progress.to_json(), self._requests_made(), now_iso(), self._run_id])
             cancel = db.execute("select cancel_requested from import_runs where id = ?", [self._run_id]).fetchone()
         if cancel and cancel[0]:
             raise ImportCancelled("Importen avbröts. Det som redan hämtats sparas till nästa import; "

@@ -5,6 +5,7 @@ import, and skips the (large) SIE file when none did."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
 
@@ -14,7 +15,8 @@ from services.fortnox.paginate import fetch_page
 from services.fortnox.resources import FinancialYear
 from services.imports.runs import ImportFailed, Tracker
 from services.imports.staging import Staging
-from services.sie import SieDocument, SieError, read_sie
+from services.money import oversized
+from services.sie import SieBalance, SieDocument, SieError, SieMessage, SieVoucher, read_sie
 
 PART = "sie4"
 
@@ -32,26 +34,54 @@ def changed_years(client: FortnoxClient, years: list[FinancialYear], since: str,
 
 def fetch(client: FortnoxClient, staging: Staging, years: list[FinancialYear],
           tracker: Tracker) -> list[tuple[FinancialYear, SieDocument]]:
+    """Each year's SIE file, read; only a file that reads is staged, and a staged one that no longer reads is
+    fetched again (a malformed answer must not fail every later run)."""
     documents = []
     for year in years:
         chunk = f"year-{year.id}"
-        data = staging.get("sie", chunk)
-        fetched = data is None
-        if data is None:
+        document = _staged(staging, chunk, year)
+        fetched = document is None
+        if document is None:
             data = resources.sie(client, year.id)
+            document = parse(data, year)
             staging.put("sie", chunk, data)
-        documents.append((year, parse(data, year)))
+        documents.append((year, document))
         tracker.update(PART, items=1, requests=int(fetched))
     return documents
 
 
-def parse(data: bytes, year: FinancialYear) -> SieDocument:
+def _staged(staging: Staging, chunk: str, year: FinancialYear) -> SieDocument | None:
+    data = staging.get("sie", chunk)
+    if data is None:
+        return None
     try:
-        return read_sie(data)
+        return parse(data, year)
+    except ImportFailed:
+        staging.drop("sie", chunk)
+        return None
+
+
+def parse(data: bytes, year: FinancialYear) -> SieDocument:
+    """The file read, with every amount within what the store holds; ImportFailed naming the line otherwise."""
+    try:
+        document = read_sie(data)
     except SieError as exc:
-        raise ImportFailed(
-            f"SIE-filen för räkenskapsåret {year.start}–{year.end} från Fortnox kunde inte läsas: {exc.message}"
-        ) from None
+        message = exc.message
+    else:
+        errors = amount_errors(document.balances, document.vouchers)
+        if not errors:
+            return document
+        message = errors[0].message
+    raise ImportFailed(f"SIE-filen för räkenskapsåret {year.start}–{year.end} från Fortnox kunde inte läsas: {message}")
+
+
+def amount_errors(balances: Iterable[SieBalance], vouchers: Iterable[SieVoucher]) -> list[SieMessage]:
+    """The balances and voucher rows whose amounts the store can't hold, each naming its line (a SIE file from
+    Fortnox, one chosen by hand — voucher by voucher while it streams — or SIE 4I vouchers)."""
+    lines = [(b.line, b.amount_ore) for b in balances]
+    lines += [(row.line, row.amount_ore) for voucher in vouchers for row in voucher.rows]
+    return [SieMessage(line, "amount_too_large", refusal) for line, amount in lines
+            if (refusal := oversized(f"Rad {line}", amount))]
 
 
 def publish(db: Database, company_id: str, documents: list[tuple[FinancialYear, SieDocument]]) -> dict[str, int]:
@@ -60,43 +90,58 @@ def publish(db: Database, company_id: str, documents: list[tuple[FinancialYear, 
     account_numbers: set[str] = set()
     vouchers = transactions = 0
     for year, document in documents:
-        key = [company_id, year.id]
-        for table in ("financial_years", "accounts", "balances", "vouchers", "transactions", "struck_transactions"):
-            db[table].delete_where("company_id = ? and year_id = ?", key)
-        db["financial_years"].insert(
-            {"company_id": company_id, "year_id": year.id, "start": year.start.isoformat(), "end": year.end.isoformat()}
-        )
-        db["accounts"].insert_all(
-            {"company_id": company_id, "year_id": year.id, "number": account.number, "name": account.name,
-             "type": account.type, "sru": account.sru}
-            for account in document.accounts.values()
-        )
-        db["balances"].insert_all(
-            ({"company_id": company_id, "year_id": year.id, "kind": balance.kind, "account": balance.account,
-              "amount_ore": balance.amount_ore} for balance in document.balances if balance.year == 0),
-            replace=True,  # a repeated balance line: the last one counts
-        )
-        db["vouchers"].insert_all(
-            {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
-             "date": voucher.date.isoformat(), "text": voucher.text,
-             "reg_date": voucher.reg_date.isoformat() if voucher.reg_date else None}
-            for voucher in document.vouchers
-        )
-        db["transactions"].insert_all(
-            {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
-             "row_no": row_no, "account": row.account, "amount_ore": row.amount_ore, "text": row.text,
-             "objects": json.dumps(row.objects)}
-            for voucher in document.vouchers
-            for row_no, row in enumerate(voucher.rows, start=1)
-        )
-        db["struck_transactions"].insert_all(
-            {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
-             "row_no": row_no, "account": row.account, "amount_ore": row.amount_ore, "text": row.text,
-             "objects": json.dumps(row.objects), "struck_by": row.sign}
-            for voucher in document.vouchers
-            for row_no, row in enumerate(voucher.struck, start=1)
-        )
+        clear_year(db, company_id, year)
+        insert_vouchers(db, company_id, year, document.vouchers)
+        insert_chart(db, company_id, year, document)
         account_numbers.update(document.accounts)
         vouchers += len(document.vouchers)
         transactions += sum(len(voucher.rows) for voucher in document.vouchers)
     return {"accounts": len(account_numbers), "vouchers": vouchers, "transactions": transactions}
+
+
+def clear_year(db: Database, company_id: str, year: FinancialYear) -> None:
+    """The year's books gone and the year itself recorded: what a publish starts with."""
+    key = [company_id, year.id]
+    for table in ("financial_years", "accounts", "balances", "vouchers", "transactions", "struck_transactions"):
+        db[table].delete_where("company_id = ? and year_id = ?", key)
+    db["financial_years"].insert(
+        {"company_id": company_id, "year_id": year.id, "start": year.start.isoformat(), "end": year.end.isoformat()}
+    )
+
+
+def insert_chart(db: Database, company_id: str, year: FinancialYear, document: SieDocument) -> None:
+    """The accounts and the year's opening and closing balances (known once the whole file is read)."""
+    db["accounts"].insert_all(
+        {"company_id": company_id, "year_id": year.id, "number": account.number, "name": account.name,
+         "type": account.type, "sru": account.sru}
+        for account in document.accounts.values()
+    )
+    db["balances"].insert_all(
+        ({"company_id": company_id, "year_id": year.id, "kind": balance.kind, "account": balance.account,
+          "amount_ore": balance.amount_ore} for balance in document.balances if balance.year == 0),
+        replace=True,  # a repeated balance line: the last one counts
+    )
+
+
+def insert_vouchers(db: Database, company_id: str, year: FinancialYear, vouchers: Sequence[SieVoucher]) -> None:
+    """Vouchers and their current rows (all of a file's at once, or a batch of them while it streams)."""
+    db["vouchers"].insert_all(
+        {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
+         "date": voucher.date.isoformat(), "text": voucher.text,
+         "reg_date": voucher.reg_date.isoformat() if voucher.reg_date else None}
+        for voucher in vouchers
+    )
+    db["transactions"].insert_all(
+        {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
+         "row_no": row_no, "account": row.account, "amount_ore": row.amount_ore, "text": row.text,
+         "objects": json.dumps(row.objects)}
+        for voucher in vouchers
+        for row_no, row in enumerate(voucher.rows, start=1)
+    )
+    db["struck_transactions"].insert_all(
+        {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
+         "row_no": row_no, "account": row.account, "amount_ore": row.amount_ore, "text": row.text,
+         "objects": json.dumps(row.objects), "struck_by": row.sign}
+        for voucher in vouchers
+        for row_no, row in enumerate(voucher.struck, start=1)
+    )

@@ -2,7 +2,8 @@
 resumes from it instead of asking Fortnox again.
 
 A chunk is a list page or a SIE file. Its `signature` says which question it answers (years, full or incremental,
-since when): a different question, or chunks older than STALE_AFTER, start over.
+since when): a different question, or chunks older than STALE_AFTER, start over; so does a run asked to fetch
+everything again (`fresh`), which never reuses what an earlier run staged.
 """
 
 from __future__ import annotations
@@ -24,14 +25,15 @@ STALE_AFTER = timedelta(hours=12)
 
 
 class Staging:
-    def __init__(self, settings: Settings, company_id: str, part: str, signature: str) -> None:
+    def __init__(self, settings: Settings, company_id: str, part: str, signature: str, *, fresh: bool = False) -> None:
         self._settings = settings
         self._key = [company_id, part]
         self._signature = signature
         with store.open_db(settings.database_path) as db, store.write_lock(db):
             db.execute(
-                "delete from import_staging where company_id = ? and part = ? and (signature != ? or staged_at < ?)",
-                [*self._key, signature, now_iso(-STALE_AFTER)],
+                "delete from import_staging where company_id = ? and part = ? "
+                "and (? or signature != ? or staged_at < ?)",
+                [*self._key, fresh, signature, now_iso(-STALE_AFTER)],
             )
 
     def get(self, resource: str, chunk: str) -> bytes | None:
@@ -49,6 +51,12 @@ class Staging:
                  "signature": self._signature, "payload": payload, "staged_at": now_iso()},
                 replace=True,
             )
+
+    def drop(self, resource: str, chunk: str) -> None:
+        """Forget one chunk that turned out unusable, so it is fetched again."""
+        with store.open_db(self._settings.database_path) as db:
+            db.execute("delete from import_staging where company_id = ? and part = ? and resource = ? and chunk = ?",
+                       [*self._key, resource, chunk])
 
     def clear(self, db: Database) -> None:
         """Called inside the publishing transaction: published chunks are not resumed from again."""

@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
+
+from services.voucher_sie import MAX_SIE_4I_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,3 +153,30 @@ def test_ledgers_lists_the_open_items_with_reconciles_total(sandbox, tenants: li
     assert ledger["total_sek"] == next(c for c in checks if c["id"] == "ar_vs_gl")["ledger"]
     assert ledger["items"] and {"invoice", "party", "currency", "remaining", "remaining_sek", "due"} <= set(
         ledger["items"][0])
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "folder"])
+def test_vouchers_add_refuses_what_is_not_a_regular_file_at_once(
+    sandbox, small_tenant: dict, tmp_path: Path, source: str
+) -> None:
+    _run(sandbox, tmp_path, "connect", "--tenant-id", small_tenant["tenant_id"])
+    path = source if source.startswith("/") else str(tmp_path)
+    result = _run(sandbox, tmp_path, "vouchers", "add", small_tenant["orgnr"], "--sie", path)
+    assert result.returncode == 2 and "ingen vanlig fil" in result.stderr
+
+
+def test_vouchers_add_refuses_an_oversized_file_without_reading_it_all(
+    sandbox, small_tenant: dict, tmp_path: Path
+) -> None:
+    _run(sandbox, tmp_path, "connect", "--tenant-id", small_tenant["tenant_id"])
+    huge = tmp_path / "stor.si"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_SIE_4I_BYTES + 1)  # sparse: takes no disk
+    result = _run(sandbox, tmp_path, "vouchers", "add", small_tenant["orgnr"], "--sie", str(huge))
+    assert result.returncode == 2 and "större än" in result.stderr
+
+
+def test_connect_with_an_unknown_tenant_id_says_the_tenant_is_unknown(sandbox, tmp_path: Path) -> None:
+    result = _run(sandbox, tmp_path, "connect", "--tenant-id", "999999999")
+    assert result.returncode == 1
+    assert "känner inte till den databasen" in result.stderr and "klient-id" not in result.stderr

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from services import attachment_files, store
 from services.companies import Company
-from services.company_data import COMPANY_TABLES, delete_company_data
+from services.company_data import COMPANY_TABLES, DeleteRefused, delete_company_data
 from services.config import Settings
-from services.connections import disconnect, finish_authorization, start_authorization
+from services.connections import connect_service_account, disconnect, finish_authorization, start_authorization
 from services.fortnox import auth
 from services.fortnox.errors import AuthExpired
-from services.importer import run_import
+from services.importer import begin_import, run_import
+from services.imports.runs import ImportFailed
+from services.owners import owner_token
 from services.token_cipher import TokenCipher
 from tests.fortnox_login import authorize
 
@@ -93,3 +98,48 @@ def test_delete_revokes_the_connection_at_fortnox(settings: Settings, company: C
     delete_company_data(settings, company.id, "rita@byra.se")
     with pytest.raises(AuthExpired):
         auth.refresh(settings.fortnox, refresh_token)
+
+
+@pytest.fixture
+def connected(settings: Settings, small_tenant: dict) -> Company:
+    return connect_service_account(settings, small_tenant["tenant_id"])
+
+
+def _mark_deleting(settings: Settings, company: Company, owner: str) -> None:
+    with store.open_db(settings.database_path) as db:
+        db["companies"].update(company.id, {"deleting_by": owner})
+
+
+def _rows_of(settings: Settings, company: Company, table: str) -> int:
+    with store.open_db(settings.database_path) as db:
+        return db[table].count_where("company_id = ?", [company.id])
+
+
+def test_an_import_asked_for_while_the_company_is_being_deleted_is_refused_and_stores_nothing(
+    settings: Settings, connected: Company
+) -> None:
+    _mark_deleting(settings, connected, owner_token())  # Radera is between its claim and its last write
+    with pytest.raises(ImportFailed, match="raderas just nu"):
+        run_import(settings, connected.id, parts=("sie4", "ledgers"))
+    assert _rows_of(settings, connected, "import_runs") == _rows_of(settings, connected, "import_staging") == 0
+
+
+def test_a_deletion_whose_process_died_does_not_block_imports(settings: Settings, connected: Company) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    _mark_deleting(settings, connected, f"{socket.gethostname()}:{gone.stdout.strip()}")
+    assert run_import(settings, connected.id).vouchers > 0
+
+
+def test_an_import_of_a_deleted_company_says_so_and_leaves_no_row(settings: Settings, connected: Company) -> None:
+    delete_company_data(settings, connected.id, "test")
+    with pytest.raises(ImportFailed, match="finns inte här längre"):
+        run_import(settings, connected.id)
+    assert _rows_of(settings, connected, "import_runs") == _rows_of(settings, connected, "import_staging") == 0
+
+
+def test_delete_is_refused_while_an_import_of_this_process_runs(settings: Settings, connected: Company) -> None:
+    begin_import(settings, connected.id, ["sie4"], "test")
+    with pytest.raises(DeleteRefused, match="En import pågår"):
+        delete_company_data(settings, connected.id, "test")
+    with store.open_db(settings.database_path) as db:
+        assert db["companies"].get(connected.id)["deleting_by"] is None  # the refused deletion left no mark

@@ -13,7 +13,7 @@ from services.companies import Company
 from services.config import Settings
 from services.connections import connect_service_account, finish_authorization, start_authorization
 from services.importer import PARTS, run_import
-from services.imports.runs import FAILED, ImportFailed, import_runs
+from services.imports.runs import FAILED, ImportFailed, RunProgress, import_runs
 from tests.conftest import settings_for
 from tests.fortnox_login import authorize
 
@@ -117,3 +117,36 @@ def test_a_malformed_answer_fails_clearly_and_the_next_run_resumes_without_dupli
     resumed = run_import(settings, company.id, parts=PARTS)
     assert resumed.counts == reference
     assert "sie4" in resumed.counts  # published by the first run already: the second only asked what changed
+
+
+def test_a_malformed_sie_file_is_never_staged_so_the_next_import_gets_the_good_one(
+    settings: Settings, company: Company, sandbox
+) -> None:
+    _faults(sandbox, {"method": "GET", "path": "/3/sie/*", "kind": "body:malformed", "times": 1})
+    with pytest.raises(ImportFailed, match="kunde inte läsas"):
+        run_import(settings, company.id)
+    with store.open_db(settings.database_path) as db:
+        assert db["import_staging"].count_where("company_id = ? and part = 'sie4'", [company.id]) == 0
+    assert run_import(settings, company.id).vouchers > 0
+
+
+def _stage_first_year_then_leave(settings: Settings, company: Company) -> None:
+    def leave_after_first_year(progress: RunProgress) -> None:
+        if progress.part("sie4").items_done == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_import(settings, company.id, on_progress=leave_after_first_year)
+
+
+def test_a_staged_sie_file_that_no_longer_reads_is_fetched_again(settings: Settings, company: Company) -> None:
+    _stage_first_year_then_leave(settings, company)
+    with store.open_db(settings.database_path) as db:
+        db.execute("update import_staging set payload = ? where company_id = ?", [b"#FLAGGA 0\r\n{", company.id])
+    resumed = run_import(settings, company.id)
+    assert resumed.vouchers > 0 and resumed.requests == 1 + 2  # the years, and both SIE files
+
+
+def test_a_full_import_never_reuses_staged_downloads(settings: Settings, company: Company) -> None:
+    _stage_first_year_then_leave(settings, company)
+    assert run_import(settings, company.id, full=True).requests == 1 + 2

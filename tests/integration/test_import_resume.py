@@ -53,8 +53,8 @@ def test_an_interrupted_import_resumes_without_fetching_the_staged_year_again(
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_import(settings, company.id, on_progress=leave_after_first_year, full=True)
-    resumed = run_import(settings, company.id, full=True)
+        run_import(settings, company.id, on_progress=leave_after_first_year)
+    resumed = run_import(settings, company.id)
     assert resumed.requests == 1 + 1  # the years, and the one SIE file the first run did not get
     assert resumed.vouchers > 0
 
