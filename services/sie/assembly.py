@@ -74,6 +74,8 @@ _HEADER_LABELS = ("#FLAGGA", "#SIETYP", "#PROGRAM", "#RAR")
 OUTSIDE = 0
 AWAITING_BRACE = 1
 INSIDE = 2
+# A #VER line had an error (errors being collected): its block is skipped.
+SKIPPING = 3
 
 
 class TooManyErrors(Exception):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from datetime import date
 from decimal import Decimal
 
 from .amounts import parse_amount_ore
@@ -35,41 +36,48 @@ from .tokenizer import tokenize_line
 
 __all__ = ["BlockReader"]
 
+# The patterns are written for Python's backtracking engine: alternatives
+# that exclude each other are atomic (``(?>...)``) and runs are possessive
+# (``*+``, ``++``), so that nothing is saved to try again; an optional part is
+# ``(?:X|)`` rather than ``(?:X)?``, which re compiles into a repeat that
+# saves every group position so far.
+#
 # The content of a quoted string: a '"' only after a backslash (``\"`` is an
 # escaped quote), and never a backslash just before the closing quote (that
 # quote would be escaped). No tab (a warning) and no line end.
-_CONTENT = r'[^"\\\t\n]*(?:\\+(?:"|[^"\\\t\n])[^"\\\t\n]*)*'
+_CONTENT = r'[^"\\\t\n]*+(?:\\++(?:"|[^"\\\t\n])[^"\\\t\n]*+)*+'
 # A text field: quoted, or a bare word without quote, brace or blank.
-_FIELD = rf'(?:"{_CONTENT}"|[^\s"{{}}]+)'
+_FIELD = rf'(?>"{_CONTENT}"|[^\s"{{}}]++)'
+# A row's text: its content when quoted without backslash (the common case,
+# one group), else the field as written (the other group).
+_TEXT = rf'(?>"([^"\\\t\n]*+)"|({_FIELD}))'
 # One dimension-object pair of an object list.
-_PAIR = r'(?:[0-9]+|"[0-9]+")[ \t]+(?:"[^"\\{}\t\n]*"|[^\s"{}\\]+)'
-_DATE = r"(?:\"\"|([0-9]{8}))"
-_END = r"[ \t\r\x1a]*\n"  # what the careful path strips from a line's end
-# A row, as one whole line. Groups: kind, account, object list content,
-# amount with two decimals, any other amount, date, text, quantity, sign.
-# An optional part is written ``(?:X|)`` rather than ``(?:X)?``: the same
-# match, but re compiles ``?`` on a group into a repeat that saves every
-# group position so far, which made the pattern a quarter slower. At most 16
-# integer digits: a longer amount is checked against the store's bound by
-# the careful path.
+_PAIR = r'(?>[0-9]++|"[0-9]++")[ \t]++(?>"[^"\\{}\t\n]*+"|[^\s"{}\\]++)'
+_DATE = r'(?>""|([0-9]{8}))'
+_END = r"[ \t\r\x1a]*+\n"  # what the careful path strips from a line's end
+# A row, as one whole line, without indentation (_dedented). Groups: kind,
+# account, object list content, amount with two decimals, any other amount,
+# date, text (two groups, see _TEXT), quantity, sign. At most 16 integer
+# digits: a longer amount is checked against the store's bound by the
+# careful path. The line starts with "#": that literal lets findall skip to
+# the next row at once.
 _ROW = re.compile(
-    r"^[ \t]*#(TRANS|RTRANS|BTRANS)[ \t]+([0-9]+)[ \t]+"
-    rf"\{{[ \t]*((?:{_PAIR})(?:[ \t]+{_PAIR})*|)[ \t]*\}}[ \t]+"
-    r"(?:(-?[0-9]{1,16}\.[0-9]{2})|(-?[0-9]{1,16}(?:\.[0-9]|)))"
-    rf"(?:[ \t]+{_DATE}(?:[ \t]+({_FIELD})(?:[ \t]+(?:\"\"|(-?[0-9]+(?:\.[0-9]+|)))(?:[ \t]+({_FIELD})|)|)|)|)"
+    r"^#(TRANS|RTRANS|BTRANS)[ \t]++([0-9]++)[ \t]++"
+    rf"\{{[ \t]*+((?:{_PAIR})(?:[ \t]++{_PAIR})*+|)[ \t]*+\}}[ \t]++"
+    r"(?>(-?[0-9]{1,16}\.[0-9]{2})|(-?[0-9]{1,16}(?:\.[0-9]|)))"
+    rf'(?:[ \t]++{_DATE}(?:[ \t]++{_TEXT}(?:[ \t]++(?>""|(-?[0-9]++(?:\.[0-9]++|)))(?:[ \t]++({_FIELD})|)|)|)|)'
     rf"{_END}",
     re.MULTILINE,
 )
-assert _ROW.groups == 9
+assert _ROW.groups == 10
 # A whole block: the #VER line (series, number, date, text, registration
 # date, sign), "{", the row lines (group 7; each must then match _ROW) up to
-# the first line that starts with "}", and that line. The rows are taken
-# possessively (``*+``): nothing is saved to try again.
+# the first line that starts with "}", and that line.
 _BLOCK = re.compile(
-    rf"#VER[ \t]+({_FIELD})[ \t]+({_FIELD})[ \t]+([0-9]{{8}})"
-    rf"(?:[ \t]+({_FIELD})(?:[ \t]+{_DATE}(?:[ \t]+({_FIELD})|)|)|){_END}"
-    rf"[ \t]*\{{{_END}"
-    rf"((?:[ \t]*#[RB]?TRANS[ \t][^\n]*\n)*+)[ \t]*\}}{_END}"
+    rf"#VER[ \t]++({_FIELD})[ \t]++({_FIELD})[ \t]++([0-9]{{8}})"
+    rf"(?:[ \t]++({_FIELD})(?:[ \t]++{_DATE}(?:[ \t]++({_FIELD})|)|)|){_END}"
+    rf"[ \t]*+\{{{_END}"
+    rf"((?:[ \t]*+#[RB]?TRANS[ \t][^\n]*+\n)*+)[ \t]*+\}}{_END}"
 )
 assert _BLOCK.groups == 7
 _KINDS = {"TRANS": TRANS, "RTRANS": RTRANS, "BTRANS": BTRANS}
@@ -81,6 +89,15 @@ def _unquoted(value: str) -> str:
         return value
     value = value[1:-1]
     return value.replace('\\"', '"') if "\\" in value else value
+
+
+def _dedented(rows: str) -> str:
+    """Row lines without the indentation of the first (most exporters
+    indent every row alike); a row indented otherwise will not match."""
+    if rows[:1] not in (" ", "\t"):
+        return rows
+    indent = rows[: len(rows) - len(rows.lstrip(" \t"))]
+    return rows[len(indent) :].replace("\n" + indent, "\n")
 
 
 def _objects(content: str) -> tuple[tuple[str, str], ...]:
@@ -116,7 +133,7 @@ class BlockReader(LineReader):
         self._block_hits = 0  # voucher blocks read whole
         self._block_fails = 0  # #VER lines where that was tried in vain
         # Field as written -> value; "" (absent) -> None / no objects.
-        self._bulk_dates: dict[str, object] = {"": None}
+        self._bulk_dates: dict[str, date | None] = {"": None}
         self._bulk_quantities: dict[str, Decimal | None] = {"": None}
         self._objects_cache: dict[str, tuple[tuple[str, str], ...]] = {"": ()}
         self._names: dict[str, str] = {}  # one string object per account number
@@ -133,7 +150,7 @@ class BlockReader(LineReader):
         pos = 0
         while pos < n:
             if (
-                self._block_fails <= self._block_hits + 64
+                self._block_fails <= 2 * self._block_hits + 64
                 and text.startswith("#VER", pos)
                 and self._state == OUTSIDE
                 and not self._first
@@ -170,7 +187,7 @@ class BlockReader(LineReader):
         nothing changed."""
         series, vnumber, ds, vtext, rs, vsign, row_lines = m.groups("")
         ver_line = self._number + 1
-        rows_found = _ROW.findall(row_lines) if row_lines else []
+        rows_found = _ROW.findall(_dedented(row_lines)) if row_lines else []
         # Every row is one whole line: then every line matched.
         if len(rows_found) != row_lines.count("\n"):
             raise _Fallback
@@ -178,7 +195,7 @@ class BlockReader(LineReader):
         d = dates.get(ds)
         reg_date = dates.get(rs)
         if d is None or (reg_date is None and rs):
-            self._fill_dates(ver_line, ds, rs)
+            self._fill_dates(ds, rs)
             d = dates[ds]
             reg_date = dates[rs]
         vtext = _unquoted(vtext)
@@ -189,7 +206,7 @@ class BlockReader(LineReader):
             try:
                 rows, total = self._plain_rows(rows_found, first_row, vtext)
             except KeyError:  # a value not yet in the caches
-                self._fill(rows_found, first_row)
+                self._fill(rows_found)
                 rows, total = self._plain_rows(rows_found, first_row, vtext)
         if self._crc is not None and not self._ksumma_closed:
             self._ksumma_block(m, rows_found)
@@ -239,13 +256,18 @@ class BlockReader(LineReader):
         append = rows.append
         total = 0
         ln = first_row
-        for _, a, o, a2, ao, td, tx, q, sg in rows_found:
-            amount = int(a2.replace(".", "")) if a2 else parse_amount_ore(ao)
+        for _, a, o, a2, ao, td, tx, txw, q, sg in rows_found:
+            # The pattern let through digits with two decimals (a2), or
+            # digits with one or none (ao): no need to parse them again.
+            if a2:
+                amount = int(a2.replace(".", ""))
+            elif "." in ao:
+                amount = int(ao.replace(".", "")) * 10
+            else:
+                amount = int(ao) * 100
             total += amount
-            if tx[:1] == '"':
-                tx = tx[1:-1]
-                if "\\" in tx:
-                    tx = tx.replace('\\"', '"')
+            if txw:
+                tx = _unquoted(txw)
             row = _Row()
             row.account = names[a]
             row.amount_ore = amount
@@ -269,11 +291,11 @@ class BlockReader(LineReader):
         """The rows of a block with #RTRANS or #BTRANS (FORMAT.md §8): an
         #RTRANS counts and the #TRANS that repeats it is its shadow. One
         that is not repeated gives a warning: the careful path says it."""
-        self._fill(rows_found, first_row)
+        self._fill(rows_found)
         rows: list[SieTransaction] = []
         total = 0
         pending: SieTransaction | None = None
-        for ln, (kind, a, o, a2, ao, td, tx, q, sg) in enumerate(rows_found, first_row):
+        for ln, (kind, a, o, a2, ao, td, tx, txw, q, sg) in enumerate(rows_found, first_row):
             amount = int(a2.replace(".", "")) if a2 else parse_amount_ore(ao)
             objects = self._objects_cache[o]
             shadow = False
@@ -282,7 +304,7 @@ class BlockReader(LineReader):
                     raise _Fallback
                 shadow = True
                 pending = None
-            text = _unquoted(tx)
+            text = _unquoted(txw) if txw else tx
             row = SieTransaction(
                 self._names[a], amount, objects, self._bulk_dates[td], vtext if text == vtext else text,
                 self._bulk_quantities[q], _KINDS[kind], ln, _unquoted(sg) or None, shadow,
@@ -298,7 +320,7 @@ class BlockReader(LineReader):
             raise _Fallback
         return tuple(rows), total
 
-    def _fill_dates(self, ver_line: int, *written: str) -> None:
+    def _fill_dates(self, *written: str) -> None:
         """Put the #VER's dates in the date cache; an impossible date sends
         the block to the careful path, which reports it."""
         for ds in written:
@@ -308,14 +330,14 @@ class BlockReader(LineReader):
                 except SieError:
                     raise _Fallback from None
 
-    def _fill(self, rows: list[tuple[str, ...]], first_row: int) -> None:
+    def _fill(self, rows: list[tuple[str, ...]]) -> None:
         """Put the accounts, object lists, dates and quantities of ``rows``
         (groups of ``_ROW``) in the caches the block path looks them up in."""
         names = self._names
         objects_cache = self._objects_cache
         dates = self._bulk_dates
         quantities = self._bulk_quantities
-        for _, account, objs, _, _, tds, _, qs, _ in rows:
+        for _, account, objs, _, _, tds, _, _, qs, _ in rows:
             names.setdefault(account, account)
             if objs not in objects_cache:
                 objects_cache[objs] = _objects(objs)
@@ -327,7 +349,7 @@ class BlockReader(LineReader):
             if qs not in quantities:
                 quantities[qs] = Decimal(qs)
 
-    def _checked_date(self, written: str) -> object:
+    def _checked_date(self, written: str) -> date:
         """A date in SIE form that exists (ISO dates never reach here)."""
         return self._date(written, "datumet")
 
@@ -335,9 +357,9 @@ class BlockReader(LineReader):
         """Feed the block's records into #KSUMMA as the careful path would."""
         series, vnumber, ds, vtext, rs, vsign, _ = m.groups("")
         records = ["".join(("#VER", _unquoted(series), _unquoted(vnumber), ds, _unquoted(vtext), rs, _unquoted(vsign)))]
-        for kind, a, o, a2, ao, td, tx, q, sg in rows_found:
+        for kind, a, o, a2, ao, td, tx, txw, q, sg in rows_found:
             objects = "".join(d + obj for d, obj in self._objects_cache[o])
-            records.append("".join(("#", kind, a, objects, a2 or ao, td, _unquoted(tx), q, _unquoted(sg))))
+            records.append("".join(("#", kind, a, objects, a2 or ao, td, _unquoted(txw) if txw else tx, q, _unquoted(sg))))
         crc = self._crc
         assert crc is not None
         for record in records:

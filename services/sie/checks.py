@@ -26,7 +26,7 @@ from datetime import date
 from services.money import format_sek
 
 from .errors import SieMessage, where
-from .model import IB, RES, UB, SieDocument, SieVoucher
+from .model import IB, RES, TRANS, UB, SieDocument, SieVoucher
 
 __all__ = ["SEVERE_CODES", "Checker", "check_document"]
 
@@ -59,15 +59,26 @@ class Checker:
         self._pending: list[SieVoucher] = []
 
     def voucher(self, v: SieVoucher, doc: SieDocument) -> None:
+        """Count, sum and check one voucher: one pass over its rows, as this
+        runs for every voucher of the largest files."""
         self.vouchers += 1
-        rows = v.rows
-        self.transactions += len(rows)
-        total = 0
+        year0 = doc.year(0)
+        inside = year0 is not None and year0.start <= v.date <= year0.end
+        sums = self.sum_by_account if inside else None
+        count = total = 0
         first_use = self._first_use
-        for t in rows:
-            total += t.amount_ore
-            if t.account not in first_use:
-                first_use[t.account] = t.line
+        for t in v.transactions:
+            if (t.kind != TRANS or t.shadow) and not t.is_current:
+                continue
+            count += 1
+            account = t.account
+            amount = t.amount_ore
+            total += amount
+            if account not in first_use:
+                first_use[account] = t.line
+            if sums is not None:
+                sums[account] = sums.get(account, 0) + amount
+        self.transactions += count
         if total:
             self.unbalanced.append((v.series, v.number, v.line))
             self._findings.append(
@@ -78,23 +89,26 @@ class Checker:
                     f"inte: raderna summerar till {format_sek(total)} kr i stället för 0.",
                 )
             )
-        year0 = doc.year(0)
         if year0 is None:
             self._pending.append(v)
-            return
-        self._dated(v, year0.start, year0.end)
+        elif not inside:
+            self._outside(v, year0.start, year0.end)
+
+    def _outside(self, v: SieVoucher, start: date, end: date) -> None:
+        self._findings.append(
+            SieMessage(
+                v.line,
+                "date_outside_year",
+                f"{where(v.line)}verifikation {v.label or '(utan nummer)'} är daterad "
+                f"{v.date.isoformat()}, utanför räkenskapsåret "
+                f"{start.isoformat()}–{end.isoformat()} (#RAR 0).",
+            )
+        )
 
     def _dated(self, v: SieVoucher, start: date | None, end: date | None) -> None:
+        """Sum a voucher read before #RAR 0 was known, now that it is."""
         if start is not None and end is not None and not start <= v.date <= end:
-            self._findings.append(
-                SieMessage(
-                    v.line,
-                    "date_outside_year",
-                    f"{where(v.line)}verifikation {v.label or '(utan nummer)'} är daterad "
-                    f"{v.date.isoformat()}, utanför räkenskapsåret "
-                    f"{start.isoformat()}–{end.isoformat()} (#RAR 0).",
-                )
-            )
+            self._outside(v, start, end)
             return
         sums = self.sum_by_account
         for t in v.rows:

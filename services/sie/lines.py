@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .assembly import AWAITING_BRACE, INSIDE, ROW_KINDS, DocumentBuilder, preview
+from .assembly import AWAITING_BRACE, INSIDE, OUTSIDE, ROW_KINDS, SKIPPING, DocumentBuilder, preview
 from .errors import SieError, where
 from .tokenizer import SieLine, tokenize_line
 
@@ -52,6 +52,12 @@ class LineReader(DocumentBuilder):
             if not s:
                 continue
             self.line = number
+            if self._state == SKIPPING:
+                if not s.startswith("#VER"):
+                    if s[0] == "}":
+                        self._state = OUTSIDE
+                    continue
+                self._state = OUTSIDE
             try:
                 if first:
                     first = False
@@ -67,6 +73,8 @@ class LineReader(DocumentBuilder):
                 self._line(s, number, handlers)
             except SieError as exc:
                 self.error(exc)
+                if s.startswith("#VER") and self._state != INSIDE:
+                    self._state = SKIPPING  # its rows would only give more errors
         self._number = number
         self._first = first
 
