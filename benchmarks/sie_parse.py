@@ -17,7 +17,7 @@ about 1 GB (streamed to disk, in the system's temporary folder) and runs
 ``check`` on it once, printing its peak RSS (target: under 300 MB). That
 takes about a minute (generation included) and 1 GB of disk.
 
-Prints time, rows per second, peak RSS and the ratio to the baseline.
+Prints CPU time, rows per second, peak RSS and the ratio to the baseline.
 
 Then the same for a file of ``--size`` MB (50 by default) in the shape of
 each real exporter in ``shared/sie-samples/`` (``sie_shapes.py``), each

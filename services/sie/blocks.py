@@ -143,8 +143,8 @@ class BlockReader(LineReader):
 
         Runs of whole voucher blocks are read a block at a time when no open
         voucher and not the first record could make a difference; everything
-        else goes line by line through :meth:`_read_lines`."""
-        block = _BLOCK.match
+        else goes line by line through :meth:`_read_lines`. Where blocks seldom
+        match (a file whose every voucher warns), trying stops."""
         read_lines = self._read_lines
         n = len(text)
         pos = 0
@@ -155,23 +155,8 @@ class BlockReader(LineReader):
                 and self._state == OUTSIDE
                 and not self._first
             ):
-                hits = 0
-                first_ver_line = self._number + 1
-                while True:
-                    m = block(text, pos)
-                    if m is None:
-                        break
-                    try:
-                        self._voucher(m)
-                    except _Fallback:
-                        break
-                    hits += 1
-                    pos = m.end()
+                pos, hits = self._read_run(text, pos)
                 if hits:
-                    if not self._first_ver_line:
-                        self._first_ver_line = first_ver_line
-                    self._seen.add("#VER")
-                    self._block_hits += hits
                     continue
                 self._block_fails += 1
             # Line by line up to the next #VER line (at least one line).
@@ -182,108 +167,136 @@ class BlockReader(LineReader):
             read_lines(lines)
             pos = end
 
-    def _voucher(self, m: re.Match[str]) -> None:
-        """Build the voucher of one matched block, or raise _Fallback with
-        nothing changed."""
-        series, vnumber, ds, vtext, rs, vsign, row_lines = m.groups("")
-        ver_line = self._number + 1
-        rows_found = _ROW.findall(_dedented(row_lines)) if row_lines else []
-        # Every row is one whole line: then every line matched.
-        if len(rows_found) != row_lines.count("\n"):
-            raise _Fallback
-        dates = self._bulk_dates
-        d = dates.get(ds)
-        reg_date = dates.get(rs)
-        if d is None or (reg_date is None and rs):
-            self._fill_dates(ds, rs)
-            d = dates[ds]
-            reg_date = dates[rs]
-        vtext = _unquoted(vtext)
-        first_row = ver_line + 2
-        if "RTRANS" in row_lines or "BTRANS" in row_lines:
-            rows, total = self._revised_rows(rows_found, first_row, vtext)
-        else:
-            try:
-                rows, total = self._plain_rows(rows_found, first_row, vtext)
-            except KeyError:  # a value not yet in the caches
-                self._fill(rows_found)
-                rows, total = self._plain_rows(rows_found, first_row, vtext)
-        if self._crc is not None and not self._ksumma_closed:
-            self._ksumma_block(m, rows_found)
-        if rows:
-            self._seen.add("#TRANS")  # what the careful path would note
-        voucher = _Voucher()
-        voucher.series = _unquoted(series)
-        voucher.number = _unquoted(vnumber)
-        voucher.date = d
-        voucher.text = vtext
-        voucher.reg_date = reg_date
-        voucher.transactions = rows
-        voucher.line = ver_line
-        voucher.sign = _unquoted(vsign) or None
-        voucher.__class__ = SieVoucher
-        number = first_row + len(rows)  # the "}" line
-        self._number = number
-        self.line = number
-        if total:
-            self.line = ver_line
-            self.tolerate(
-                "unbalanced_voucher",
-                f"{where(ver_line)}verifikation {voucher.label or '(utan nummer)'} "
-                f"balanserar inte: raderna summerar till {kronor(total)} kr i "
-                "stället för 0.",
-                ver_line,
-            )
-            self.line = number
-        doc = self.doc
-        doc.voucher_count += 1
-        if self.keep_vouchers:
-            doc.vouchers.append(voucher)
-        if self.on_voucher is not None:
-            self.on_voucher(voucher, doc)
+    def _read_run(self, text: str, pos: int) -> tuple[int, int]:
+        """Read whole blocks from ``pos`` while they match; return where the
+        first that does not begins, and how many were read.
 
-    def _plain_rows(
-        self, rows_found: list[tuple[str, ...]], first_row: int, vtext: str
-    ) -> tuple[tuple[SieTransaction, ...], int]:
-        """The rows of a block of #TRANS rows only, and their sum; KeyError
-        when a value is not in the caches yet. The hot loop of every import:
-        written out, on purpose."""
+        The hot loop of every import: per block and per row a call or an
+        attribute look-up costs about as much as the work, so everything is
+        written out here with locals. A block that must go to the careful
+        path raises _Fallback before anything of it is kept."""
+        block = _BLOCK.match
+        rows_of = _ROW.findall
         names = self._names
         objects_cache = self._objects_cache
         dates = self._bulk_dates
         quantities = self._bulk_quantities
-        rows = []
-        append = rows.append
-        total = 0
-        ln = first_row
-        for _, a, o, a2, ao, td, tx, txw, q, sg in rows_found:
-            # The pattern let through digits with two decimals (a2), or
-            # digits with one or none (ao): no need to parse them again.
-            if a2:
-                amount = int(a2.replace(".", ""))
-            elif "." in ao:
-                amount = int(ao.replace(".", "")) * 10
-            else:
-                amount = int(ao) * 100
-            total += amount
-            if txw:
-                tx = _unquoted(txw)
-            row = _Row()
-            row.account = names[a]
-            row.amount_ore = amount
-            row.objects = objects_cache[o]
-            row.date = dates[td]
-            # Rows often repeat the voucher's text: keep one string.
-            row.text = vtext if tx == vtext else tx
-            row.quantity = quantities[q]
-            row.kind = TRANS
-            row.line = ln
-            row.sign = _unquoted(sg) or None if sg else None
-            row.shadow = False
-            row.__class__ = SieTransaction
-            append(row)
-            ln += 1
-        return tuple(rows), total
+        doc = self.doc
+        vouchers = doc.vouchers
+        keep = self.keep_vouchers
+        on_voucher = self.on_voucher
+        feed = self._crc is not None and not self._ksumma_closed
+        number = self._number
+        first_ver_line = number + 1
+        hits = 0
+        any_rows = False
+        while True:
+            m = block(text, pos)
+            if m is None:
+                break
+            try:
+                series, vnumber, ds, vtext, rs, vsign, row_lines = m.groups("")
+                if row_lines:
+                    rows_found = rows_of(row_lines if row_lines[0] == "#" else _dedented(row_lines))
+                    # Every row is one whole line: then every line matched.
+                    if len(rows_found) != row_lines.count("\n"):
+                        raise _Fallback
+                else:
+                    rows_found = []
+                d = dates.get(ds)
+                reg_date = dates.get(rs)
+                if d is None or (reg_date is None and rs):
+                    self._fill_dates(ds, rs)
+                    d = dates[ds]
+                    reg_date = dates[rs]
+                if vtext[:1] == '"':
+                    vtext = _unquoted(vtext)
+                ver_line = number + 1
+                if "RTRANS" in row_lines or "BTRANS" in row_lines:
+                    rows, total = self._revised_rows(rows_found, number + 3, vtext)
+                else:
+                    for attempt in (1, 2):  # a cache miss: fill the caches, then again
+                        try:
+                            built = []
+                            append = built.append
+                            total = 0
+                            ln = number + 3
+                            for _, a, o, a2, ao, td, tx, txw, q, sg in rows_found:
+                                # Digits with two decimals (a2), or with one or
+                                # none (ao): the pattern checked them.
+                                if a2:
+                                    amount = int(a2.replace(".", ""))
+                                elif "." in ao:
+                                    amount = int(ao.replace(".", "")) * 10
+                                else:
+                                    amount = int(ao) * 100
+                                total += amount
+                                if txw:
+                                    tx = _unquoted(txw)
+                                row = _Row()
+                                row.account = names[a]
+                                row.amount_ore = amount
+                                row.objects = objects_cache[o]
+                                row.date = dates[td]
+                                # Rows often repeat the voucher's text: keep one string.
+                                row.text = vtext if tx == vtext else tx
+                                row.quantity = quantities[q]
+                                row.kind = TRANS
+                                row.line = ln
+                                row.sign = _unquoted(sg) or None if sg else None
+                                row.shadow = False
+                                row.__class__ = SieTransaction
+                                append(row)
+                                ln += 1
+                            break
+                        except KeyError:
+                            if attempt == 2:
+                                raise
+                            self._fill(rows_found)
+                    rows = tuple(built)
+            except _Fallback:
+                break
+            if feed:
+                self._ksumma_block(m, rows_found)
+            voucher = _Voucher()
+            voucher.series = _unquoted(series) if series[:1] == '"' else series
+            voucher.number = _unquoted(vnumber) if vnumber[:1] == '"' else vnumber
+            voucher.date = d
+            voucher.text = vtext
+            voucher.reg_date = reg_date
+            voucher.transactions = rows
+            voucher.line = ver_line
+            voucher.sign = _unquoted(vsign) or None if vsign else None
+            voucher.__class__ = SieVoucher
+            number = ver_line + 2 + len(rows)  # the "}" line
+            if rows:
+                any_rows = True
+            if total:
+                self.tolerate(
+                    "unbalanced_voucher",
+                    f"{where(ver_line)}verifikation {voucher.label or '(utan nummer)'} "
+                    f"balanserar inte: raderna summerar till {kronor(total)} kr i "
+                    "stället för 0.",
+                    ver_line,
+                )
+            doc.voucher_count += 1
+            if keep:
+                vouchers.append(voucher)
+            if on_voucher is not None:
+                on_voucher(voucher, doc)
+            hits += 1
+            pos = m.end()
+        if hits:
+            # What reading the blocks line by line would have left.
+            self._number = number
+            self.line = number
+            if not self._first_ver_line:
+                self._first_ver_line = first_ver_line
+            self._seen.add("#VER")
+            if any_rows:
+                self._seen.add("#TRANS")
+            self._block_hits += hits
+        return pos, hits
 
     def _revised_rows(
         self, rows_found: list[tuple[str, ...]], first_row: int, vtext: str
@@ -362,10 +375,13 @@ class BlockReader(LineReader):
             records.append("".join(("#", kind, a, objects, a2 or ao, td, _unquoted(txw) if txw else tx, q, _unquoted(sg))))
         crc = self._crc
         assert crc is not None
-        for record in records:
-            try:
-                data = record.encode("cp437")
-            except UnicodeEncodeError:
-                data = record.encode(self.doc.encoding)
-            crc = zlib.crc32(data, crc)
+        try:
+            crc = zlib.crc32("".join(records).encode("cp437"), crc)
+        except UnicodeEncodeError:  # record by record, as the careful path
+            for record in records:
+                try:
+                    data = record.encode("cp437")
+                except UnicodeEncodeError:
+                    data = record.encode(self.doc.encoding)
+                crc = zlib.crc32(data, crc)
         self._crc = crc
