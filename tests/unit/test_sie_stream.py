@@ -225,3 +225,11 @@ def test_block_path_errors_and_warnings_are_those_of_the_careful_path(bad):
     data = sie(*HEAD, '#VER A 1 20240110 ""', "{", bad, "#TRANS 3010 {} -1.00", "}")
     for strict in (False, True):
         assert _outcome(read_in_memory, data, strict) == _outcome(read_in_memory, careful(data), strict)
+
+
+def test_an_rtrans_without_its_shadow_is_read_by_the_careful_path_with_its_warning():
+    data = sie(*HEAD, '#VER A 1 20240110 ""', "{", '#RTRANS 1930 {} 5.00 "" "" 0 "Anna"',
+               "#TRANS 3010 {} -5.00", "}")
+    doc = read_sie(data)
+    assert doc == read_sie(careful(data))
+    assert [w.code for w in doc.warnings] == ["rtrans_without_shadow"]
