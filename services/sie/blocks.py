@@ -137,6 +137,8 @@ class BlockReader(LineReader):
         self._bulk_quantities: dict[str, Decimal | None] = {"": None}
         self._objects_cache: dict[str, tuple[tuple[str, str], ...]] = {"": ()}
         self._names: dict[str, str] = {}  # one string object per account number
+        # Object list content -> its #KSUMMA contribution (pairs without blanks).
+        self._objects_joined: dict[str, str] = {}
 
     def _read_text(self, text: str) -> None:
         """Read a piece of decoded text that ends with a line end (``\\n``).
@@ -367,21 +369,32 @@ class BlockReader(LineReader):
         return self._date(written, "datumet")
 
     def _ksumma_block(self, m: re.Match[str], rows_found: list[tuple[str, ...]]) -> None:
-        """Feed the block's records into #KSUMMA as the careful path would."""
+        """Feed the block's records into #KSUMMA as the careful path would:
+        each record's label and field contents, in CP437 (ASCII text, the
+        common case, is the same bytes and encodes much faster)."""
         series, vnumber, ds, vtext, rs, vsign, _ = m.groups("")
         records = ["".join(("#VER", _unquoted(series), _unquoted(vnumber), ds, _unquoted(vtext), rs, _unquoted(vsign)))]
+        append = records.append
+        joined = self._objects_joined
         for kind, a, o, a2, ao, td, tx, txw, q, sg in rows_found:
-            objects = "".join(d + obj for d, obj in self._objects_cache[o])
-            records.append("".join(("#", kind, a, objects, a2 or ao, td, _unquoted(txw) if txw else tx, q, _unquoted(sg))))
+            objects = joined.get(o)
+            if objects is None:
+                objects = joined[o] = "".join(d + obj for d, obj in self._objects_cache[o])
+            append("".join(("#", kind, a, objects, a2 or ao, td, _unquoted(txw) if txw else tx, q,
+                            _unquoted(sg) if sg else "")))
+        text = "".join(records)
         crc = self._crc
         assert crc is not None
-        try:
-            crc = zlib.crc32("".join(records).encode("cp437"), crc)
-        except UnicodeEncodeError:  # record by record, as the careful path
-            for record in records:
-                try:
-                    data = record.encode("cp437")
-                except UnicodeEncodeError:
-                    data = record.encode(self.doc.encoding)
-                crc = zlib.crc32(data, crc)
+        if text.isascii():
+            crc = zlib.crc32(text.encode("ascii"), crc)
+        else:
+            try:
+                crc = zlib.crc32(text.encode("cp437"), crc)
+            except UnicodeEncodeError:  # record by record, as the careful path
+                for record in records:
+                    try:
+                        data = record.encode("cp437")
+                    except UnicodeEncodeError:
+                        data = record.encode(self.doc.encoding)
+                    crc = zlib.crc32(data, crc)
         self._crc = crc
