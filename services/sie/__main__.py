@@ -1,5 +1,8 @@
 """``python -m services.sie check FILE [--strict] [--json]``.
 
+Every error is reported with its line, up to ``MAX_ERRORS`` of them (a
+person fixing a file wants them all), not only the first.
+
 Exit status: 0 the file is valid, 1 it is invalid (a read error, or in strict
 mode a serious semantic finding), 2 it cannot be read at all (missing file,
 not a SIE file, empty).
@@ -21,7 +24,7 @@ from typing import Any, BinaryIO
 from services.money import ore_to_json
 
 from .checks import SEVERE_CODES, Checker
-from .errors import SieError, SieMessage
+from .errors import SieError, SieMessage, where
 from .model import SieDocument
 from .reader import read_lines
 from .source import LineSource
@@ -32,6 +35,8 @@ EXIT_UNREADABLE = 2
 
 # Reader errors meaning "this is not a SIE file at all".
 _UNREADABLE_CODES = frozenset({"not_sie", "empty_file"})
+# Errors reported at most; reading stops at the one after.
+MAX_ERRORS = 100
 
 
 def _message(m: SieMessage | SieError) -> dict[str, Any]:
@@ -73,9 +78,18 @@ def check_file(path: str, *, strict: bool = False) -> tuple[int, dict[str, Any]]
         report["errors"].append(_message(exc))
         return (EXIT_UNREADABLE if exc.code in _UNREADABLE_CODES else EXIT_INVALID), report
     findings = checker.finish(doc)
-    seen = {(w.line, w.code) for w in doc.warnings}
+    seen = {(m.line, m.code) for m in (*doc.warnings, *doc.errors)}
     warnings = list(doc.warnings)
-    errors: list[SieMessage] = []
+    errors: list[SieMessage] = list(doc.errors)
+    if len(errors) >= MAX_ERRORS:
+        errors.append(
+            SieMessage(
+                errors[-1].line,
+                "too_many_errors",
+                f"{where(errors[-1].line)}kontrollen avbröts efter {MAX_ERRORS} fel; "
+                "rätta dem och kontrollera filen igen.",
+            )
+        )
     for f in findings:
         if (f.line, f.code) in seen:
             continue  # the reader already reported it (unbalanced vouchers)
@@ -84,6 +98,7 @@ def check_file(path: str, *, strict: bool = False) -> tuple[int, dict[str, Any]]
         else:
             warnings.append(f)
     warnings.sort(key=lambda m: m.line)
+    errors.sort(key=lambda m: m.line)
     report.update(
         encoding=doc.encoding,
         format=doc.format,
@@ -111,9 +126,11 @@ def check_file(path: str, *, strict: bool = False) -> tuple[int, dict[str, Any]]
 
 def check_stream(fh: BinaryIO, checker: Checker, *, strict: bool = False) -> SieDocument:
     """Read the open binary file ``fh`` twice, chunk by chunk (encoding, then
-    records), feeding ``checker`` voucher by voucher; no voucher is kept."""
+    records), feeding ``checker`` voucher by voucher; no voucher is kept.
+    Errors are collected in ``doc.errors`` (up to MAX_ERRORS), not raised,
+    but for bytes that are no SIE file at all."""
     source = LineSource.from_file(fh)
-    return read_lines(source, strict=strict, on_voucher=checker.voucher, keep_vouchers=False)
+    return read_lines(source, strict=strict, on_voucher=checker.voucher, keep_vouchers=False, max_errors=MAX_ERRORS)
 
 
 def _print_text(report: dict[str, Any], status: int) -> None:

@@ -26,7 +26,7 @@ from datetime import date
 from services.money import format_sek
 
 from .errors import SieMessage, where
-from .model import IB, RES, UB, SieDocument, SieVoucher
+from .model import IB, RES, TRANS, UB, SieDocument, SieVoucher
 
 __all__ = ["SEVERE_CODES", "Checker", "check_document"]
 
@@ -55,19 +55,41 @@ class Checker:
         self.sum_by_account: dict[str, int] = {}
         self._findings: list[SieMessage] = []
         self._first_use: dict[str, int] = {}
-        # Vouchers read before #RAR 0 was known: (line, date, rows) kept until the end.
-        self._pending: list[SieVoucher] = []
+        # Vouchers read while #RAR 0 is not known (a 4I file has none), by
+        # date: their rows' sums per account and each one's (line, label), so
+        # that memory grows with the dates, not with the rows.
+        self._pending: dict[date, tuple[dict[str, int], list[tuple[int, str]]]] = {}
 
     def voucher(self, v: SieVoucher, doc: SieDocument) -> None:
+        """Count, sum and check one voucher: one pass over its rows, as this
+        runs for every voucher of the largest files."""
         self.vouchers += 1
-        rows = v.rows
-        self.transactions += len(rows)
-        total = 0
+        year0 = doc.year(0)
+        inside = year0 is not None and year0.start <= v.date <= year0.end
+        if inside:
+            sums: dict[str, int] | None = self.sum_by_account
+        elif year0 is None:
+            pending = self._pending.get(v.date)
+            if pending is None:
+                pending = self._pending[v.date] = ({}, [])
+            pending[1].append((v.line, v.label))
+            sums = pending[0]
+        else:
+            sums = None
+        count = total = 0
         first_use = self._first_use
-        for t in rows:
-            total += t.amount_ore
-            if t.account not in first_use:
-                first_use[t.account] = t.line
+        for t in v.transactions:
+            if (t.kind != TRANS or t.shadow) and not t.is_current:
+                continue
+            count += 1
+            account = t.account
+            amount = t.amount_ore
+            total += amount
+            if account not in first_use:
+                first_use[account] = t.line
+            if sums is not None:
+                sums[account] = sums.get(account, 0) + amount
+        self.transactions += count
         if total:
             self.unbalanced.append((v.series, v.number, v.line))
             self._findings.append(
@@ -78,37 +100,32 @@ class Checker:
                     f"inte: raderna summerar till {format_sek(total)} kr i stället för 0.",
                 )
             )
-        year0 = doc.year(0)
-        if year0 is None:
-            self._pending.append(v)
-            return
-        self._dated(v, year0.start, year0.end)
+        if year0 is not None and not inside:
+            self._outside(v.line, v.label, v.date, year0.start, year0.end)
 
-    def _dated(self, v: SieVoucher, start: date | None, end: date | None) -> None:
-        if start is not None and end is not None and not start <= v.date <= end:
-            self._findings.append(
-                SieMessage(
-                    v.line,
-                    "date_outside_year",
-                    f"{where(v.line)}verifikation {v.label or '(utan nummer)'} är daterad "
-                    f"{v.date.isoformat()}, utanför räkenskapsåret "
-                    f"{start.isoformat()}–{end.isoformat()} (#RAR 0).",
-                )
+    def _outside(self, line: int, label: str, day: date, start: date, end: date) -> None:
+        self._findings.append(
+            SieMessage(
+                line,
+                "date_outside_year",
+                f"{where(line)}verifikation {label or '(utan nummer)'} är daterad "
+                f"{day.isoformat()}, utanför räkenskapsåret "
+                f"{start.isoformat()}–{end.isoformat()} (#RAR 0).",
             )
-            return
-        sums = self.sum_by_account
-        for t in v.rows:
-            sums[t.account] = sums.get(t.account, 0) + t.amount_ore
+        )
 
     def finish(self, doc: SieDocument) -> list[SieMessage]:
         """All findings, ordered by line (file-level findings, line 0, first)."""
         year0 = doc.year(0)
-        for v in self._pending:
-            if year0 is None:
-                self._dated(v, None, None)
-            else:
-                self._dated(v, year0.start, year0.end)
-        self._pending = []
+        totals = self.sum_by_account
+        for day, (sums, vouchers) in self._pending.items():
+            if year0 is not None and not year0.start <= day <= year0.end:
+                for line, label in vouchers:
+                    self._outside(line, label, day, year0.start, year0.end)
+                continue
+            for account, ore in sums.items():
+                totals[account] = totals.get(account, 0) + ore
+        self._pending = {}
         findings = self._findings
         if doc.accounts:
             for account, line in self._first_use.items():

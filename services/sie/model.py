@@ -249,6 +249,8 @@ class SieDocument:
     balances: list[SieBalance] = field(default_factory=list)
     vouchers: list[SieVoucher] = field(default_factory=list)
     warnings: list[SieMessage] = field(default_factory=list)
+    # Errors, when the reader was asked to collect them (``check``) rather than stop.
+    errors: list[SieMessage] = field(default_factory=list)
     address: SieAddress | None = None
     taxar: int | None = None
     omfattn: date | None = None

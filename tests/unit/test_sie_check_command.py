@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+import services.sie.__main__ as command
+from services.sie import SieError, read_sie
+
 from .test_sie_corpus import EXPECTED, GOOD_FILES, SAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +110,35 @@ def test_read_error_makes_the_file_invalid_also_in_lenient_mode():
     code, report = run_json(SAMPLES / "BROKEN_kassasystem_sie4i_bad-voucher-date.si")
     assert code == 1
     assert report["errors"][0]["line"] == 8
+
+
+def _bad_dates(tmp_path: Path, count: int) -> Path:
+    rows = [f'#VER A {i} 2024013{i % 10} ""\r\n{{\r\n#TRANS 1930 {{}} 1.00\r\n#TRANS 3010 {{}} -1.00\r\n}}'
+            for i in range(1, count + 1)]
+    return write(tmp_path, "#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4", '#PROGRAM "P" 1', "#GEN 20240101",
+                 '#FNAMN "B"', *rows)
+
+
+def test_every_error_is_reported_with_its_line_not_only_the_first(tmp_path):
+    # January 32 to 39 do not exist: 16 of the 21 vouchers are dated wrong.
+    code, report = run_json(_bad_dates(tmp_path, 21))
+    assert code == 1
+    assert [(e["line"], e["code"]) for e in report["errors"]] == [
+        (7 + 5 * (i - 1), "bad_date") for i in range(1, 22) if i % 10 > 1
+    ]
+    assert report["vouchers"] == 21 - 16
+
+
+def test_errors_are_reported_up_to_a_limit(tmp_path):
+    code, report = run_json(_bad_dates(tmp_path, 200))
+    assert code == 1
+    assert [e["code"] for e in report["errors"]] == ["bad_date"] * command.MAX_ERRORS + ["too_many_errors"]
+
+
+def test_read_sie_still_stops_at_the_first_error(tmp_path):
+    with pytest.raises(SieError) as exc:
+        read_sie(_bad_dates(tmp_path, 21).read_bytes())
+    assert (exc.value.line, exc.value.code) == (12, "bad_date")
 
 
 def test_html_page_is_unreadable():

@@ -130,3 +130,10 @@ def test_pc8_declared_but_other_encoding_gives_a_warning(name, encoding):
 def test_true_cp437_file_has_no_encoding_warning():
     doc = read_sie((SAMPLES / "fortnox-3.40.4_sie4e_2020_with-rtrans-btrans.se").read_bytes())
     assert doc.warnings == []
+
+
+def test_encoding_mismatch_names_the_format_line():
+    data = "\r\n".join(["#FLAGGA 0", "#SIETYP 4", '#PROGRAM "P" 1', "#FORMAT PC8", '#FNAMN "Åkeri"']).encode("utf-8")
+    [warning] = [w for w in read_sie(data).warnings if w.code == "encoding_mismatch"]
+    assert warning.line == 4
+    assert warning.message.startswith("Rad 4: #FORMAT")

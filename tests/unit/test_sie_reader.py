@@ -26,6 +26,7 @@ from services.sie import (
     SieYear,
     read_sie,
 )
+from services.sie.amounts import ORE_MAX, ore_fits_store
 from services.sie.reader import parse_amount_ore
 
 from .sie_text import IDENTIFICATION, sie_bytes
@@ -98,6 +99,14 @@ def test_header_records_may_come_in_any_order():
                              "#GEN 20240101", '#PROGRAM "P" 2', "#FORMAT PC8"))
     assert (doc.sietype, doc.program, doc.orgnr, doc.company_name) == (2, "P", "556639-1537", "X")
     assert doc.warnings == []
+
+
+def test_a_headerless_fragment_with_vouchers_is_read_as_type_4_with_a_warning():
+    doc = read_sie(sie_bytes(*voucher("#TRANS 1930 {} 1.00", "#TRANS 3010 {} -1.00")))
+    assert doc.sietype == 4 and doc.voucher_count == 1
+    assert {"missing_header", "missing_sietype", "missing_flagga"} <= set(codes(doc))
+    [header] = [w for w in doc.warnings if w.code == "missing_header"]
+    assert "gissats" in header.message
 
 
 def test_missing_sietype_means_type_1_with_a_warning():
@@ -246,14 +255,59 @@ def test_amounts_become_integer_ore(written, ore):
 
 @pytest.mark.parametrize(
     "written",
-    ["12,50", "1.234", "+5", "1 000", "1e3", "abc", "", ".5", "5."],
+    ["12,50", "1.234", "+5", "1 000", "1e3", "abc", "", ".", "-.", "5.", ".123"],
     ids=["comma", "three decimals", "plus", "space", "exponent", "word", "empty",
-         "no integer part", "no decimals after point"],
+         "point only", "minus point", "no decimals after point", "no integer part, three decimals"],
 )
 def test_invalid_amount_in_a_row_is_an_error_naming_the_line(written):
     err = raises(*voucher(f'#TRANS 1930 {{}} "{written}"'))
     assert (err.line, err.code) == (BODY + 2, "bad_amount")
     assert err.message.startswith(f"Rad {BODY + 2}: beloppet")
+
+
+HOGIA_AMOUNTS = (
+    "#RAR 0 20240101 20241231",
+    "#RES 0 3740 -.23",
+    "#PSALDO 0 202401 3740 {} .2",
+    *voucher("#TRANS 1930 {} .96", "#TRANS 3740 {} -.96"),
+)
+
+
+def test_amounts_without_integer_part_read_as_ore_with_one_warning_naming_the_first():
+    doc = read(*HOGIA_AMOUNTS)
+    assert doc.balances[0].amount_ore == -23
+    assert doc.period_balances[0].amount_ore == 20
+    assert [t.amount_ore for t in doc.vouchers[0].transactions] == [96, -96]
+    [warning] = [w for w in doc.warnings if w.code == "leading_point_amount"]
+    assert warning.line == BODY + 1
+    assert warning.message.startswith(f"Rad {BODY + 1}: 4 belopp saknar heltalsdel")
+
+
+def test_strict_mode_refuses_an_amount_without_integer_part_at_its_line():
+    with pytest.raises(SieError) as exc:
+        read_sie(sie_bytes(*HEADER, *HOGIA_AMOUNTS), strict=True)
+    assert (exc.value.line, exc.value.code) == (BODY + 1, "leading_point_amount")
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["92233720368547758.08", "-92233720368547758.09", "1234567890123456789", "9" * 4301, "-" + "1" * 5000 + ".00"],
+    ids=["one öre over", "one öre under", "19 digits", "4301 digits", "5000 digits"],
+)
+def test_an_amount_beyond_the_store_is_an_error_naming_the_line(written):
+    err = raises(*voucher(f"#TRANS 1930 {{}} {written}", "#TRANS 3010 {} 0"))
+    assert (err.line, err.code) == (BODY + 2, "amount_out_of_range")
+    assert err.message.startswith(f"Rad {BODY + 2}: beloppet")
+
+
+def test_the_largest_amount_the_store_holds_is_read():
+    assert parse_amount_ore("92233720368547758.07") == ORE_MAX
+    assert parse_amount_ore("-92233720368547758.08") == -ORE_MAX - 1
+
+
+def test_ore_fits_store_is_the_signed_64_bit_range():
+    assert ore_fits_store(ORE_MAX) and ore_fits_store(-ORE_MAX - 1)
+    assert not ore_fits_store(ORE_MAX + 1) and not ore_fits_store(-ORE_MAX - 2)
 
 
 def test_only_ascii_digits_make_an_amount():

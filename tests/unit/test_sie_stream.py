@@ -158,47 +158,78 @@ def test_check_keeps_no_voucher(tmp_path):
     assert doc.vouchers == [] and doc.voucher_count == 1 and checker.transactions == 2
 
 
-# The reader's fast paths (one regular expression for the common shapes of
-# #TRANS and #VER) must give exactly what the tokenizer path gives. A second
-# space between label and first field sends a line to the tokenizer.
-FAST_ROWS = [
+# The block path (blocks.py: whole voucher blocks matched in the decoded text)
+# must give exactly what the careful path (lines.py: the tokenizer, line by
+# line) gives. Old-Mac line ends ("\r" only) always take the careful path.
+BLOCK_ROWS = [
     '#TRANS 1930 {} 1250.00 "" "Faktura 12" 0',
     '#TRANS 3010 {1 "100" 6 "P 1"} -1000.5 20240110 "Text" 2.50 "Anna"',
     '#TRANS 3010 {1 ""} -1 "" ""',
-    '#TRANS 2611 {} -0.07 20240110',
-    '#TRANS 2611 {} 7 "" "" ""',
+    '\t#TRANS\t2611  {  }\t-0.07 20240110 ',
+    '  #TRANS 2611 {"1" "456"\t7 47} 7 "" "" ""',
+    '#TRANS 2611 {} 7 "" "Kund \\"Solhemmet\\" AB" "" Anna',
+    '#TRANS 1229 {} -133 20090731 "1820\\A012 Cykel" ',
+    '#TRANS 2941 {}      17240    20090701 Återföring',
     '#RTRANS 1510 {} 5.00 "" "" 0 "Anna"',
     '#TRANS 1510 {} 5.00 "" "" 0',
     '#BTRANS 1510 {} 4.00 20240111 "borttagen" 0 "Anna"',
     '#TRANS 1510 {} -9.00',
 ]
-FAST_HEADS = [
+BLOCK_HEADS = [
     '#VER A 1 20240110 "Text" 20240111',
     '#VER "" 7 20240110 ""',
-    '#VER B 0012 20240110 "Med \'citat\'" "" "Anna"',
+    '#VER B 0012 20240110 "Med \'citat\' och \\"citattecken\\"" "" "Anna"',
+    '#VER\t"1"\t"1"\t20100107\t"Mässan, 12"\t',
+    '#VER # 1 20090731',
 ]
 
 
-def _slow(line: str) -> str:
-    label, rest = line.split(" ", 1)
-    return f"{label}  {rest}"
+def careful(data: bytes) -> bytes:
+    """The same file with old-Mac line ends, which the careful path reads."""
+    return data.replace(b"\r\n", b"\r").replace(b"\n", b"\r")
 
 
-@pytest.mark.parametrize("head", FAST_HEADS)
+@pytest.mark.parametrize("head", BLOCK_HEADS)
 @pytest.mark.parametrize("ksumma", [False, True])
-def test_fast_paths_read_what_the_tokenizer_reads(head, ksumma):
+def test_the_block_path_reads_what_the_tokenizer_reads(head, ksumma):
     top = HEAD[:1] + (["#KSUMMA"] if ksumma else []) + HEAD[1:]
     tail = ["#KSUMMA 1"] if ksumma else []
-    fast = read_sie(sie(*top, head, "{", *FAST_ROWS, "}", *tail))
-    slow = read_sie(sie(*top, _slow(head), "{", *map(_slow, FAST_ROWS), "}", *tail))
-    assert fast == slow
-    assert fast.vouchers and len(fast.vouchers[0].transactions) == len(FAST_ROWS)
+    data = sie(*top, head, "{", *BLOCK_ROWS, "}", head, " {\t", *BLOCK_ROWS[:3], "}\t", *tail)
+    fast = read_sie(data)
+    assert fast == read_sie(careful(data))
+    assert [len(v.transactions) for v in fast.vouchers] == [len(BLOCK_ROWS), 3]
 
 
-def test_fast_path_errors_are_those_of_the_tokenizer_path():
-    for bad in ('#TRANS 1930 {} 1.00 20241340 "" 0', '#TRANS 1930 {} 1.00 20240230'):
-        lines = [*HEAD, '#VER A 1 20240110 ""', "{", bad, "}"]
-        slow_lines = [*HEAD, '#VER A 1 20240110 ""', "{", _slow(bad), "}"]
-        fast = _outcome(read_in_memory, sie(*lines))
-        assert fast == _outcome(read_in_memory, sie(*slow_lines))
-        assert fast[2] == "bad_date"
+def _lines_read(data: bytes, strict: bool):
+    """The outcome, but for the line of lost characters (U+FFFD), which the
+    careful path's old-Mac line ends cannot count in "\\n" lines."""
+    outcome = _outcome(read_in_memory, data, strict)
+    if outcome[0] == "doc":
+        outcome[1].warnings = [w for w in outcome[1].warnings if w.code != "replacement_characters"]
+    return outcome
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_every_corpus_file_reads_the_same_on_the_careful_path(path):
+    data = path.read_bytes()
+    for strict in (False, True):
+        assert _lines_read(data, strict) == _lines_read(careful(data), strict)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ['#TRANS 1930 {} 1.00 20241340 "" 0', "#TRANS 1930 {} 1.00 20240230", "#TRANS 1930 {} .5",
+     "#TRANS 1930 {} 12345678901234567890.00", '#TRANS 1930 {} 1.00 "" "ej \\"stängd'],
+)
+def test_block_path_errors_and_warnings_are_those_of_the_careful_path(bad):
+    data = sie(*HEAD, '#VER A 1 20240110 ""', "{", bad, "#TRANS 3010 {} -1.00", "}")
+    for strict in (False, True):
+        assert _outcome(read_in_memory, data, strict) == _outcome(read_in_memory, careful(data), strict)
+
+
+def test_an_rtrans_without_its_shadow_is_read_by_the_careful_path_with_its_warning():
+    data = sie(*HEAD, '#VER A 1 20240110 ""', "{", '#RTRANS 1930 {} 5.00 "" "" 0 "Anna"',
+               "#TRANS 3010 {} -5.00", "}")
+    doc = read_sie(data)
+    assert doc == read_sie(careful(data))
+    assert [w.code for w in doc.warnings] == ["rtrans_without_shadow"]
