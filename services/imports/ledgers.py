@@ -100,7 +100,7 @@ def read_item(resource: ListResource, item: dict[str, Any]) -> Any:
     try:
         record = resource.parse(item)
         if isinstance(record, LedgerInvoice):
-            amounts = (record.total, record.balance, record.sek_ore(record.total))
+            amounts = (record.total, record.balance, _total_sek(record))
         else:
             amounts = (record.amount_ore,) if isinstance(record, LedgerPayment) else ()
     except ArithmeticError:  # a number beyond what Decimal's precision can round
