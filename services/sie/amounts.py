@@ -5,29 +5,32 @@ at least one other generator leave out the integer part of amounts under one
 krona (``.23``, ``-.96``); :func:`parse_amount_ore` reads them and says so
 (``leading_point``), so that the reader can warn once per file.
 
-Every amount is stored in SQLite INTEGER, a signed 64-bit number of öre: an
-amount outside :data:`ORE_MIN`..:data:`ORE_MAX` is refused here, before it can
-overflow later (and before Python converts thousands of digits to an int).
+Every amount is stored in SQLite INTEGER; the product's one bound on an amount
+is :data:`services.money.MAX_ORE` (sums of many still fit 64 bits). An amount
+outside :data:`ORE_MIN`..:data:`ORE_MAX` is refused here, before it can overflow
+later (and before Python converts thousands of digits to an int).
 """
 
 from __future__ import annotations
 
 import re
 
+from services.money import MAX_ORE, format_sek
+
 from .errors import SieError, where
 
 __all__ = ["ORE_MAX", "ORE_MIN", "ore_fits_store", "parse_amount_ore", "read_amount_ore"]
 
-ORE_MAX = (1 << 63) - 1
-ORE_MIN = -(1 << 63)
-# More integer digits than this can never fit (ORE_MAX has 17 in kronor).
-_MAX_DIGITS = 17
+ORE_MAX = MAX_ORE
+ORE_MIN = -MAX_ORE
+# More integer digits than this can never fit (ORE_MAX has 13 in kronor).
+_MAX_DIGITS = len(str(ORE_MAX // 100))
 
 _AMOUNT = re.compile(r"(-?)([0-9]*)(?:\.([0-9]{1,2}))?")
 
 
 def ore_fits_store(ore: int) -> bool:
-    """Whether ``ore`` fits the store's signed 64-bit INTEGER column."""
+    """Whether ``ore`` is within the product's bound on a stored amount."""
     return ORE_MIN <= ore <= ORE_MAX
 
 
@@ -66,8 +69,8 @@ def _out_of_range(value: str, line: int) -> SieError:
     return SieError(
         line,
         "amount_out_of_range",
-        f'{where(line)}beloppet "{_preview(value)}" är för stort; ett belopp får vara högst '
-        "92 233 720 368 547 758,07 kronor (plus eller minus). Kontrollera raden.",
+        f'{where(line)}beloppet är för stort ("{_preview(value)}"). Högst {format_sek(ORE_MAX)} kr går att '
+        "lagra (plus eller minus); rätta beloppet.",
     )
 
 
