@@ -12,6 +12,7 @@ from services.imports.runs import STATUS_LABELS, import_runs
 from services.permissions import PART_LABELS
 from services.timestamps import local_time
 from ui import company_admin, context, fortnox_import, sie_file
+from ui.text import escape_markdown
 
 SOURCES = ["Fortnox", "SIE-fil"]
 
@@ -24,7 +25,7 @@ def _redirect_to_fortnox() -> None:
 
 def _draw_connection(company) -> None:
     if company is not None and company.connected:
-        st.success(f"Ansluten till {company.name} ({company.orgnr})", icon=":material/link:")
+        st.success(f"Ansluten till {escape_markdown(company.label)}", icon=":material/link:")
         label = "Anslut ett annat företag"
     else:
         st.write("Anslut för att hämta bokföringsdata från Fortnox. Du skickas till Fortnox inloggning.")

@@ -9,6 +9,7 @@ from services import access, store
 from services.companies import Company, list_companies
 from services.config import Settings
 from services.startup import prepare
+from ui.text import escape_markdown
 
 COMPANY_KEY = "company_id"
 FLASH_KEY = "flash"
@@ -107,8 +108,8 @@ def require_sign_in() -> None:
         if not st.session_state.get(REFUSAL_LOGGED_KEY):
             access.log_refusal(settings(), actor(), "sign_in", None, "inte med i listan över personal")
             st.session_state[REFUSAL_LOGGED_KEY] = True
-        _refuse(f"{actor()} har inte behörighet till Skatt & Bokslut. Be den som administrerar appen lägga till "
-                "dig i listan över personal, eller logga ut och logga in med ett annat konto.")
+        _refuse(f"{escape_markdown(actor())} har inte behörighet till Skatt & Bokslut. Be den som administrerar "
+                "appen lägga till dig i listan över personal, eller logga ut och logga in med ett annat konto.")
 
 
 def draw_identity() -> None:
@@ -119,16 +120,18 @@ def draw_identity() -> None:
         return
     person = access.identify(settings().staff, actor())
     role = f" · roll {person.role}" if person else ""
-    st.caption(f":material/person: {st.user.get('name') or actor()} ({actor()}){role}")
+    name = escape_markdown(st.user.get('name') or actor())
+    st.caption(f":material/person: {name} ({escape_markdown(actor())}){role}")
     st.button("Logga ut", on_click=st.logout, key="sidebar.logout")
 
 
 def flash(kind: str, message: str) -> None:
-    """A message to show once on the next page drawn (survives st.switch_page)."""
+    """A message to show once on the next page drawn (survives st.switch_page); shown as plain text, since
+    messages carry client text (company names, voucher texts, Fortnox's answers)."""
     st.session_state[FLASH_KEY] = (kind, message)
 
 
 def show_flash() -> None:
     kind, message = st.session_state.pop(FLASH_KEY, (None, None))
     if kind is not None:
-        FLASH_STYLES[kind](message)
+        FLASH_STYLES[kind](escape_markdown(message))
