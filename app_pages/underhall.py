@@ -18,7 +18,7 @@ SOURCES = ["Fortnox", "SIE-fil"]
 
 
 def _redirect_to_fortnox() -> None:
-    url = start_authorization(context.settings())
+    url = start_authorization(context.settings(), context.requester())
     st.html(f"<script>window.location.assign({json.dumps(url)});</script>", unsafe_allow_javascript=True)
     st.caption(f"Skickar dig till Fortnox inloggning … [Fortsätt till Fortnox]({url}) om inget händer.")
 

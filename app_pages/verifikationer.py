@@ -23,7 +23,7 @@ CONFIRM_KEY = "verifikationer.confirm"
 RESULTS_KEY = "verifikationer.results"
 CHECKS_KEY = "verifikationer.confirm.checks"
 AUDIT_ACTIONS = {"export": "Exporterad", "export_refused": "Nekad", "export_unknown": "Okänt utfall",
-                 "series": "Serie vald"}
+                 "series": "Serie vald", "connect": "Ansluten till Fortnox", "disconnect": "Frånkopplad"}
 
 
 def _close_dialog() -> None:

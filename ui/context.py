@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from services import access, sign_ins, store
 from services.companies import Company, list_companies
 from services.config import Settings
+from services.oauth_state import Requester
 from services.startup import prepare
 from ui.text import escape_markdown
 
 COMPANY_KEY = "company_id"
 FLASH_KEY = "flash"
+XSRF_COOKIE = "_streamlit_xsrf"
 FLASH_STYLES = {
     "success": lambda message: st.success(message, icon=":material/check_circle:"),
     "error": lambda message: st.error(message, icon=":material/error:"),
@@ -72,6 +76,24 @@ def actor() -> str:
         return "okänd användare"
     _stop_unless_active(address)
     return address
+
+
+def _browser() -> str:
+    """A hash of this browser's secret XSRF token (Streamlit's cookie `2|mask|masked token|time`, masked anew on
+    every page load): the same in every tab of one browser, unknown to any other; "" without the cookie."""
+    parts = st.context.cookies.get(XSRF_COOKIE, "").strip("\"'").split("|")
+    try:
+        mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
+    except (IndexError, ValueError):
+        return ""
+    if parts[0] != "2" or len(mask) != 4:
+        return ""
+    return hashlib.sha256(bytes(byte ^ mask[i % 4] for i, byte in enumerate(masked))).hexdigest()
+
+
+def requester() -> Requester:
+    """Who presses Anslut, and in which browser: the Fortnox login must come back to the same person and browser."""
+    return Requester(actor=actor(), browser=_browser())
 
 
 def allowed(action: str, company: Company | None) -> access.Decision:
