@@ -99,6 +99,7 @@ class Settings:
     demo_mode: bool
     staff: StaffPolicy = field(default_factory=StaffPolicy)
     sign_in_seconds: int = 8 * 3600  # how long a staff sign-in holds (SIGN_IN_HOURS)
+    log_level: str = "INFO"
 
     @property
     def database_path(self) -> Path:
@@ -145,6 +146,16 @@ def parse_sign_in_hours(text: str) -> int:
     return round(hours * 3600)
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def parse_log_level(text: str) -> str:
+    level = text.strip().upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"LOG_LEVEL ska vara en av {', '.join(LOG_LEVELS)} (fick {text!r}).")
+    return level
+
+
 def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path = SECRETS_FILE) -> Settings:
     """Resolve the settings: environment first, then secrets.toml, then the documented defaults."""
     env = os.environ if environ is None else environ
@@ -189,4 +200,5 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path =
         staff=parse_staff_policy(get("STAFF_ALLOWLIST"), get("STAFF_ROLES"), get("STAFF_COMPANIES"),
                                  get("STAFF_DEFAULT_ROLE", "support").lower()),
         sign_in_seconds=parse_sign_in_hours(get("SIGN_IN_HOURS", "8")),
+        log_level=parse_log_level(get("LOG_LEVEL", "INFO")),
     )

@@ -7,12 +7,13 @@ so the app and the command line never spend the same single-use refresh token tw
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from services import access, oauth_state, store
+from services import access, logs, oauth_state, store
 from services.companies import Company, find_company, fortnox_company_id, upsert_fortnox_company
 from services.config import Settings
 from services.fortnox import auth, resources
@@ -25,6 +26,7 @@ from services.timestamps import now_iso
 from services.token_cipher import TokenCipher, TokenCipherError
 
 REFRESH_MARGIN_SECONDS = 60
+log = logging.getLogger(__name__)
 
 
 # RFC 6749 §4.1.2.1 error codes; anything else in the URL is not echoed back to the page.
@@ -161,12 +163,16 @@ class StoredTokens:
                 fresh = self._row(db)  # re-read inside the lock: another thread or process may have refreshed
                 fresh_token = self._decrypt(cipher, fresh["access_token"])
                 if fresh_token != current:
+                    logs.event(log, "token.refresh", company=self.company_id, outcome="refreshed_elsewhere")
                     return fresh_token
                 tokens = self._renew(db, cipher, fresh)
                 if tokens is None:
                     db["connections"].delete_where("company_id = ?", [self.company_id])
                 else:
                     _save_tokens(db, cipher, self.company_id, tokens, fresh["kind"])
+            logs.event(log, "token.refresh", company=self.company_id, kind=fresh["kind"],
+                       reason="rejected" if rejected is not None else "expiring",
+                       outcome="connection_dead" if tokens is None else "refreshed")
             if tokens is None:
                 raise ReconnectNeeded(
                     "Anslutningen till Fortnox har gått ut eller återkallats. "
@@ -201,10 +207,12 @@ class StoredTokens:
             return None
 
 
-def open_client(settings: Settings, company_id: str) -> FortnoxClient:
-    """An API session for one connected company (use as a context manager)."""
+def open_client(settings: Settings, company_id: str, run: int | None = None) -> FortnoxClient:
+    """An API session for one connected company (use as a context manager); its log lines name the company and,
+    for an import, the run."""
     throttler = throttler_for(settings.throttle_dir, settings.fortnox.client_id, company_id, settings.fortnox.rate_limit)
-    return FortnoxClient(settings.fortnox, StoredTokens(settings, company_id), throttler)
+    return FortnoxClient(settings.fortnox, StoredTokens(settings, company_id), throttler,
+                         log_fields={"company": company_id, "run": run})
 
 
 
