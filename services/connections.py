@@ -1,8 +1,9 @@
 """Connecting a company's Fortnox and keeping the connection alive.
 
 The OAuth `state` is server-side, single-use and bound to the person and browser that pressed Anslut
-(services.oauth_state); every connection made is in the audit log. Tokens are stored encrypted; a refresh happens inside a `BEGIN IMMEDIATE` transaction that re-reads the token,
-so the app and the command line never spend the same single-use refresh token twice.
+(services.oauth_state); every connection made is in the audit log. Tokens are stored encrypted; a refresh happens
+inside a `BEGIN IMMEDIATE` transaction that re-reads the token, so the app and the command line never spend the
+same single-use refresh token twice.
 """
 
 from __future__ import annotations

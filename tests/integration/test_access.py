@@ -195,7 +195,8 @@ def test_a_refused_fortnox_login_is_revoked_at_fortnox(staff_settings: Settings,
 
 def test_a_person_listed_by_organisation_number_may_write_to_the_company(
         tmp_path: Path, sandbox, small_tenant: dict) -> None:
-    settings = settings_for(tmp_path, sandbox.port, **{**STAFF, "STAFF_COMPANIES": f"kim@byra.se={small_tenant['orgnr']}"})
+    by_orgnr = {**STAFF, "STAFF_COMPANIES": f"kim@byra.se={small_tenant['orgnr']}"}
+    settings = settings_for(tmp_path, sandbox.port, **by_orgnr)
     company = connect_service_account(settings, small_tenant["tenant_id"])
     result = run_import(settings, company.id, started_by="kim@byra.se")
     assert result.counts and _refusals(settings) == []
