@@ -6,16 +6,23 @@ PORT ?= 8501
 SANDBOX_PORT ?= 8765
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test bench sandbox chromium shared clean
+.PHONY: run test bench sandbox chromium shared clean lock audit
+
+# Dependencies: requirements.in and requirements-dev.in are edited by hand; `make lock` resolves the whole tree into
+# requirements.txt and requirements-dev.txt, every package pinned with its hashes (pip-tools), and installs take
+# only those files (pip --require-hashes), so a fresh machine gets exactly what was tested.
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links
 
 $(VENV)/.runtime: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "Python 3.11 or newer is needed" && exit 1)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || (rm -rf $(VENV) && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV))
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
 chromium:
@@ -36,6 +43,17 @@ bench: $(VENV)/.dev
 
 sandbox: $(VENV)/.runtime
 	$(PY) -m sandbox --port $(SANDBOX_PORT) --data-dir data/sandbox
+
+# After editing requirements*.in: re-resolve both lock files (existing pins are kept unless the .in asks otherwise;
+# `make lock PIP_COMPILE_ARGS=--upgrade` takes the newest allowed versions).
+lock: $(VENV)/.dev
+	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) -o requirements.txt requirements.in
+	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) -o requirements-dev.txt requirements-dev.in
+
+# Known vulnerabilities in every locked package; needs the advisory database (PyPI's JSON API) to be reachable
+# (--strict: a package it could not look up fails the run instead of passing unchecked).
+audit: $(VENV)/.dev
+	$(PY) -m pip_audit --strict --require-hashes --disable-pip -r requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache

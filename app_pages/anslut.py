@@ -17,7 +17,7 @@ if not {"code", "state", "error"} & params.keys():
 try:
     company = finish_authorization(
         context.settings(), code=params.get("code"), state=params.get("state"), error=params.get("error"),
-        actor=context.actor())
+        requester=context.requester())
 except ConnectError as exc:
     context.flash("error", str(exc))
 else:

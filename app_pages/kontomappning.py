@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from services import access, mapping, store
 from services.reconcile import api as reconcile_api
 from ui import context, mapping_view, reconcile_view, tables
+from ui.text import escape_markdown
 
 VERSION_KEY = "mapping.version"  # bumped after every save: a fresh editor, no stale edits replayed
 
@@ -25,18 +26,19 @@ def _changed(count: int) -> str:
 
 
 def _draw_errors(messages: list[str]) -> None:
-    st.error("Inget sparades. Rätta raderna och spara igen:\n\n" + "\n".join(f"- {m}" for m in messages),
+    st.error("Inget sparades. Rätta raderna och spara igen:\n\n"
+             + "\n".join(f"- {escape_markdown(m)}" for m in messages),
              icon=":material/error:")
 
 
 def _draw_source_change(company_id: str, change: mapping.SourceChange) -> None:
-    st.warning(change.message, icon=":material/swap_horiz:")
+    st.warning(escape_markdown(change.message), icon=":material/swap_horiz:")
     if st.button("Mappningarna är kontrollerade", key="mapping.reviewed", icon=":material/task_alt:"):
         try:
             with access.acting(context.settings(), context.actor(), "map", company_id) as db:
                 mapping.record_review(db, company_id, context.actor())
         except access.AccessDenied as exc:
-            st.error(str(exc), icon=":material/block:")
+            st.error(escape_markdown(exc), icon=":material/block:")
             return
         context.flash("success", "Kontrollen är sparad.")
         st.rerun()
@@ -50,7 +52,7 @@ def _save(company_id: str | None, write: Callable[[Database], int], done: str) -
     except mapping.MappingError as exc:
         _draw_errors(exc.messages)
     except access.AccessDenied as exc:
-        st.error(str(exc), icon=":material/block:")
+        st.error(escape_markdown(exc), icon=":material/block:")
     else:
         context.flash("success", f"{done} ({_changed(saved)}).")
         _bump_version()
@@ -118,7 +120,7 @@ with accounts_tab:
     if reviews:
         _draw_mappings(company.id, reviews)
     else:
-        st.info(f"{company.name} har ingen importerad kontoplan ännu. Importera SIE4-data eller en SIE-fil under "
-                "Underhåll → Import.", icon=":material/info:")
+        st.info(f"{escape_markdown(company.name)} har ingen importerad kontoplan ännu. Importera SIE4-data eller en "
+                "SIE-fil under Underhåll → Import.", icon=":material/info:")
 with reference_tab:
     _draw_reference(chart)

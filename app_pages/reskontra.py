@@ -13,6 +13,7 @@ import streamlit as st
 from services import ledger_views as views
 from services.money import format_sek
 from ui import context, ledger_view
+from ui.text import escape_markdown
 
 NO_LEDGERS = "Importera Kund- och leverantörsreskontra under Underhåll → Import."
 NOUNS = {views.CUSTOMER: ("kund", "kundfakturor"), views.SUPPLIER: ("leverantör", "leverantörsfakturor")}
@@ -43,7 +44,8 @@ def draw_ledger(company_id: str, kind: str, day: date, version: str) -> None:
         st.markdown("**Alla öppna poster** – markera en faktura för att se dess bilaga.")
     else:
         filtered = views.filter_items(filtered, views.ItemFilter(party=party[0]))
-        st.markdown(f"**Öppna poster för {party[1]} ({party[0]})** – markera en faktura för att se dess bilaga.")
+        st.markdown(f"**Öppna poster för {escape_markdown(f'{party[1]} ({party[0]})')}** – markera en faktura för "
+                    "att se dess bilaga.")
     number = ledger_view.choose_item(filtered, kind, f"reskontra.{kind}.items.{ledger_view.signature(view, party)}")
     if number is not None:
         ledger_view.draw_attachments(company_id, kind, number)
@@ -54,7 +56,8 @@ company = context.company_or_stop("Anslut under Underhåll → Import och import
                                    "leverantörsreskontra.")
 has_ledgers, default_day, version = ledger_view.ledger_state(company.id)
 if not has_ledgers or default_day is None:
-    st.info(f"Ingen reskontra är importerad för {company.label}. {NO_LEDGERS}", icon=":material/info:")
+    st.info(f"Ingen reskontra är importerad för {escape_markdown(company.label)}. {NO_LEDGERS}",
+            icon=":material/info:")
     st.stop()
 balance_day = st.date_input(
     "Balansdag", value=default_day, key=f"reskontra.day.{company.id}", format="YYYY-MM-DD", width=220,

@@ -12,19 +12,20 @@ from services.imports.runs import STATUS_LABELS, import_runs
 from services.permissions import PART_LABELS
 from services.timestamps import local_time
 from ui import company_admin, context, fortnox_import, sie_file
+from ui.text import escape_markdown
 
 SOURCES = ["Fortnox", "SIE-fil"]
 
 
 def _redirect_to_fortnox() -> None:
-    url = start_authorization(context.settings())
+    url = start_authorization(context.settings(), context.requester())
     st.html(f"<script>window.location.assign({json.dumps(url)});</script>", unsafe_allow_javascript=True)
     st.caption(f"Skickar dig till Fortnox inloggning … [Fortsätt till Fortnox]({url}) om inget händer.")
 
 
 def _draw_connection(company) -> None:
     if company is not None and company.connected:
-        st.success(f"Ansluten till {company.name} ({company.orgnr})", icon=":material/link:")
+        st.success(f"Ansluten till {escape_markdown(company.label)}", icon=":material/link:")
         label = "Anslut ett annat företag"
     else:
         st.write("Anslut för att hämta bokföringsdata från Fortnox. Du skickas till Fortnox inloggning.")

@@ -17,12 +17,13 @@ from services.voucher_export import ExportRefused, ExportResult
 from services.voucher_sie import import_sie, sie_4i
 from services.vouchers import AdjustmentVoucher, VoucherError
 from ui import context, tables, voucher_editor
+from ui.text import escape_markdown
 
 CONFIRM_KEY = "verifikationer.confirm"
 RESULTS_KEY = "verifikationer.results"
 CHECKS_KEY = "verifikationer.confirm.checks"
 AUDIT_ACTIONS = {"export": "Exporterad", "export_refused": "Nekad", "export_unknown": "Okänt utfall",
-                 "series": "Serie vald"}
+                 "series": "Serie vald", "connect": "Ansluten till Fortnox", "disconnect": "Frånkopplad"}
 
 
 def _close_dialog() -> None:
@@ -38,12 +39,13 @@ def _confirm(company_id: str, chosen: list[AdjustmentVoucher], series: str) -> N
             st.session_state[CHECKS_KEY] = voucher_export.check_vouchers(
                 context.settings(), company_id, [v.id for v in chosen], series)
         except FortnoxError as exc:
-            st.error(exc.message, icon=":material/error:")
+            st.error(escape_markdown(exc.message), icon=":material/error:")
     checks = st.session_state.get(CHECKS_KEY, [])
     for check in checks:
-        st.write(f"- {check.voucher.date} · {check.voucher.text} · räkenskapsår {check.year_label}")
+        st.write(f"- {check.voucher.date} · {escape_markdown(check.voucher.text)} · räkenskapsår "
+                 f"{escape_markdown(check.year_label)}")
         for problem in check.problems:
-            st.caption(f":red[{problem}]")
+            st.caption(f":red[{escape_markdown(problem)}]")
     if any(check.problems for check in checks):
         st.info("Verifikationer med fel skickas inte; de markeras med felet så att du kan rätta dem.")
     st.warning("Verifikationer i Fortnox kan inte ändras eller tas bort efteråt.", icon=":material/warning:")
@@ -67,19 +69,19 @@ def _draw_results(results: list[ExportResult], by_id: dict[str, AdjustmentVouche
     st.subheader("Resultat av exporten")
     for result in results:
         voucher = by_id.get(result.voucher_id)
-        name = f"{voucher.date} · {voucher.text}" if voucher else "Export"
+        name = escape_markdown(f"{voucher.date} · {voucher.text}" if voucher else "Export")
         if result.ok:
-            st.success(f"{name}: exporterad till Fortnox som {result.series} {result.number}.",
+            st.success(f"{name}: exporterad till Fortnox som {escape_markdown(f'{result.series} {result.number}')}.",
                        icon=":material/check_circle:")
         elif result.status == voucher_export.STATUS_SKIPPED:
-            st.info(f"{name}: {result.message}", icon=":material/info:")
+            st.info(f"{name}: {escape_markdown(result.message)}", icon=":material/info:")
         else:
-            st.error(f"{name}: {result.message}", icon=":material/error:")
+            st.error(f"{name}: {escape_markdown(result.message)}", icon=":material/error:")
 
 
 def _draw_series(company: Company) -> str:
     series = vouchers.series_for(context.settings(), company.id)
-    with st.expander(f"Verifikationsserie för bokslutsverifikationer: {series}"):
+    with st.expander(f"Verifikationsserie för bokslutsverifikationer: {escape_markdown(series)}"):
         chosen = st.text_input("Serie i Fortnox", value=series, max_chars=10, key="verifikationer.series")
         if st.button("Kontrollera i Fortnox och spara", key="verifikationer.series.save"):
             try:
@@ -87,12 +89,12 @@ def _draw_series(company: Company) -> str:
             except FortnoxError as exc:
                 problems = [exc.message]
             for problem in problems:
-                st.error(problem, icon=":material/error:")
+                st.error(escape_markdown(problem), icon=":material/error:")
             if not problems:
                 try:
                     vouchers.set_series(context.settings(), company.id, chosen, context.actor())
                 except vouchers.VoucherError as exc:
-                    st.error(str(exc), icon=":material/block:")
+                    st.error(escape_markdown(exc), icon=":material/block:")
                 else:
                     context.flash("success", f"Serie {chosen.strip().upper()} finns och tar emot manuella "
                                   "verifikationer.")
@@ -115,12 +117,12 @@ def _draw_export_bar(company: Company, chosen: list[AdjustmentVoucher]) -> None:
     try:
         data, warnings = sie_4i(company, chosen, date.today())
     except SieWriteError as exc:
-        download.caption(f":red[SIE 4I kan inte skapas: {exc.message}]")
+        download.caption(f":red[SIE 4I kan inte skapas: {escape_markdown(exc.message)}]")
         return
     tables.download(download, "Ladda ner SIE 4I", data, f"bokslutsverifikationer-{company.orgnr}.si",
                     "application/octet-stream", "verifikationer.sie")
     for warning in warnings:
-        download.caption(warning.message)
+        download.caption(escape_markdown(warning.message))
 
 
 def _draw_import(company: Company) -> None:
@@ -129,7 +131,7 @@ def _draw_import(company: Company) -> None:
         try:
             added = import_sie(context.settings(), company.id, upload.getvalue(), actor=context.actor())
         except VoucherError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_markdown(exc), icon=":material/error:")
         else:
             context.flash("success", f"{len(added)} verifikation(er) från {upload.name} tillagda som utkast.")
             st.rerun()
@@ -155,7 +157,7 @@ def _resend(voucher: AdjustmentVoucher) -> None:
 
 st.title("Verifikationer")
 company = context.company_or_stop("Anslut under Underhåll → Import.")
-st.caption(f"Bokslutsverifikationer för {company.label}")
+st.caption(f"Bokslutsverifikationer för {escape_markdown(company.label)}")
 context.show_flash()
 settings = context.settings()
 all_vouchers = vouchers.list_vouchers(settings, company.id)

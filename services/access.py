@@ -3,14 +3,16 @@
 Roles: `support` may connect, import, review, reconcile and map; `redovisning` may also export and delete.
 With no allow-list configured access control is off (demo mode: everyone may do everything). The command line
 runs as `kommandorad` with full rights: whoever can run it can read the database file anyway.
-A refused action is written to the audit log with the reason.
+A refused action is written to the audit log with the reason. Who someone is comes from the identity provider's
+claims, trusted only where the provider vouches for the address.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -22,6 +24,9 @@ CLI_ACTOR = "kommandorad"
 ACTIONS = ("connect", "import", "review", "reconcile", "map", "export", "delete")
 SUPPORT_ACTIONS = frozenset({"connect", "import", "review", "reconcile", "map"})
 ROLE_ACTIONS = {"support": SUPPORT_ACTIONS, "redovisning": SUPPORT_ACTIONS | {"export", "delete"}}
+SIGN_IN = "sign_in"
+SIGN_IN_REFUSAL_INTERVAL = timedelta(hours=1)
+ENTRA_ISSUER = "https://login.microsoftonline.com/"
 ACTION_LABELS = {
     "connect": "ansluta företag", "import": "importera", "review": "se företagets data", "reconcile": "stämma av",
     "map": "ändra kontomappningar", "export": "exportera till Fortnox", "delete": "radera företagets data",
@@ -51,6 +56,19 @@ def _domain_key(email: str) -> str:
     return "@" + email.rpartition("@")[2]
 
 
+def verified_address(claims: Mapping[str, object]) -> str | None:
+    """The sign-in address the identity provider vouches for: `email` when it says `email_verified`, or Entra ID's
+    `preferred_username` (its sign-in name, which the tenant controls; Entra sends no `email_verified`, and its
+    `email` claim may be any address the user typed). Never the display name: anyone can choose that."""
+    email = str(claims.get("email") or "").strip().lower()
+    if email and claims.get("email_verified") in (True, "true"):
+        return email
+    username = str(claims.get("preferred_username") or "").strip().lower()
+    if str(claims.get("iss") or "").startswith(ENTRA_ISSUER) and "@" in username:
+        return username
+    return None
+
+
 def identify(policy: StaffPolicy, email: str) -> Person | None:
     """The person behind a signed-in e-mail address, or None when not on the allow-list."""
     email = email.strip().lower()
@@ -65,7 +83,8 @@ def identify(policy: StaffPolicy, email: str) -> Person | None:
 
 
 def can(person: Person, action: str, company_id: str | None, orgnr: str | None = None) -> Decision:
-    """Whether `person` may do `action` on the company (None: an action not tied to one company)."""
+    """Whether `person` may do `action` on the company (None: an action not tied to one company). The one rule for
+    reads and writes: a company is the person's when its internal id or its organisation number is listed."""
     if action not in ACTIONS:
         raise ValueError(f"okänd åtgärd {action!r}")
     label = ACTION_LABELS[action]
@@ -100,10 +119,33 @@ def log_refusal(settings: Settings, actor: str, action: str, company_id: str | N
                                 "action": "refused", "detail": f"{action}: {reason}"})
 
 
+def log_sign_in_refusal(settings: Settings, actor: str, reason: str, now: datetime | None = None) -> None:
+    """A `refused` line for someone signed in but not on the staff list, at most one per person per hour: every
+    page load of theirs is a new session, and the log would otherwise fill with the same line."""
+    now = now or datetime.now(UTC)
+    since = (now - SIGN_IN_REFUSAL_INTERVAL).astimezone(UTC).isoformat(timespec="seconds")
+    with store.open_db(settings.database_path) as db, store.write_lock(db):
+        recent = db["audit_log"].count_where("action = 'refused' and actor = ? and detail like ? and at > ?",
+                                             [actor, f"{SIGN_IN}:%", since])
+        if not recent:
+            db["audit_log"].insert({"at": now.astimezone(UTC).isoformat(timespec="seconds"), "actor": actor,
+                                    "company_id": None, "action": "refused", "detail": f"{SIGN_IN}: {reason}"})
+
+
+def _stored_orgnr(settings: Settings, company_id: str) -> str | None:
+    with store.open_db(settings.database_path) as db:
+        rows = list(db["companies"].rows_where("id = ?", [company_id], select="orgnr"))
+    return rows[0]["orgnr"] if rows else None
+
+
 def require(settings: Settings, actor: str, action: str, company_id: str | None, orgnr: str | None = None, *,
             error: Callable[[str], Exception] = AccessDenied) -> None:
     """Raise `error` with the Swedish reason (and log it) unless the actor may do the action: the services' own
-    check. A service passes its own error type, so its callers handle a refusal like any other failure."""
+    check. A service passes its own error type, so its callers handle a refusal like any other failure. A stored
+    company is checked by its organisation number as well, as the company picker does, so a person listed by
+    organisation number may write where they may read."""
+    if orgnr is None and company_id is not None and settings.staff.companies:
+        orgnr = _stored_orgnr(settings, company_id)
     decision = decide(settings.staff, actor, action, company_id, orgnr)
     if not decision.allowed:
         log_refusal(settings, actor, action, company_id, decision.reason_sv)

@@ -98,6 +98,8 @@ class Settings:
     sandbox_port: int
     demo_mode: bool
     staff: StaffPolicy = field(default_factory=StaffPolicy)
+    sign_in_seconds: int = 8 * 3600  # how long a staff sign-in holds (SIGN_IN_HOURS)
+    log_level: str = "INFO"
 
     @property
     def database_path(self) -> Path:
@@ -131,6 +133,27 @@ def parse_rate_limit(text: str) -> RateLimit:
     if limit.requests < 1 or limit.window <= 0:
         raise ValueError(f"FORTNOX_RATE_LIMIT måste vara positivt (fick {text!r}).")
     return RateLimit(limit.requests, limit.window, margin=limit.window / 40)
+
+
+def parse_sign_in_hours(text: str) -> int:
+    """`SIGN_IN_HOURS=8` (decimals allowed, e.g. 0.5) as seconds."""
+    try:
+        hours = float(text)
+    except ValueError:
+        raise ValueError(f"SIGN_IN_HOURS ska vara ett antal timmar, t.ex. 8 (fick {text!r}).") from None
+    if hours <= 0:
+        raise ValueError(f"SIGN_IN_HOURS måste vara positivt (fick {text!r}).")
+    return round(hours * 3600)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def parse_log_level(text: str) -> str:
+    level = text.strip().upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"LOG_LEVEL ska vara en av {', '.join(LOG_LEVELS)} (fick {text!r}).")
+    return level
 
 
 def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path = SECRETS_FILE) -> Settings:
@@ -176,4 +199,6 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_file: Path =
         demo_mode=demo_mode,
         staff=parse_staff_policy(get("STAFF_ALLOWLIST"), get("STAFF_ROLES"), get("STAFF_COMPANIES"),
                                  get("STAFF_DEFAULT_ROLE", "support").lower()),
+        sign_in_seconds=parse_sign_in_hours(get("SIGN_IN_HOURS", "8")),
+        log_level=parse_log_level(get("LOG_LEVEL", "INFO")),
     )

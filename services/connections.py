@@ -1,20 +1,20 @@
 """Connecting a company's Fortnox and keeping the connection alive.
 
-The OAuth `state` lives server-side (the redirect back starts a new Streamlit session), hashed and single-use.
-Tokens are stored encrypted; a refresh happens inside a `BEGIN IMMEDIATE` transaction that re-reads the token,
-so the app and the command line never spend the same single-use refresh token twice.
+The OAuth `state` is server-side, single-use and bound to the person and browser that pressed Anslut
+(services.oauth_state); every connection made is in the audit log. Tokens are stored encrypted; a refresh happens
+inside a `BEGIN IMMEDIATE` transaction that re-reads the token, so the app and the command line never spend the
+same single-use refresh token twice.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
+import logging
 import time
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from services import access, store
+from services import access, logs, oauth_state, store
 from services.companies import Company, find_company, fortnox_company_id, upsert_fortnox_company
 from services.config import Settings
 from services.fortnox import auth, resources
@@ -22,11 +22,12 @@ from services.fortnox.auth import TokenSet
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import AuthError, AuthExpired, FortnoxError
 from services.fortnox.throttling import throttler_for
+from services.oauth_state import Requester, StateRefused
 from services.timestamps import now_iso
 from services.token_cipher import TokenCipher, TokenCipherError
 
-STATE_TTL_SECONDS = 600
 REFRESH_MARGIN_SECONDS = 60
+log = logging.getLogger(__name__)
 
 
 # RFC 6749 §4.1.2.1 error codes; anything else in the URL is not echoed back to the page.
@@ -47,47 +48,26 @@ class ReconnectNeeded(FortnoxError):
     """The stored connection no longer works: the user must click Anslut again."""
 
 
-def _hash_state(state: str) -> str:
-    return hashlib.sha256(state.encode()).hexdigest()
-
-
-def start_authorization(settings: Settings) -> str:
-    """Record a fresh single-use state and return the Fortnox login URL to send the browser to."""
-    state = secrets.token_urlsafe(32)
-    now = int(time.time())
-    with store.open_db(settings.database_path) as db, store.write_lock(db):
-        db["oauth_pending"].delete_where("created_at < ?", [now - STATE_TTL_SECONDS])
-        db["oauth_pending"].insert({"state_hash": _hash_state(state), "created_at": now})
-    return auth.authorization_url(settings.fortnox, state)
-
-
-def _consume_state(settings: Settings, state: str) -> None:
-    """Delete the pending state; refuse unknown, reused or expired ones."""
-    with store.open_db(settings.database_path) as db, store.write_lock(db):
-        rows = list(db["oauth_pending"].rows_where("state_hash = ?", [_hash_state(state)]))
-        db["oauth_pending"].delete_where("state_hash = ?", [_hash_state(state)])
-    if not rows:
-        raise ConnectError(
-            "Anslutningen kunde inte slutföras: svaret från Fortnox hör inte till en inloggning som startades här "
-            "eller har redan använts. Klicka på Anslut och försök igen."
-        )
-    if rows[0]["created_at"] < time.time() - STATE_TTL_SECONDS:
-        raise ConnectError(
-            "Anslutningen kunde inte slutföras: inloggningen tog mer än 10 minuter. Klicka på Anslut och försök igen."
-        )
+def start_authorization(settings: Settings, requester: Requester) -> str:
+    """Record a fresh single-use state for the requester and return the Fortnox login URL to send the browser to."""
+    return auth.authorization_url(settings.fortnox, oauth_state.issue(settings, requester))
 
 
 def finish_authorization(settings: Settings, *, code: str | None, state: str | None, error: str | None,
-                         actor: str) -> Company:
-    """Complete the redirect back from Fortnox: check the state, exchange the code, store the tokens (when the
-    person may connect the company they logged in to)."""
-    if error:
-        if state:
-            _forget_state(settings, state)
-        raise ConnectError(OAUTH_ERRORS.get(error, "Ingen anslutning gjordes: Fortnox nekade inloggningen. Försök igen."))
-    if not code or not state:
-        raise ConnectError("Svaret från Fortnox saknar kod eller state. Klicka på Anslut och försök igen.")
-    _consume_state(settings, state)
+                         requester: Requester) -> Company:
+    """Complete the redirect back from Fortnox: check that the state is the requester's own, exchange the code,
+    store the tokens (when the person may connect the company they logged in to)."""
+    try:
+        if error:
+            if state:
+                oauth_state.cancel(settings, state, requester)
+            raise ConnectError(OAUTH_ERRORS.get(error, "Ingen anslutning gjordes: Fortnox nekade inloggningen. "
+                                                       "Försök igen."))
+        if not code or not state:
+            raise ConnectError("Svaret från Fortnox saknar kod eller state. Klicka på Anslut och försök igen.")
+        oauth_state.consume(settings, state, requester)
+    except StateRefused as exc:
+        raise ConnectError(str(exc)) from None
     config = settings.fortnox
     try:
         tokens = auth.exchange_code(config, code)
@@ -98,7 +78,7 @@ def finish_authorization(settings: Settings, *, code: str | None, state: str | N
         ) from None
     except FortnoxError as exc:
         raise ConnectError(exc.message) from None
-    return _store_connection(settings, tokens, kind="user", actor=actor)
+    return _store_connection(settings, tokens, kind="user", actor=requester.actor)
 
 
 def connect_service_account(settings: Settings, tenant_id: str, actor: str = access.CLI_ACTOR) -> Company:
@@ -108,11 +88,6 @@ def connect_service_account(settings: Settings, tenant_id: str, actor: str = acc
     except FortnoxError as exc:
         raise ConnectError(f"Tjänstekontot för databas {tenant_id} kunde inte anslutas: {exc.message}") from None
     return _store_connection(settings, tokens, kind="service", actor=actor, tenant_id=tenant_id)
-
-
-def _forget_state(settings: Settings, state: str) -> None:
-    with store.open_db(settings.database_path) as db:
-        db["oauth_pending"].delete_where("state_hash = ?", [_hash_state(state)])
 
 
 class _FixedToken:
@@ -141,6 +116,8 @@ def _store_connection(settings: Settings, tokens: TokenSet, *, kind: str, actor:
         company = upsert_fortnox_company(db, tenant_id or info.tenant_id, info.orgnr, info.name)
         _save_tokens(db, cipher, company.id, tokens, kind)
         db["connections"].update(company.id, {"connected_at": now_iso()})
+        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company.id, "action": "connect",
+                                "detail": "Fortnox anslöts" + (" (tjänstekonto)" if kind == "service" else "")})
     return company
 
 
@@ -187,12 +164,16 @@ class StoredTokens:
                 fresh = self._row(db)  # re-read inside the lock: another thread or process may have refreshed
                 fresh_token = self._decrypt(cipher, fresh["access_token"])
                 if fresh_token != current:
+                    logs.event(log, "token.refresh", company=self.company_id, outcome="refreshed_elsewhere")
                     return fresh_token
                 tokens = self._renew(db, cipher, fresh)
                 if tokens is None:
                     db["connections"].delete_where("company_id = ?", [self.company_id])
                 else:
                     _save_tokens(db, cipher, self.company_id, tokens, fresh["kind"])
+            logs.event(log, "token.refresh", company=self.company_id, kind=fresh["kind"],
+                       reason="rejected" if rejected is not None else "expiring",
+                       outcome="connection_dead" if tokens is None else "refreshed")
             if tokens is None:
                 raise ReconnectNeeded(
                     "Anslutningen till Fortnox har gått ut eller återkallats. "
@@ -227,10 +208,12 @@ class StoredTokens:
             return None
 
 
-def open_client(settings: Settings, company_id: str) -> FortnoxClient:
-    """An API session for one connected company (use as a context manager)."""
+def open_client(settings: Settings, company_id: str, run: int | None = None) -> FortnoxClient:
+    """An API session for one connected company (use as a context manager); its log lines name the company and,
+    for an import, the run."""
     throttler = throttler_for(settings.throttle_dir, settings.fortnox.client_id, company_id, settings.fortnox.rate_limit)
-    return FortnoxClient(settings.fortnox, StoredTokens(settings, company_id), throttler)
+    return FortnoxClient(settings.fortnox, StoredTokens(settings, company_id), throttler,
+                         log_fields={"company": company_id, "run": run})
 
 
 

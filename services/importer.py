@@ -6,13 +6,14 @@ resumes from what was staged. After a first complete import, runs are incrementa
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from services import access, demo, permissions, store
+from services import access, demo, logs, permissions, store
 from services.config import Settings
 from services.connections import open_client
 from services.fortnox import resources
@@ -21,8 +22,10 @@ from services.fortnox.errors import FortnoxError
 from services.fortnox.resources import FinancialYear
 from services.imports import attachments, ledgers, sie4
 from services.imports.runs import (
+    CANCELLED,
     DONE,
     FAILED,
+    ImportCancelled,
     ImportFailed,
     ImportResult,
     ProgressCallback,
@@ -38,6 +41,7 @@ from services.timestamps import STOCKHOLM
 PART_SIE4, PART_LEDGERS, PART_ATTACHMENTS = sie4.PART, ledgers.PART, attachments.PART
 PARTS = (PART_SIE4, PART_LEDGERS, PART_ATTACHMENTS)
 CURSOR_MARGIN = timedelta(minutes=10)  # clocks differ; fetching a little twice is harmless, missing a change is not
+log = logging.getLogger(__name__)
 
 
 def available_years(settings: Settings, company_id: str) -> list[FinancialYear]:
@@ -96,7 +100,8 @@ def run_import(
     started = datetime.now(STOCKHOLM)
     client: FortnoxClient | None = None
     try:
-        with open_client(settings, company_id) as client:
+        logs.event(log, "import.start", company=company_id, run=run_id, parts=",".join(parts))
+        with open_client(settings, company_id, run=run_id) as client:
             rate = settings.fortnox.rate_limit.requests / settings.fortnox.rate_limit.window
             tracker = Tracker(settings, run_id, rate, on_progress, lambda: client.requests_made)
             years = _choose_years(resources.financial_years(client), year_ids)
@@ -115,9 +120,14 @@ def run_import(
                        counts=result.counts)
             if settings.demo_mode and PART_SIE4 in parts:
                 demo.create_demo_drafts(db, company_id, years[-1])
+        logs.event(log, "import.end", company=company_id, run=run_id, outcome=DONE, requests=result.requests,
+                   rate_limited=result.rate_limited)
         return result
     except Exception as exc:
-        raise end_early(settings, run_id, exc, *_cost(client)) from None
+        failure = end_early(settings, run_id, exc, *_cost(client))
+        logs.event(log, "import.end", company=company_id, run=run_id,
+                   outcome=CANCELLED if isinstance(failure, ImportCancelled) else FAILED, error=type(exc).__name__)
+        raise failure from None
     except BaseException:
         # The page was left mid-import (Streamlit stops the script): the run must not stay "running", or it would
         # block the company's next import.

@@ -10,12 +10,13 @@ anything — is retried without a look-up.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from services import access, attachment_files, store
+from services import access, attachment_files, logs, store
 from services.config import Settings
 from services.connections import open_client
 from services.fortnox import files, resources
@@ -43,6 +44,7 @@ from services.vouchers import (
 )
 
 SEND_ATTEMPTS = 4
+log = logging.getLogger(__name__)
 STATUS_EXPORTED, STATUS_FAILED, STATUS_SKIPPED = "exported", "failed", "skipped"
 
 
@@ -157,6 +159,14 @@ def _record(settings: Settings, voucher: AdjustmentVoucher, actor: str, result: 
 
 
 def find_in_fortnox(client: FortnoxClient, year_id: str, voucher: AdjustmentVoucher) -> resources.VoucherRef | None:
+    """The voucher in Fortnox (the look-up is logged either way)."""
+    found = _search(client, year_id, voucher)
+    logs.event(log, "export.lookup", company=voucher.company_id, voucher=voucher.id,
+               outcome="found" if found else "not_found")
+    return found
+
+
+def _search(client: FortnoxClient, year_id: str, voucher: AdjustmentVoucher) -> resources.VoucherRef | None:
     """The voucher in Fortnox by its reference: same year and date, reference in Comments.
 
     A list item without Comments (older answers leave them out) is read in full; should Fortnox send no Comments
@@ -226,7 +236,10 @@ def _send_one(settings: Settings, client: FortnoxClient, books: FortnoxBooks, vo
     why = ""
     for attempt in range(1, SEND_ATTEMPTS + 1):
         if attempt > 1:
-            retry.sleep(retry.delay(attempt - 1))
+            wait = retry.delay(attempt - 1)
+            logs.event(log, "export.retry", company=voucher.company_id, voucher=voucher.id, attempt=attempt,
+                       wait=wait)
+            retry.sleep(wait)
         try:
             return _exported(voucher, resources.create_voucher(client, year.id, payload))
         except FortnoxApiError as exc:
@@ -318,6 +331,8 @@ def export_vouchers(settings: Settings, company_id: str, voucher_ids: Sequence[s
                 _record(settings, voucher, actor, _unknown(voucher, "Exporten avbröts oväntat."))
                 raise
             _record(settings, voucher, actor, result)
+            logs.event(log, "export.voucher", company=company_id, voucher=voucher.id,
+                       outcome="unknown" if result.unknown else result.status)
             if result.ok and voucher.attachment_sha256 and not voucher.attachment_connected:
                 error = _send_attachment(settings, client, voucher, result)
                 if error:

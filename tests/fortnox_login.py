@@ -9,6 +9,10 @@ from urllib.parse import urljoin
 
 import httpx
 
+from services.oauth_state import Requester
+
+DEMO = Requester(actor="demo", browser="hash-of-the-browser-that-pressed-anslut")  # who presses Anslut in tests
+
 
 @dataclass
 class _Form:

@@ -9,6 +9,7 @@ from services.companies import Company
 from services.company_data import DeleteRefused, delete_company_data
 from services.connections import disconnect
 from ui import context
+from ui.text import escape_markdown
 
 CONFIRM_KEY = "company_admin.confirm_delete"
 
@@ -29,13 +30,13 @@ def _close_dialog() -> None:
 
 @st.dialog("Radera företagets data", on_dismiss=_close_dialog)
 def _confirm_delete(company: Company) -> None:
-    st.write(f"All data som sparats här för **{company.name} ({company.orgnr})** raderas: bokföring, reskontror, "
+    st.write(f"All data som sparats här för **{escape_markdown(company.label)}** raderas: bokföring, reskontror, "
              "bilagor, kontomappningar, avstämningsmarkeringar, verifikationer som inte exporterats, importer och "
              "anslutningen till Fortnox.")
     st.caption("Exporterade verifikationer finns kvar i Fortnox och här. Revisionsloggen behåller bara att "
                "data raderades, av vem och när.")
     ok, cancel = st.columns(2)
-    if ok.button(f"Radera {company.name}", type="primary", key="company_admin.delete.ok"):
+    if ok.button(f"Radera {escape_markdown(company.name)}", type="primary", key="company_admin.delete.ok"):
         _close_dialog()
         try:
             result = delete_company_data(context.settings(), company.id, context.actor())

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from services import access, store
+from services import access, sign_ins, store
 from services.acting import Acting
 from services.companies import Company, list_companies
 from services.config import Settings
+from services.oauth_state import Requester
 from services.startup import prepare
+from ui.text import escape_markdown
 
 COMPANY_KEY = "company_id"
 FLASH_KEY = "flash"
-REFUSAL_LOGGED_KEY = "access.refusal_logged"
+XSRF_COOKIE = "_streamlit_xsrf"
 FLASH_STYLES = {
     "success": lambda message: st.success(message, icon=":material/check_circle:"),
     "error": lambda message: st.error(message, icon=":material/error:"),
@@ -34,7 +38,9 @@ def companies() -> list[Company]:
     """The companies the person may see (all of them when access control is off)."""
     with store.open_db(settings().database_path) as db:
         known = list_companies(db)
-    return [company for company in known if allowed("review", company).allowed]
+    who = actor()
+    return [company for company in known
+            if access.decide(settings().staff, who, "review", company.id, company.orgnr).allowed]
 
 
 def current_company(known: list[Company] | None = None) -> Company | None:
@@ -60,13 +66,39 @@ def choose_company(company_id: str) -> None:
     st.session_state[COMPANY_KEY] = company_id
 
 
+def _signed_in() -> bool:
+    return bool(getattr(st.user, "is_logged_in", False))
+
+
 def actor() -> str:
-    """Who is doing this, for import runs, findings, mappings and the audit log: the signed-in e-mail address."""
-    user = st.user
-    if getattr(user, "is_logged_in", False):
-        # Entra ID puts the sign-in address in preferred_username when the account has no mail attribute
-        return str(user.get("email") or user.get("preferred_username") or user.get("name")).strip().lower()
-    return "demo" if settings().demo_mode else "okänd användare"
+    """Who is doing this, for import runs, findings, mappings and the audit log: the address the identity provider
+    vouches for. A sign-in that has ended meanwhile (Logga ut in another tab, or its hours are up) stops here, so a
+    dialog or fragment rerun can't act on it either."""
+    if not _signed_in():
+        return "demo" if settings().demo_mode else "okänd användare"
+    address = access.verified_address(st.user.to_dict())
+    if address is None:
+        return "okänd användare"
+    _stop_unless_active(address)
+    return address
+
+
+def _browser() -> str:
+    """A hash of this browser's secret XSRF token (Streamlit's cookie `2|mask|masked token|time`, masked anew on
+    every page load): the same in every tab of one browser, unknown to any other; "" without the cookie."""
+    parts = st.context.cookies.get(XSRF_COOKIE, "").strip("\"'").split("|")
+    try:
+        mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
+    except (IndexError, ValueError):
+        return ""
+    if parts[0] != "2" or len(mask) != 4:
+        return ""
+    return hashlib.sha256(bytes(byte ^ mask[i % 4] for i, byte in enumerate(masked))).hexdigest()
+
+
+def requester() -> Requester:
+    """Who presses Anslut, and in which browser: the Fortnox login must come back to the same person and browser."""
+    return Requester(actor=actor(), browser=_browser())
 
 
 def acting() -> Acting:
@@ -91,9 +123,34 @@ def sign_in_configured() -> bool:
 def _refuse(message: str) -> None:
     st.title("Skatt & Bokslut")
     st.error(message, icon=":material/block:")
-    if getattr(st.user, "is_logged_in", False):
-        st.button("Logga ut", on_click=st.logout, key="gate.logout")
+    if _signed_in():
+        st.button("Logga ut", on_click=sign_out, key="gate.logout")
     st.stop()
+
+
+SIGN_IN_ENDED = {
+    sign_ins.SignIn.ENDED: "Du har loggat ut. Logga in igen för att fortsätta.",
+    sign_ins.SignIn.EXPIRED: "Inloggningen har gått ut. Logga in igen för att fortsätta.",
+}
+
+
+def _stop_unless_active(address: str) -> None:
+    """The server-side check of this sign-in (services.sign_ins); an ended one gets only Logga in igen."""
+    status = sign_ins.check(settings(), address, st.user.to_dict())
+    if status is sign_ins.SignIn.ACTIVE:
+        return
+    st.title("Skatt & Bokslut")
+    st.warning(SIGN_IN_ENDED[status], icon=":material/lock_clock:")
+    st.button("Logga in igen", type="primary", on_click=st.login, key="gate.sign_in_again", icon=":material/login:")
+    st.stop()
+
+
+def sign_out() -> None:
+    """Logga ut: end every sign-in of the person (other tabs and copied cookies too), then Streamlit's own."""
+    address = access.verified_address(st.user.to_dict())
+    if address is not None:
+        sign_ins.end_all(settings(), address)
+    st.logout()
 
 
 def require_sign_in() -> None:
@@ -113,12 +170,14 @@ def require_sign_in() -> None:
     if not staff.enabled:
         _refuse("Ingen personal är behörig ännu: ange STAFF_ALLOWLIST (e-postadresser eller @domän) i "
                 "konfigurationen.")
+    if access.verified_address(st.user.to_dict()) is None:
+        _refuse("Identitetsleverantören har inte bekräftat någon e-postadress för kontot, så appen vet inte vem du "
+                "är. Logga ut och logga in med ditt jobbkonto, eller be den som administrerar inloggningen se till "
+                "att e-postadressen skickas som bekräftad (email_verified).")
     if access.identify(staff, actor()) is None:
-        if not st.session_state.get(REFUSAL_LOGGED_KEY):
-            access.log_refusal(settings(), actor(), "sign_in", None, "inte med i listan över personal")
-            st.session_state[REFUSAL_LOGGED_KEY] = True
-        _refuse(f"{actor()} har inte behörighet till Skatt & Bokslut. Be den som administrerar appen lägga till "
-                "dig i listan över personal, eller logga ut och logga in med ett annat konto.")
+        access.log_sign_in_refusal(settings(), actor(), "inte med i listan över personal")
+        _refuse(f"{escape_markdown(actor())} har inte behörighet till Skatt & Bokslut. Be den som administrerar "
+                "appen lägga till dig i listan över personal, eller logga ut och logga in med ett annat konto.")
 
 
 def draw_identity() -> None:
@@ -127,18 +186,20 @@ def draw_identity() -> None:
         st.caption(":material/lock_open: Inloggning är avstängd (demoläge)" if settings().demo_mode
                    else ":material/lock_open: Inloggning är avstängd: alla som når appen kan använda den.")
         return
-    person = access.identify(settings().staff, actor())
+    who = actor()
+    person = access.identify(settings().staff, who)
     role = f" · roll {person.role}" if person else ""
-    st.caption(f":material/person: {st.user.get('name') or actor()} ({actor()}){role}")
-    st.button("Logga ut", on_click=st.logout, key="sidebar.logout")
+    st.caption(f":material/person: {escape_markdown(st.user.get('name') or who)} ({escape_markdown(who)}){role}")
+    st.button("Logga ut", on_click=sign_out, key="sidebar.logout")
 
 
 def flash(kind: str, message: str) -> None:
-    """A message to show once on the next page drawn (survives st.switch_page)."""
+    """A message to show once on the next page drawn (survives st.switch_page); shown as plain text, since
+    messages carry client text (company names, voucher texts, Fortnox's answers)."""
     st.session_state[FLASH_KEY] = (kind, message)
 
 
 def show_flash() -> None:
     kind, message = st.session_state.pop(FLASH_KEY, (None, None))
     if kind is not None:
-        FLASH_STYLES[kind](message)
+        FLASH_STYLES[kind](escape_markdown(message))

@@ -20,6 +20,7 @@ from services.imports.runs import (
     running_run,
 )
 from ui import context
+from ui.text import escape_markdown
 
 LAST_RUN_KEY = "underhall.last_run"
 PART_LABELS = permissions.PART_LABELS
@@ -37,7 +38,8 @@ def _blockers(company: Company) -> dict[str, list[permissions.Blocker]]:
             try:
                 known = permissions.check(context.settings(), company.id)
             except FortnoxError as exc:
-                st.warning(f"Behörigheterna kunde inte kontrolleras: {exc.message}", icon=":material/warning:")
+                st.warning(f"Behörigheterna kunde inte kontrolleras: {escape_markdown(exc.message)}",
+                           icon=":material/warning:")
                 known = []
     return permissions.blocked_parts(known)
 
@@ -45,7 +47,7 @@ def _blockers(company: Company) -> dict[str, list[permissions.Blocker]]:
 def _draw_permissions(company: Company, blocked: dict[str, list[permissions.Blocker]]) -> None:
     for part_blockers in blocked.values():
         for blocker in part_blockers:
-            st.warning(blocker.message, icon=":material/lock:")
+            st.warning(escape_markdown(blocker.message), icon=":material/lock:")
     if blocked and st.button("Kontrollera behörigheter igen", key="underhall.recheck"):
         with st.spinner("Kontrollerar behörigheter i Fortnox …"):
             permissions.check(context.settings(), company.id)
@@ -64,7 +66,8 @@ def draw(company: Company) -> None:
     try:
         years = _years(company.id)
     except ImportFailed as exc:
-        st.error(f"Räkenskapsåren kunde inte hämtas från Fortnox: {exc} Tidigare importerade uppgifter finns kvar.",
+        st.error(f"Räkenskapsåren kunde inte hämtas från Fortnox: {escape_markdown(exc)} Tidigare importerade "
+                 "uppgifter finns kvar.",
                  icon=":material/cloud_off:")
         st.button("Försök igen", key="underhall.retry")
         return
@@ -100,7 +103,7 @@ def _start(company: Company, parts: list[str], year_ids: list[str], full: bool) 
         run = running_run(context.settings(), company.id)
         st.session_state[LAST_RUN_KEY] = run["id"] if run else None
     except ImportFailed as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(escape_markdown(exc), icon=":material/error:")
         return
     st.rerun()
 
@@ -128,7 +131,7 @@ def _progress(company: Company) -> None:
             try:
                 request_cancel(context.settings(), run["id"], context.actor())
             except ImportFailed as exc:
-                st.error(str(exc), icon=":material/block:")
+                st.error(escape_markdown(exc), icon=":material/block:")
 
 
 def _draw_outcome(company: Company) -> None:
@@ -138,7 +141,8 @@ def _draw_outcome(company: Company) -> None:
         return
     if run["status"] != DONE:
         label = "Importen avbröts" if run["status"] == CANCELLED else "Importen misslyckades"
-        st.error(f"{label}: {run['error']} Tidigare importerade uppgifter finns kvar.", icon=":material/error:")
+        st.error(f"{label}: {escape_markdown(run['error'])} Tidigare importerade uppgifter finns kvar.",
+                 icon=":material/error:")
         return
     st.success("Importen är klar", icon=":material/check_circle:")
     st.subheader("Resultat")

@@ -19,6 +19,7 @@ from services import attachment_files, store
 from services import ledger_views as views
 from services.money import format_sek
 from ui import context, tables
+from ui.text import escape_markdown
 
 PAGE_SIZE = 100
 PARTY_PAGE_SIZE = 50
@@ -158,16 +159,18 @@ def draw_attachments(company_id: str, kind: str, number: str) -> None:
     settings = context.settings()
     with store.open_db(settings.database_path) as db:
         found = views.invoice_attachments(db, company_id, kind, number)
-    st.subheader(f"Bilagor till faktura {number}")
+    st.subheader(f"Bilagor till faktura {escape_markdown(number)}")
     if not found:
-        st.info(f"Faktura {number} har ingen importerad bilaga. Bilagor hämtas med delen Bilagor under "
+        st.info(f"Faktura {escape_markdown(number)} har ingen importerad bilaga. Bilagor hämtas med delen Bilagor "
+                "under "
                 "Underhåll → Import.", icon=":material/attach_file:")
         return
     for attachment in found:
         try:
             content = attachment_files.content(settings, attachment.sha256)
         except FileNotFoundError:
-            st.warning(f"Filen {attachment.name} saknas på disken. Importera Bilagor igen under Underhåll → Import.",
+            st.warning(f"Filen {escape_markdown(attachment.name)} saknas på disken. Importera Bilagor igen under "
+                       "Underhåll → Import.",
                        icon=":material/warning:")
             continue
         if attachment.content_type == "application/pdf":

@@ -12,6 +12,7 @@ from services.imports import sie_file
 from services.imports.runs import ImportFailed
 from services.imports.sie_file import SieFileReview
 from ui import context
+from ui.text import escape_markdown
 
 SEVERITY_ERROR, SEVERITY_WARNING = "Fel", "Varning"
 SAVED_KEY = "underhall.siefile.saved"  # (upload id, path of its copy on disk)
@@ -49,8 +50,10 @@ def _draw_summary(review: SieFileReview) -> None:
     document = review.document
     year = document.year(0)
     st.write(
-        f"**{document.company_name or 'Okänt företag'}** ({document.orgnr or 'inget organisationsnummer'}) · "
-        f"{document.program or 'okänt program'} · räkenskapsår {f'{year.start} – {year.end}' if year else 'saknas'}"
+        f"**{escape_markdown(document.company_name or 'Okänt företag')}** "
+        f"({escape_markdown(document.orgnr or 'inget organisationsnummer')}) · "
+        f"{escape_markdown(document.program or 'okänt program')} · "
+        f"räkenskapsår {f'{year.start} – {year.end}' if year else 'saknas'}"
     )
     accounts, vouchers, transactions = st.columns(3)
     accounts.metric("Konton", len(document.accounts))
@@ -85,7 +88,7 @@ def draw() -> None:
         try:
             result = sie_file.import_sie_file(context.settings(), path, started_by=context.actor())
         except ImportFailed as exc:
-            st.error(f"{exc} Tidigare importerade uppgifter finns kvar.", icon=":material/error:")
+            st.error(f"{escape_markdown(exc)} Tidigare importerade uppgifter finns kvar.", icon=":material/error:")
             return
         path.unlink(missing_ok=True)
         st.session_state.pop(SAVED_KEY, None)

@@ -18,6 +18,7 @@ from services.money import MAX_ORE, format_sek, kronor_to_ore
 from services.voucher_checks import draft_problems
 from services.vouchers import AdjustmentRow, AdjustmentVoucher, VoucherError
 from ui import context
+from ui.text import escape_markdown
 
 COLUMNS = {"account": "Konto", "debit": "Debet", "credit": "Kredit", "cost_center": "Kostnadsställe",
            "project": "Projekt", "text": "Radtext"}
@@ -96,12 +97,12 @@ def editor(key: str, company_id: str, voucher: AdjustmentVoucher | None, account
     balance = f"Debet {format_sek(debit)} kr · Kredit {format_sek(credit)} kr · Differens {format_sek(debit - credit)} kr"
     (st.success if debit == credit and debit else st.warning)(balance, icon=":material/balance:")
     for problem in draft_problems(draft):
-        st.caption(f":red[{problem}]")
+        st.caption(f":red[{escape_markdown(problem)}]")
     if st.button("Spara", type="primary", key=f"{key}.save"):
         try:
             on_save(day, text, rows)
         except VoucherError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_markdown(exc), icon=":material/error:")
             return
         for part in ("date", "text", "rows"):
             st.session_state.pop(f"{key}.{part}", None)
@@ -160,17 +161,19 @@ def card(voucher: AdjustmentVoucher, accounts: dict[str, str], on_resend: Callab
     """One bordered card per voucher; returns whether it is ticked."""
     with st.container(border=True):
         tick, status = st.columns([4, 1])
-        ticked = tick.checkbox(f"{voucher.date} · {voucher.text} · {format_sek(voucher.total_ore)} kr",
+        tick_label = f"{voucher.date} · {voucher.text} · {format_sek(voucher.total_ore)} kr"
+        ticked = tick.checkbox(escape_markdown(tick_label),
                                key=f"verifikationer.tick.{voucher.id}", disabled=not voucher.exportable)
-        label = f"**{voucher.status_label}**" + (f" som {voucher.fortnox_label}" if voucher.fortnox_number else "")
+        exported_as = f" som {escape_markdown(voucher.fortnox_label)}" if voucher.fortnox_number else ""
+        label = f"**{voucher.status_label}**{exported_as}"
         status.markdown(label)
         if voucher.error and voucher.status != vouchers.EXPORTED:
-            st.error(voucher.error, icon=":material/error:")
+            st.error(escape_markdown(voucher.error), icon=":material/error:")
         if voucher.attachment_name:
             sent = " (skickad till Fortnox)" if voucher.attachment_connected else ""
-            st.caption(f":material/attach_file: {voucher.attachment_name}{sent}")
+            st.caption(f":material/attach_file: {escape_markdown(voucher.attachment_name)}{sent}")
         if voucher.attachment_error:
-            st.warning(voucher.attachment_error, icon=":material/attach_file:")
+            st.warning(escape_markdown(voucher.attachment_error), icon=":material/attach_file:")
             if voucher.status == vouchers.EXPORTED and st.button("Skicka bilagan igen", key=f"resend.{voucher.id}"):
                 on_resend(voucher)
         st.dataframe(_rows_table(voucher), hide_index=True, column_config={

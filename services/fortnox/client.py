@@ -1,21 +1,24 @@
 """The HTTP side of the API: base URL, bearer auth as an httpx.Auth flow, one retry after a refresh on 401,
 the shared rate-limit window before every request, retries of safe requests, and every failure turned into a
-typed `FortnoxError`."""
+typed `FortnoxError`. Each retry (with its wait) is a log line."""
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from typing import Any, Protocol, Self
 
 import httpx
 
+from services import logs
 from services.fortnox import jsonio
 from services.fortnox.config import FortnoxConfig
 from services.fortnox.errors import FortnoxError, FortnoxUnavailable, error_from_response
 from services.fortnox.throttling import Throttler
 
 QueryParams = dict[str, Any] | list[tuple[str, Any]]
+log = logging.getLogger(__name__)
 
 
 class TokenProvider(Protocol):
@@ -41,8 +44,10 @@ class FortnoxClient:
     """One company's API session. Counts the requests it sends (retries and re-sends after a refresh included)
     and the 429s it received, for import runs' bookkeeping."""
 
-    def __init__(self, config: FortnoxConfig, tokens: TokenProvider, throttler: Throttler | None = None) -> None:
+    def __init__(self, config: FortnoxConfig, tokens: TokenProvider, throttler: Throttler | None = None, *,
+                 log_fields: Mapping[str, object] | None = None) -> None:
         self._retry = config.retry
+        self._log_fields = dict(log_fields or {})  # company, run: named on every log line of this session
         self._throttler = throttler
         self._http = httpx.Client(
             base_url=config.api_url,
@@ -91,17 +96,31 @@ class FortnoxClient:
                                               files=files)
             except httpx.HTTPError as exc:
                 if attempt < self._retry.attempts and self._retry.retries_error(method, exc):
-                    self._retry.sleep(self._retry.delay(attempt))
+                    self._wait_and_log(method, path, attempt, type(exc).__name__, self._retry.delay(attempt))
                     attempt += 1
                     continue
+                self._log_outcome(method, path, attempt, type(exc).__name__)
                 raise _unreachable(exc) from None
             if response.status_code >= 400 and self._retry.retries_status(method, response.status_code, attempt):
-                self._retry.sleep(self._retry.delay(attempt, response.headers.get("Retry-After")))
+                wait = self._retry.delay(attempt, response.headers.get("Retry-After"))
+                self._wait_and_log(method, path, attempt, f"http_{response.status_code}", wait)
                 attempt += 1
                 continue
+            if attempt > 1:
+                self._log_outcome(method, path, attempt, f"http_{response.status_code}")
             if response.status_code >= 400:
                 raise error_from_response(response)
             return response
+
+    def _wait_and_log(self, method: str, path: str, attempt: int, outcome: str, wait: float) -> None:
+        logs.event(log, "fortnox.retry", **self._log_fields, request=request_class(path), method=method,
+                   attempt=attempt, outcome=outcome, wait=wait)
+        self._retry.sleep(wait)
+
+    def _log_outcome(self, method: str, path: str, attempts: int, outcome: str) -> None:
+        """How a request that needed retrying (or failed to connect) ended."""
+        logs.event(log, "fortnox.request", **self._log_fields, request=request_class(path), method=method,
+                   attempts=attempts, outcome=outcome)
 
     def get_json(self, path: str, params: QueryParams | None = None) -> dict[str, Any]:
         data = self.get_any(path, params)
@@ -135,6 +154,12 @@ class FortnoxClient:
         if not isinstance(data, dict):
             raise FortnoxError("Fortnox skickade ett oväntat svar.")
         return data
+
+
+def request_class(path: str) -> str:
+    """The API area of a path, for logs: `/3/vouchers/2024/A/7` → `vouchers` (ids, numbers and the query left out)."""
+    segments = [part for part in path.split("?", 1)[0].split("/") if part and part not in ("3", "api")]
+    return segments[0].lower() if segments and segments[0].isalpha() else "other"
 
 
 def _decode(response: httpx.Response) -> Any:

@@ -92,3 +92,40 @@ def test_two_people_at_once_see_only_their_companies_and_the_log_names_each(
         lines = {(row["actor"], row["company_id"]) for row in db["audit_log"].rows_where("action = 'disconnect'")}
     assert lines == {("kollega@example.com", MIDSIZE_COMPANY_ID),
                      ("redovisning@example.com", f"fortnox-{tenants[0]['tenant_id']}")}
+
+
+def test_signing_out_in_one_tab_ends_the_sign_in_in_the_others(
+        browser: Browser, browser_context_args: dict, app: RunningApp) -> None:
+    context = browser.new_context(**browser_context_args)
+    first, second = context.new_page(), context.new_page()
+    sign_in(first, app, "redovisning@example.com")
+    second.goto(f"{app.url}/verifikationer")
+    wait_for_app(second)
+    expect(second.get_by_role("button", name="Exportera till Fortnox")).to_be_visible()
+    first.bring_to_front()
+    first.get_by_test_id("stSidebar").get_by_role("button", name="Logga ut").click()
+    wait_for_app(first)
+    second.bring_to_front()
+    second.get_by_test_id("stSidebar").get_by_role("link", name="Underhåll").click()
+    wait_for_app(second)
+    expect(second.get_by_text("Du har loggat ut. Logga in igen för att fortsätta.")).to_be_visible()
+    expect(second.get_by_role("button", name="Logga in igen")).to_be_visible()
+    second.goto(f"{app.url}/verifikationer")  # the cookie is gone in this browser: only Logga in is left
+    wait_for_app(second)
+    expect(second.get_by_role("button", name="Exportera till Fortnox")).to_have_count(0)
+
+
+def test_a_copied_identity_cookie_does_not_sign_in_after_logga_ut(
+        browser: Browser, browser_context_args: dict, app: RunningApp) -> None:
+    rita = browser.new_context(**browser_context_args).new_page()
+    sign_in(rita, app, "redovisning@example.com")
+    copied = rita.context.cookies()
+    rita.get_by_test_id("stSidebar").get_by_role("button", name="Logga ut").click()
+    wait_for_app(rita)
+    thief = browser.new_context(**browser_context_args)
+    thief.add_cookies(copied)
+    page = thief.new_page()
+    page.goto(f"{app.url}/verifikationer")
+    wait_for_app(page)
+    expect(page.get_by_text("Du har loggat ut. Logga in igen för att fortsätta.")).to_be_visible()
+    expect(page.get_by_role("button", name="Exportera till Fortnox")).to_have_count(0)

@@ -20,6 +20,7 @@ from services.connections import ConnectError, connect_service_account, finish_a
 from services.fortnox import auth
 from services.fortnox.errors import AuthError
 from services.importer import run_import
+from services.oauth_state import Requester
 from services.imports.runs import ImportFailed, import_runs, request_cancel
 from services.imports.sie_file import import_sie_file
 from services.reconcile import api
@@ -196,10 +197,20 @@ def test_a_refused_fortnox_login_is_revoked_at_fortnox(staff_settings: Settings,
     issued: list[auth.TokenSet] = []
     token_set = auth._token_set
     monkeypatch.setattr(auth, "_token_set", lambda token: issued.append(token_set(token)) or issued[-1])
-    params = parse_qs(urlparse(authorize(start_authorization(staff_settings))).query)
+    kim = Requester("kim@byra.se", "kims-browser")
+    params = parse_qs(urlparse(authorize(start_authorization(staff_settings, kim))).query)
     with pytest.raises(ConnectError, match="får inte ansluta"):
         finish_authorization(staff_settings, code=params["code"][0], state=params["state"][0], error=None,
-                             actor="kim@byra.se")
+                             requester=kim)
     [tokens] = issued
     with pytest.raises(AuthError):
         auth.refresh(staff_settings.fortnox, tokens.refresh_token)
+
+
+def test_a_person_listed_by_organisation_number_may_write_to_the_company(
+        tmp_path: Path, sandbox, small_tenant: dict) -> None:
+    by_orgnr = {**STAFF, "STAFF_COMPANIES": f"kim@byra.se={small_tenant['orgnr']}"}
+    settings = settings_for(tmp_path, sandbox.port, **by_orgnr)
+    company = connect_service_account(settings, small_tenant["tenant_id"])
+    result = run_import(settings, company.id, started_by="kim@byra.se")
+    assert result.counts and _refusals(settings) == []

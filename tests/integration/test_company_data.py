@@ -20,13 +20,13 @@ from services.importer import begin_import, run_import
 from services.imports.runs import ImportFailed
 from services.owners import owner_token
 from services.token_cipher import TokenCipher
-from tests.fortnox_login import authorize
+from tests.fortnox_login import DEMO, authorize
 
 
 def connect_as_user(settings: Settings) -> Company:
     """The article's connection: log in at the sandbox's Fortnox and approve (so there is a refresh token)."""
-    params = parse_qs(urlparse(authorize(start_authorization(settings))).query)
-    return finish_authorization(settings, code=params["code"][0], state=params["state"][0], error=None, actor="demo")
+    params = parse_qs(urlparse(authorize(start_authorization(settings, DEMO))).query)
+    return finish_authorization(settings, code=params["code"][0], state=params["state"][0], error=None, requester=DEMO)
 
 
 def _refresh_token(settings: Settings, company_id: str) -> str:

@@ -23,18 +23,18 @@ from services.fortnox import auth, resources
 from services.fortnox.errors import AuthExpired, FortnoxUnavailable, RateLimited
 from services.token_cipher import TokenCipher
 from tests.conftest import settings_for
-from tests.fortnox_login import authorize
+from tests.fortnox_login import DEMO, authorize
 
 
 def _callback(settings: Settings, **login: object) -> dict[str, str]:
-    location = authorize(start_authorization(settings), **login)
+    location = authorize(start_authorization(settings, DEMO), **login)
     assert location.startswith(settings.fortnox.redirect_uri)
     return {key: values[0] for key, values in parse_qs(urlparse(location).query).items()}
 
 
 def test_connecting_names_the_company_and_stores_encrypted_tokens(settings: Settings, small_tenant: dict) -> None:
     params = _callback(settings)
-    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, requester=DEMO)
     assert (company.name, company.orgnr) == (small_tenant["name"], small_tenant["orgnr"])
     with store.open_db(settings.database_path) as db:
         row = next(db["connections"].rows)
@@ -44,7 +44,7 @@ def test_connecting_names_the_company_and_stores_encrypted_tokens(settings: Sett
 
 
 def test_the_state_comes_back_unchanged(settings: Settings) -> None:
-    url = start_authorization(settings)
+    url = start_authorization(settings, DEMO)
     sent = parse_qs(urlparse(url).query)["state"][0]
     assert parse_qs(urlparse(authorize(url)).query)["state"][0] == sent
 
@@ -53,7 +53,7 @@ def test_avbryt_at_fortnox_connects_nothing(settings: Settings) -> None:
     params = _callback(settings, approve=False)
     assert params["error"] == "access_denied"
     with pytest.raises(ConnectError, match="avbröt"):
-        finish_authorization(settings, code=None, state=params["state"], error=params["error"], actor="demo")
+        finish_authorization(settings, code=None, state=params["state"], error=params["error"], requester=DEMO)
     with store.open_db(settings.database_path) as db:
         assert db["connections"].count == 0 and db["companies"].count == 0
 
@@ -65,26 +65,26 @@ def _connection_row(settings: Settings) -> dict:
 
 def test_a_replayed_callback_is_refused_and_keeps_no_new_token(settings: Settings) -> None:
     params = _callback(settings)
-    finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
+    finish_authorization(settings, code=params["code"], state=params["state"], error=None, requester=DEMO)
     before = _connection_row(settings)
     with pytest.raises(ConnectError, match="redan använts"):
-        finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
+        finish_authorization(settings, code=params["code"], state=params["state"], error=None, requester=DEMO)
     assert _connection_row(settings) == before
 
 
 def test_a_replayed_code_with_a_fresh_state_is_refused_by_fortnox(settings: Settings) -> None:
     params = _callback(settings)
-    finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
+    finish_authorization(settings, code=params["code"], state=params["state"], error=None, requester=DEMO)
     before = _connection_row(settings)
-    fresh_state = parse_qs(urlparse(start_authorization(settings)).query)["state"][0]
+    fresh_state = parse_qs(urlparse(start_authorization(settings, DEMO)).query)["state"][0]
     with pytest.raises(ConnectError, match="inloggningskoden"):
-        finish_authorization(settings, code=params["code"], state=fresh_state, error=None, actor="demo")
+        finish_authorization(settings, code=params["code"], state=fresh_state, error=None, requester=DEMO)
     assert _connection_row(settings) == before
 
 
 def test_an_expired_access_token_is_refreshed_and_the_refresh_token_rotated(settings: Settings, sandbox) -> None:
     params = _callback(settings)
-    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, requester=DEMO)
     with store.open_db(settings.database_path) as db:
         before = next(db["connections"].rows)
     httpx.post(f"{sandbox.url}/sandbox/clock", json={"advance_seconds": 3700})
@@ -100,7 +100,7 @@ def test_an_expired_access_token_is_refreshed_and_the_refresh_token_rotated(sett
 
 def test_a_revoked_connection_asks_the_user_to_connect_again(settings: Settings, sandbox, small_tenant: dict) -> None:
     params = _callback(settings)
-    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, requester=DEMO)
     httpx.put(
         f"{sandbox.url}/sandbox/faults",
         json=[{"method": "GET", "path": "/3/*", "kind": "revoke_refresh", "times": 1}],
@@ -123,7 +123,7 @@ def test_tokens_stored_under_another_key_ask_for_a_new_connection(settings: Sett
 
 def test_a_token_about_to_expire_is_refreshed_before_the_call(settings: Settings) -> None:
     params = _callback(settings)
-    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, requester=DEMO)
     with store.open_db(settings.database_path) as db:
         db["connections"].update(company.id, {"expires_at": 0})
     before = _connection_row(settings)
@@ -135,7 +135,7 @@ def test_a_token_about_to_expire_is_refreshed_before_the_call(settings: Settings
 
 def test_concurrent_sessions_refresh_a_shared_token_once(settings: Settings, sandbox) -> None:
     params = _callback(settings)
-    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, requester=DEMO)
     with store.open_db(settings.database_path) as db:
         db["connections"].update(company.id, {"expires_at": 0})
     with ThreadPoolExecutor(max_workers=6) as pool:
@@ -148,3 +148,11 @@ def test_token_endpoint_trouble_is_a_typed_error(settings: Settings, sandbox, sm
     httpx.put(f"{sandbox.url}/sandbox/faults", json=[{"method": "POST", "path": "/oauth-v1/token", "kind": fault, "times": 1}])
     with pytest.raises(kind):
         auth.client_credentials(settings.fortnox, small_tenant["tenant_id"])
+
+
+def test_a_successful_anslut_is_in_the_audit_log_with_who_connected(settings: Settings) -> None:
+    params = _callback(settings)
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, requester=DEMO)
+    with store.open_db(settings.database_path) as db:
+        lines = [(row["actor"], row["company_id"]) for row in db["audit_log"].rows_where("action = 'connect'")]
+    assert lines == [("demo", company.id)]

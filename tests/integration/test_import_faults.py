@@ -15,7 +15,7 @@ from services.connections import connect_service_account, finish_authorization, 
 from services.importer import PARTS, run_import
 from services.imports.runs import FAILED, ImportFailed, RunProgress, import_runs
 from tests.conftest import settings_for
-from tests.fortnox_login import authorize
+from tests.fortnox_login import DEMO, authorize
 
 LEDGERS_AND_FILES = ("ledgers", "attachments")
 
@@ -77,9 +77,9 @@ def test_an_access_token_expiring_mid_import_is_renewed(settings: Settings, comp
 def test_a_refresh_token_revoked_mid_import_asks_to_connect_again_and_keeps_data(
     settings: Settings, sandbox
 ) -> None:
-    location = authorize(start_authorization(settings))
+    location = authorize(start_authorization(settings, DEMO))
     params = {key: values[0] for key, values in parse_qs(urlparse(location).query).items()}
-    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, actor="demo")
+    company = finish_authorization(settings, code=params["code"], state=params["state"], error=None, requester=DEMO)
     run_import(settings, company.id, parts=("sie4",))
     before = _stored(settings, company)
     _faults(sandbox, {"method": "GET", "path": "/3/customers", "kind": "revoke_refresh", "times": 1},

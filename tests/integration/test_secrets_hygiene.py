@@ -1,7 +1,8 @@
 """After a whole demo run with logging at DEBUG, no token, secret or password is in the database file or a log line.
 
-The run: connect through Fortnox's login, import everything, refresh the token, export, disconnect. The values
-searched for are the real ones handed out by the sandbox, captured where the app receives them.
+The run: connect through Fortnox's login, import everything, refresh the token, export through a dropped answer and
+a 429 (so the export looks itself up and retries), disconnect. The values searched for are the real ones handed out
+by the sandbox, captured where the app receives them; the structured log lines of those events are checked too.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from services.config import Settings
@@ -51,7 +53,15 @@ def run(tmp_path: Path, sandbox, monkeypatch: pytest.MonkeyPatch, caplog: pytest
     current = StoredTokens(settings, company.id).access_token()
     StoredTokens(settings, company.id).access_token(rejected=current)
     draft = list_vouchers(settings, company.id)[0]
-    [result] = export_vouchers(settings, company.id, [draft.id], actor="rita@byra.se")
+    httpx.put(f"{sandbox.url}/sandbox/faults", json=[
+        {"method": "POST", "path": "/3/vouchers*", "kind": "drop_after_commit", "times": 1,
+         "tenant_id": company.tenant_id},
+        {"method": "GET", "path": "/3/vouchers", "kind": "status:429", "times": 1, "tenant_id": company.tenant_id},
+    ]).raise_for_status()
+    try:
+        [result] = export_vouchers(settings, company.id, [draft.id], actor="rita@byra.se")
+    finally:
+        httpx.delete(f"{sandbox.url}/sandbox/faults").raise_for_status()
     assert result.ok, result.message
     assert disconnect(settings, company.id, "rita@byra.se") is None
     log = "\n".join(f"{record.getMessage()} {record.args!r} {record.exc_text or ''}" for record in caplog.records)
@@ -85,3 +95,16 @@ def test_the_raw_database_file_holds_no_token_secret_or_password(run: DemoRun) -
 
 def test_no_log_line_holds_a_token_secret_or_password(run: DemoRun) -> None:
     assert [s for s in _secrets(run.settings, run.tokens) if s in run.log] == []
+
+
+@pytest.mark.parametrize("line", [
+    "event=import.start company=fortnox-",
+    "event=import.end company=fortnox-",
+    "event=token.refresh company=fortnox-",
+    "request=vouchers method=GET attempt=1 outcome=http_429 wait=",
+    "event=export.lookup company=fortnox-",
+    "outcome=found",
+    "event=export.voucher company=fortnox-",
+])
+def test_retries_429_waits_refreshes_and_export_look_ups_leave_a_structured_line(run: DemoRun, line: str) -> None:
+    assert line in run.log

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.access import CLI_ACTOR, Person, can, decide, identify
+from services.access import CLI_ACTOR, Person, can, decide, identify, verified_address
 from services.config import parse_staff_policy
 
 POLICY = parse_staff_policy(
@@ -71,3 +71,26 @@ def test_without_an_allow_list_access_control_is_off() -> None:
 def test_an_unknown_role_in_the_configuration_is_refused() -> None:
     with pytest.raises(ValueError, match="okänd roll"):
         parse_staff_policy("a@b.se", "a@b.se=admin", "", "support")
+
+
+def test_an_address_the_provider_says_is_verified_is_the_person() -> None:
+    assert verified_address({"email": "Rita@Byra.se", "email_verified": True, "name": "Rita"}) == "rita@byra.se"
+
+
+def test_an_unverified_address_is_not_trusted() -> None:
+    assert verified_address({"email": "rita@byra.se", "email_verified": False}) is None
+    assert verified_address({"email": "rita@byra.se"}) is None
+
+
+def test_the_display_name_is_never_taken_for_an_address() -> None:
+    assert verified_address({"name": "rita@byra.se"}) is None
+
+
+def test_entra_ids_sign_in_name_is_trusted_and_its_unverified_email_claim_is_not() -> None:
+    claims = {"iss": "https://login.microsoftonline.com/7f0c/v2.0", "preferred_username": "Rita@Byra.se",
+              "email": "vd@annan-byra.se", "name": "Rita"}
+    assert verified_address(claims) == "rita@byra.se"
+
+
+def test_preferred_username_from_another_provider_is_not_trusted() -> None:
+    assert verified_address({"iss": "https://accounts.google.com", "preferred_username": "rita@byra.se"}) is None
