@@ -57,4 +57,7 @@ with st.sidebar:
         else:
             st.caption(":material/link_off: Inte ansluten – klicka på Anslut under Underhåll → Import.")
 
-navigation.run()
+try:
+    navigation.run()
+except Exception as exc:  # st.stop and st.rerun are BaseExceptions and pass through
+    context.failed(exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
@@ -11,6 +12,7 @@ from services import access, sign_ins, store
 from services.acting import Acting
 from services.companies import Company, list_companies
 from services.config import Settings
+from services.errors import ServiceError
 from services.oauth_state import Requester
 from services.startup import prepare
 from ui.text import escape_markdown
@@ -203,3 +205,14 @@ def show_flash() -> None:
     kind, message = st.session_state.pop(FLASH_KEY, (None, None))
     if kind is not None:
         FLASH_STYLES[kind](escape_markdown(message))
+
+
+def failed(exc: Exception) -> None:
+    """Show what stopped the page: a service's Swedish message as it is; anything else logged with its traceback and
+    shown as a short Swedish apology (a full disk or a damaged database says so), never as a traceback."""
+    if isinstance(exc, ServiceError):
+        st.error(exc.message, icon=":material/error:")
+        return
+    logging.getLogger(__name__).error("the page stopped on an unexpected error", exc_info=exc)
+    st.error(store.failure_message(exc) or "Något gick fel och sidan kunde inte visas färdigt. Inget har ändrats av "
+             "felet. Ladda om sidan; kontakta supporten om det händer igen.", icon=":material/error:")
