@@ -113,14 +113,6 @@ def rate_inputs(company_id: str, day: date, version: str) -> dict[str, Decimal]:
     return dict(rates)
 
 
-def _signed_text(outcome: CheckOutcome | Outcome) -> str:
-    if outcome.signed_off:
-        return f"Avstämd av {outcome.signed_off.by}, {outcome.signed_off.at[:10]}"
-    if outcome.reopened:
-        return f"Öppnad igen efter import: {outcome.reopened.changes}"
-    return ""
-
-
 def summary(company: Company, result: Outcome) -> None:
     """Progress for the company at the balance date, the sign-off of the whole, the report, the checks table."""
     counts = {status: sum(o.status == status for o in result.checks) for status in Status}
@@ -130,9 +122,9 @@ def summary(company: Company, result: Outcome) -> None:
                   help="Ok eller förklarade; okända saknar underlag och räknas inte som klara.")
     with right:
         if result.signed_off:
-            st.success(_signed_text(result), icon=":material/verified:")
+            st.success(report.signed_text(result), icon=":material/verified:")
         elif result.reopened:
-            st.warning(_signed_text(result), icon=":material/history:")
+            st.warning(report.signed_text(result), icon=":material/history:")
         if result.closable and not result.signed_off:
             _sign_off_button(result, None, "Signera hela avstämningen")
         elif not result.closable:
@@ -165,7 +157,7 @@ def check_section(company: Company, result: Outcome, outcome: CheckOutcome, vers
     nothing: the trial balance and long lists of findings are the page's heaviest parts)."""
     check = outcome.check
     progress = f" · {outcome.handled} av {len(outcome.findings)} hanterade" if outcome.findings else ""
-    signed = f" · {_signed_text(outcome)}" if outcome.signed_off else ""
+    signed = f" · {report.signed_text(outcome)}" if outcome.signed_off else ""
     title = f"{check.label} – {STATUS_LABELS[outcome.status]}{progress}{signed}"
     section = st.expander(title, expanded=outcome.status == Status.DIFFERENCE, icon=ICONS[outcome.status],
                           key=f"avstamning.{check.id}.open", on_change="rerun")
@@ -195,7 +187,7 @@ def check_section(company: Company, result: Outcome, outcome: CheckOutcome, vers
 
 
 def _state(finding: Finding) -> str:
-    return f"{report._state(finding)} · {MARK_LABELS[finding.mark.status] if finding.mark else UNHANDLED}"
+    return f"{report.finding_state(finding)} · {MARK_LABELS[finding.mark.status] if finding.mark else UNHANDLED}"
 
 
 def _findings_frame(findings: Sequence[Finding]) -> pd.DataFrame:

@@ -32,7 +32,7 @@ class Heading:
     prepared_by: str
 
 
-def _signed(outcome: CheckOutcome | Outcome) -> str:
+def signed_text(outcome: CheckOutcome | Outcome) -> str:
     if outcome.signed_off:
         return f"Avstämd av {outcome.signed_off.by}, {local_time(outcome.signed_off.at)}"
     if outcome.reopened:
@@ -40,7 +40,7 @@ def _signed(outcome: CheckOutcome | Outcome) -> str:
     return "Ej signerad"
 
 
-def _state(finding: Finding) -> str:
+def finding_state(finding: Finding) -> str:
     resolution = finding.resolution
     if resolution is None:
         if finding.draft is not None:
@@ -67,12 +67,12 @@ def summary_frame(result: Outcome) -> pd.DataFrame:
         "Differens": [o.check.difference_ore for o in result.checks],
         "Förklarat": [o.check.explained_ore for o in result.checks],
         "Oförklarat": [o.check.unexplained_ore for o in result.checks],
-        "Signering": [_signed(o) for o in result.checks],
+        "Signering": [signed_text(o) for o in result.checks],
     })
 
 
 def findings_frame(result: Outcome) -> pd.DataFrame:
-    rows = [(o.check.label, KIND_LABELS[f.item.kind], f.item.text, f.item.amount_ore, f.remedy.text, _state(f),
+    rows = [(o.check.label, KIND_LABELS[f.item.kind], f.item.text, f.item.amount_ore, f.remedy.text, finding_state(f),
              _mark(f), f.mark.note if f.mark else "", f.mark.marked_by if f.mark else "")
             for o in result.checks for f in o.findings]
     return pd.DataFrame(rows, columns=["Kontroll", "Slag", "Fynd", "Belopp", "Åtgärd", "Status", "Markering",
@@ -86,7 +86,7 @@ def _heading_lines(result: Outcome, heading: Heading) -> list[str]:
     computed = result.result
     return [f"Avstämningsrapport per {computed.balance_date}",
             f"{heading.company} ({heading.orgnr}), räkenskapsår {computed.year.start}–{computed.year.end}",
-            f"{result.handled} av {result.total} fynd hanterade. {_signed(result)}.",
+            f"{result.handled} av {result.total} fynd hanterade. {signed_text(result)}.",
             f"Utskriven {local_time(now_iso())} av {heading.prepared_by}."]
 
 
@@ -137,6 +137,6 @@ def pdf(result: Outcome, heading: Heading) -> bytes:
             frame = findings_frame(Outcome(result.result, (outcome,)))[
                 ["Slag", "Fynd", "Belopp", "Åtgärd", "Status", "Markering", "Anteckning"]]
             story.append(_table(frame, [w * width for w in (.11, .3, .08, .19, .11, .07, .14)], body, right))
-        story.append(_p(_signed(outcome), styles["Italic"]))
+        story.append(_p(signed_text(outcome), styles["Italic"]))
     document.build(story)
     return buffer.getvalue()
