@@ -18,7 +18,9 @@ from playwright.sync_api import Browser, Page, expect
 from sandbox.background import RunningSandbox, start_server
 from services import store
 from services.access import CLI_ACTOR
+from services.account_facts import Facts
 from services.acting import Acting
+from services.config import Settings
 from services.reconcile import api, cli
 from services.connections import connect_service_account
 from services.importer import PART_LEDGERS, PART_SIE4, run_import
@@ -150,6 +152,12 @@ def test_imports_are_recorded_for_the_person_allowed_each_company(load_run: Load
     assert {run["status"] for run in runs} == {"ok"}
 
 
+def _books_reconciled(settings: Settings, company_id: str) -> dict:
+    """The reconciliation of the imported books alone (not what Fortnox said of locked periods in between)."""
+    acting = Acting(settings, CLI_ACTOR)
+    return cli.to_json(api.outcome(acting, api.reconcile(acting, company_id, None, {}, Facts(False))))
+
+
 def test_the_books_equal_those_of_each_company_imported_alone(
         load_run: LoadRun, app: RunningApp, limited_sandbox: RunningSandbox, companies: list[dict],
         tmp_path: Path) -> None:
@@ -158,8 +166,7 @@ def test_the_books_equal_those_of_each_company_imported_alone(
     for company in companies:
         connect_service_account(alone, company["tenant_id"])
         run_import(alone, company["id"], parts=(PART_SIE4, PART_LEDGERS))
-        assert (cli.to_json(api.run(Acting(together, CLI_ACTOR), company["id"], live=False))
-                == cli.to_json(api.run(Acting(alone, CLI_ACTOR), company["id"], live=False))), company["name"]
+        assert _books_reconciled(together, company["id"]) == _books_reconciled(alone, company["id"]), company["name"]
 
 
 def test_no_company_went_over_the_rate_limit(load_run: LoadRun, companies: list[dict]) -> None:
