@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services.connections import ConnectError, finish_authorization
+from services.companies.connections import ConnectError, finish_authorization
 from ui import context
 
 params = st.query_params.to_dict()

@@ -9,7 +9,9 @@ from collections.abc import Callable
 import streamlit as st
 from sqlite_utils import Database
 
-from services import access, mapping, store
+from services import store
+from services.companies import access
+from services.mapping import review as mapping
 from services.reconcile import api as reconcile_api
 from ui import context, mapping_view, reconcile_view, tables
 from ui.text import escape_markdown

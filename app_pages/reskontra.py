@@ -10,7 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from services import ledger_views as views
+from services.ledgers import open_items as views
 from services.money import format_sek
 from ui import context, ledger_view
 from ui.text import escape_markdown

@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from services.connections import start_authorization
+from services.companies.connections import start_authorization
+from services.companies.scopes import PART_LABELS
 from services.imports.runs import STATUS_LABELS, import_runs
-from services.permissions import PART_LABELS
 from services.timestamps import local_time
 from ui import company_admin, context, fortnox_import, sie_file
 from ui.text import escape_markdown

@@ -8,14 +8,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from services import voucher_export, vouchers
-from services.companies import Company
+from services.companies.registry import Company
 from services.fortnox.errors import FortnoxError
 from services.sie import SieWriteError
 from services.timestamps import local_time
-from services.voucher_export import ExportRefused, ExportResult
-from services.voucher_sie import import_sie, sie_4i
-from services.vouchers import AdjustmentVoucher, VoucherError
+from services.vouchers import drafts as vouchers
+from services.vouchers import export as voucher_export
+from services.vouchers.drafts import AdjustmentVoucher, VoucherError
+from services.vouchers.export import ExportRefused, ExportResult
+from services.vouchers.sie4i import import_sie, sie_4i
 from ui import context, tables, voucher_editor
 from ui.text import escape_markdown
 

@@ -17,23 +17,24 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from services import ledger_views, store
-from services.store import StoreProblem
-from services.access import CLI_ACTOR
-from services.acting import Acting
-from services.companies import Company, UnknownCompany, find_company, list_companies
+from services import store
+from services.companies.access import CLI_ACTOR
+from services.companies.connections import ConnectError, connect_service_account
+from services.companies.registry import Company, UnknownCompany, find_company, list_companies
 from services.config import Settings
+from services.context import Acting
 from services.errors import ServiceError
-from services.connections import ConnectError, connect_service_account
 from services.fortnox.errors import FortnoxError
-from services.importer import PART_SIE4, PARTS, available_years, run_import
+from services.imports.pipeline import PART_SIE4, PARTS, available_years, run_import
 from services.imports.runs import DONE, ImportFailed, RunProgress
+from services.ledgers import open_items as ledger_views
 from services.money import ore_to_json
 from services.reconcile import cli as reconcile_cli
 from services.startup import prepare
-from services.voucher_export import ExportRefused, export_vouchers
-from services.voucher_sie import MAX_SIE_4I_BYTES, import_sie
-from services.vouchers import VoucherError, list_vouchers
+from services.store import StoreProblem
+from services.vouchers.drafts import VoucherError, list_vouchers
+from services.vouchers.export import ExportRefused, export_vouchers
+from services.vouchers.sie4i import MAX_SIE_4I_BYTES, import_sie
 
 
 class UsageError(Exception):

@@ -6,7 +6,7 @@ from sqlite_utils import Database
 
 from services.config import Settings
 from services.fortnox.resources import FinancialYear
-from services.vouchers import AdjustmentRow, create_draft
+from services.vouchers.drafts import AdjustmentRow, create_draft
 
 DEMO_SEED = 1
 

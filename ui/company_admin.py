@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services.access import AccessDenied
-from services.companies import Company
-from services.company_data import DeleteRefused, delete_company_data
-from services.connections import disconnect
+from services.companies.access import AccessDenied
+from services.companies.connections import disconnect
+from services.companies.deletion import DeleteRefused, delete_company_data
+from services.companies.registry import Company
 from ui import context
 from ui.text import escape_markdown
 

@@ -8,12 +8,13 @@ import logging
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from services import access, sign_ins, store
-from services.acting import Acting
-from services.companies import Company, list_companies
+from services import store
+from services.companies import access, sign_ins
+from services.companies.oauth_state import Requester
+from services.companies.registry import Company, list_companies
 from services.config import Settings
+from services.context import Acting
 from services.errors import ServiceError
-from services.oauth_state import Requester
 from services.startup import prepare
 from ui.text import escape_markdown
 
@@ -137,7 +138,7 @@ SIGN_IN_ENDED = {
 
 
 def _stop_unless_active(address: str) -> None:
-    """The server-side check of this sign-in (services.sign_ins); an ended one gets only Logga in igen."""
+    """The server-side check of this sign-in (services.companies.sign_ins); an ended one gets only Logga in igen."""
     status = sign_ins.check(settings(), address, st.user.to_dict())
     if status is sign_ins.SignIn.ACTIVE:
         return

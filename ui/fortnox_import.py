@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services import import_jobs, permissions
-from services.companies import Company
+from services.companies import scopes as permissions
+from services.companies.registry import Company
 from services.fortnox.errors import FortnoxError
-from services.importer import PART_ATTACHMENTS, PART_LEDGERS, PART_SIE4, available_years
+from services.imports import jobs as import_jobs
+from services.imports.pipeline import PART_ATTACHMENTS, PART_LEDGERS, PART_SIE4, available_years
 from services.imports.runs import (
     CANCELLED,
     DONE,

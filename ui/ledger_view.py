@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from services import attachment_files, store
-from services import ledger_views as views
+from services.ledgers import open_items as views
 from services.money import format_sek
 from ui import context, tables
 from ui.text import escape_markdown

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
-from services.mapping import (
+from services.mapping.review import (
     ACCOUNT_TYPES,
     INACTIVE_WITH_BALANCE,
     PROBLEM_LABELS,

@@ -11,14 +11,27 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from services.account_facts import Facts
-from services.companies import Company
+from services.companies.registry import Company
 from services.errors import ServiceError
+from services.mapping.facts import Facts
 from services.money import format_rate, format_sek
 from services.reconcile import api, report
-from services.reconcile.model import (KIND_LABELS, MARK_LABELS, STATUS_LABELS, UNHANDLED, CheckId, CheckOutcome,
-                                      Finding, ItemKind, MarkStatus, Outcome, Reconciliation, RemedyKind, Status,
-                                      Year)
+from services.reconcile.model import (
+    KIND_LABELS,
+    MARK_LABELS,
+    STATUS_LABELS,
+    UNHANDLED,
+    CheckId,
+    CheckOutcome,
+    Finding,
+    ItemKind,
+    MarkStatus,
+    Outcome,
+    Reconciliation,
+    RemedyKind,
+    Status,
+    Year,
+)
 from ui import context, ledger_view, tables
 from ui.text import escape_markdown
 

@@ -13,10 +13,10 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 import streamlit as st
 
-from services import vouchers
 from services.money import MAX_ORE, format_sek, kronor_to_ore
-from services.voucher_checks import draft_problems
-from services.vouchers import AdjustmentRow, AdjustmentVoucher, VoucherError
+from services.vouchers import drafts as vouchers
+from services.vouchers.checks import draft_problems
+from services.vouchers.drafts import AdjustmentRow, AdjustmentVoucher, VoucherError
 from ui import context
 from ui.text import escape_markdown
 

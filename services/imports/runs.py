@@ -18,7 +18,8 @@ from datetime import timedelta
 
 from sqlite_utils import Database
 
-from services import access, store
+from services import store
+from services.companies import access
 from services.config import Settings
 from services.fortnox.errors import FortnoxError
 from services.fortnox.resources import FinancialYear

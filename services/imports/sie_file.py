@@ -15,8 +15,9 @@ from typing import BinaryIO
 
 from sqlite_utils import Database
 
-from services import access, store
-from services.companies import Company, UnknownCompany, checked_orgnr, find_company
+from services import store
+from services.companies import access
+from services.companies.registry import Company, UnknownCompany, checked_orgnr, find_company
 from services.config import Settings
 from services.fortnox.resources import FinancialYear
 from services.imports import sie4

@@ -9,12 +9,12 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from services.account_facts import Facts
 from services.errors import Invalid
+from services.mapping.facts import Facts
 from services.reconcile.books import account_names, predefined_account
 from services.reconcile.model import REMEDIES, Check, CheckId, Item, ItemKind, RemedyKind
 from services.timestamps import now_iso
-from services.vouchers import AdjustmentRow, create_draft
+from services.vouchers.drafts import AdjustmentRow, create_draft
 
 CURRENCY_GAIN, CURRENCY_LOSS = ("CURRENCYWIN", "3960"), ("CURRENCYLOSS", "7960")
 SOURCE = "avstamning"

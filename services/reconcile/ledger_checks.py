@@ -16,7 +16,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from services import currency
-from services.ledger_views import CUSTOMER, SUPPLIER
+from services.ledgers.open_items import CUSTOMER, SUPPLIER
 from services.money import format_rate, format_sek
 from services.reconcile import queries
 from services.reconcile.books import Books, frame, kr, predefined_account

@@ -16,10 +16,26 @@ from datetime import date
 from sqlite_utils import Database
 
 from services.money import format_sek
-from services.reconcile.model import (REMEDIES, Check, CheckOutcome, Draft, Finding, Item, ItemKind, Mark,
-                                      MarkStatus, Outcome, Reconciliation, Reopened, Resolution, ResolutionKind,
-                                      SignOff, Status, VoucherKey)
-from services.vouchers import EXPORTED
+from services.reconcile.model import (
+    REMEDIES,
+    Check,
+    CheckOutcome,
+    Draft,
+    Finding,
+    Item,
+    ItemKind,
+    Mark,
+    MarkStatus,
+    Outcome,
+    Reconciliation,
+    Reopened,
+    Resolution,
+    ResolutionKind,
+    SignOff,
+    Status,
+    VoucherKey,
+)
+from services.vouchers.drafts import EXPORTED
 
 WHOLE = ""  # the sign-off row of the whole reconciliation
 AUTOMATIC = "automatiskt"  # who reopens a sign-off when an import changed its figures

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from services import attachment_files, store
-from services import ledger_views as views
-from services.connections import connect_service_account
-from services.importer import PART_ATTACHMENTS, PART_LEDGERS, run_import
+from services.companies.connections import connect_service_account
+from services.imports.pipeline import PART_ATTACHMENTS, PART_LEDGERS, run_import
+from services.ledgers import open_items as views
 from tests.conftest import SMALL_COMPANY, settings_for
 from tests.e2e.conftest import RunningApp, wait_for_app
 

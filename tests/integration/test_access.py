@@ -8,26 +8,45 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from services import mapping, store
-from services.account_facts import Facts
-from services.acting import Acting
-from services.errors import Refused
-from services.access import AccessDenied, acting
-from services.companies import Company
-from services.company_data import delete_company_data
+from services import store
+from services.companies.access import AccessDenied, acting
+from services.companies.connections import (
+    ConnectError,
+    connect_service_account,
+    finish_authorization,
+    start_authorization,
+)
+from services.companies.deletion import delete_company_data
+from services.companies.oauth_state import Requester
+from services.companies.registry import Company
 from services.config import Settings
-from services.connections import ConnectError, connect_service_account, finish_authorization, start_authorization
+from services.context import Acting
+from services.errors import Refused
 from services.fortnox import auth
 from services.fortnox.errors import AuthError
-from services.importer import run_import
-from services.oauth_state import Requester
+from services.imports.pipeline import run_import
 from services.imports.runs import ImportFailed, import_runs, request_cancel
 from services.imports.sie_file import import_sie_file
+from services.mapping import review as mapping
+from services.mapping.facts import Facts
 from services.reconcile import api
-from services.reconcile.model import (REMEDIES, Check, CheckId, CheckOutcome, Finding, Item, ItemKind, MarkStatus,
-                                      Outcome, Reconciliation, Status, VoucherKey, Year)
-from services.voucher_export import ExportRefused, export_vouchers
-from services.vouchers import EXPORTED, VoucherError, delete_draft, list_vouchers
+from services.reconcile.model import (
+    REMEDIES,
+    Check,
+    CheckId,
+    CheckOutcome,
+    Finding,
+    Item,
+    ItemKind,
+    MarkStatus,
+    Outcome,
+    Reconciliation,
+    Status,
+    VoucherKey,
+    Year,
+)
+from services.vouchers.drafts import EXPORTED, VoucherError, delete_draft, list_vouchers
+from services.vouchers.export import ExportRefused, export_vouchers
 from tests.conftest import settings_for
 from tests.fortnox_login import authorize
 from tests.sandbox_flows import fortnox_sie

@@ -10,13 +10,18 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from services import attachment_files, store
-from services.companies import Company
-from services.company_data import COMPANY_TABLES, DeleteRefused, delete_company_data
+from services.companies.connections import (
+    connect_service_account,
+    disconnect,
+    finish_authorization,
+    start_authorization,
+)
+from services.companies.deletion import COMPANY_TABLES, DeleteRefused, delete_company_data
+from services.companies.registry import Company
 from services.config import Settings
-from services.connections import connect_service_account, disconnect, finish_authorization, start_authorization
 from services.fortnox import auth
 from services.fortnox.errors import AuthExpired
-from services.importer import begin_import, run_import
+from services.imports.pipeline import begin_import, run_import
 from services.imports.runs import ImportFailed
 from services.owners import owner_token
 from services.token_cipher import TokenCipher

@@ -9,8 +9,7 @@ import httpx
 import pytest
 
 from services import store
-from services.config import Settings
-from services.connections import (
+from services.companies.connections import (
     ConnectError,
     ReconnectNeeded,
     StoredTokens,
@@ -19,6 +18,7 @@ from services.connections import (
     open_client,
     start_authorization,
 )
+from services.config import Settings
 from services.fortnox import auth, resources
 from services.fortnox.errors import AuthExpired, FortnoxUnavailable, RateLimited
 from services.token_cipher import TokenCipher

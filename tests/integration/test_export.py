@@ -9,14 +9,13 @@ import httpx
 import pytest
 
 from services import store
-from services.companies import Company
+from services.companies.connections import connect_service_account, open_client
+from services.companies.registry import Company
 from services.config import Settings
-from services.connections import connect_service_account, open_client
 from services.fortnox.resources import VoucherRow, create_voucher, voucher_payload
-from services.importer import run_import
+from services.imports.pipeline import run_import
 from services.money import ore_to_decimal
-from services.voucher_export import export_vouchers
-from services.vouchers import (
+from services.vouchers.drafts import (
     EXPORTED,
     FAILED,
     REFERENCE_PREFIX,
@@ -25,6 +24,7 @@ from services.vouchers import (
     create_draft,
     list_vouchers,
 )
+from services.vouchers.export import export_vouchers
 from tests.fortnox_peek import voucher_count, voucher_rows
 
 YEAR_2025 = "2"  # the small demo company's Fortnox financial-year Id for 2025

@@ -7,13 +7,14 @@ from datetime import date
 
 import pytest
 
-from services import store, vouchers
-from services.companies import Company
+from services import store
+from services.companies.connections import connect_service_account
+from services.companies.registry import Company
 from services.config import Settings
-from services.connections import connect_service_account
-from services.importer import run_import
-from services.voucher_export import check_series, export_vouchers
-from services.vouchers import EXPORTED, FAILED, AdjustmentRow, create_draft, get_voucher
+from services.imports.pipeline import run_import
+from services.vouchers import drafts as vouchers
+from services.vouchers.drafts import EXPORTED, FAILED, AdjustmentRow, create_draft, get_voucher
+from services.vouchers.export import check_series, export_vouchers
 from tests.fortnox_peek import fortnox_get, voucher_count
 
 YEAR_2025 = "2"

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 
 from services import store
-from services.companies import Company
+from services.companies.connections import connect_service_account
+from services.companies.registry import Company
 from services.config import Settings
-from services.connections import connect_service_account
-from services.voucher_export import export_vouchers
-from services.vouchers import AdjustmentRow, create_draft
+from services.vouchers.drafts import AdjustmentRow, create_draft
+from services.vouchers.export import export_vouchers
 from tests.fortnox_peek import fortnox_get, voucher_count
 
 MIDSIZE_COMPANY = 1

@@ -14,14 +14,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services import store, voucher_export
-from services.companies import Company
+from services import store
+from services.companies.connections import connect_service_account
+from services.companies.registry import Company
 from services.config import Settings
-from services.connections import connect_service_account
 from services.fortnox import resources
-from services.importer import run_import
-from services.voucher_export import export_vouchers
-from services.vouchers import EXPORTED, SENDING, AdjustmentRow, create_draft, list_vouchers
+from services.imports.pipeline import run_import
+from services.vouchers import export as voucher_export
+from services.vouchers.drafts import EXPORTED, SENDING, AdjustmentRow, create_draft, list_vouchers
+from services.vouchers.export import export_vouchers
 from tests.client_speed import FAST_CLIENT
 from tests.fortnox_peek import vouchers_with_comment
 
@@ -111,7 +112,7 @@ def _export_then_die(settings: Settings, company: Company, sandbox, voucher_ids:
     """Run an export in another process that is killed right after Fortnox answered, before the answer is stored."""
     script = textwrap.dedent(f"""
         import os
-        from services import voucher_export
+        from services.vouchers import export as voucher_export
         from services.config import load_settings
         from pathlib import Path
         voucher_export._record = lambda *args, **kwargs: os._exit(9)

@@ -6,11 +6,11 @@ import httpx
 import pytest
 
 from services import store
-from services.companies import Company
+from services.companies.connections import connect_service_account, open_client
+from services.companies.registry import Company
 from services.config import Settings
-from services.connections import connect_service_account, open_client
 from services.fortnox import resources
-from services.importer import run_import
+from services.imports.pipeline import run_import
 from services.imports.runs import DONE, FAILED, ImportFailed, RunProgress, import_runs
 from services.sie import read_sie
 from tests.conftest import settings_for

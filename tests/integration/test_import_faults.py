@@ -9,10 +9,10 @@ import httpx
 import pytest
 
 from services import store
-from services.companies import Company
+from services.companies.connections import connect_service_account, finish_authorization, start_authorization
+from services.companies.registry import Company
 from services.config import Settings
-from services.connections import connect_service_account, finish_authorization, start_authorization
-from services.importer import PARTS, run_import
+from services.imports.pipeline import PARTS, run_import
 from services.imports.runs import FAILED, ImportFailed, RunProgress, import_runs
 from tests.conftest import settings_for
 from tests.fortnox_login import DEMO, authorize

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from services import store
-from services.companies import Company
-from services.company_data import delete_company_data
+from services.companies.connections import connect_service_account
+from services.companies.deletion import delete_company_data
+from services.companies.registry import Company
 from services.config import Settings
-from services.connections import connect_service_account
-from services.importer import run_import
+from services.imports.pipeline import run_import
 from services.imports.runs import ABANDONED, CANCELLED, RUNNING, import_runs, running_run
 from services.startup import prepare
 from tests.client_speed import FAST_CLIENT
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KILL_AFTER_FIRST_YEAR = """
 import os, signal, sys
 from services.config import load_settings
-from services.importer import run_import
+from services.imports.pipeline import run_import
 
 def die(progress):
     if progress.part("sie4").items_done == 1:

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from services.companies import Company
+from services.companies.connections import connect_service_account, open_client
+from services.companies.registry import Company
 from services.config import Settings
-from services.connections import connect_service_account, open_client
 from services.fortnox.resources import VoucherRow, create_voucher, voucher_payload
-from services.importer import run_import
+from services.imports.pipeline import run_import
 from services.imports.runs import CANCELLED, ImportCancelled, RunProgress, import_runs, request_cancel
 from tests.conftest import settings_for
 

@@ -10,11 +10,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from services import ledger_views as views
 from services import store
+from services.companies.connections import connect_service_account
 from services.config import Settings
-from services.connections import connect_service_account
-from services.importer import PART_LEDGERS, run_import
+from services.imports.pipeline import PART_LEDGERS, run_import
+from services.ledgers import open_items as views
 from tests.conftest import settings_for
 from tests.fortnox_peek import fortnox_get
 

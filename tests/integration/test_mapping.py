@@ -7,12 +7,13 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from services import mapping, store
+from services import store
+from services.companies.connections import connect_service_account
 from services.config import Settings
-from services.connections import connect_service_account
-from services.importer import run_import
+from services.imports.pipeline import run_import
 from services.imports.runs import ImportResult
 from services.imports.sie_file import import_sie_file
+from services.mapping import review as mapping
 from tests.sandbox_flows import fortnox_sie
 
 SMALL, MIDSIZE = 0, 1  # indexes in GET /sandbox/tenants

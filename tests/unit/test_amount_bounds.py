@@ -14,9 +14,9 @@ from services.imports import ledgers
 from services.imports.runs import ImportFailed
 from services.imports.sie_file import review_sie_file
 from services.money import MAX_ORE
-from services.voucher_checks import draft_problems
-from services.voucher_sie import drafts_from_sie
-from services.vouchers import DRAFT, AdjustmentRow, AdjustmentVoucher, VoucherError, add_drafts
+from services.vouchers.checks import draft_problems
+from services.vouchers.drafts import DRAFT, AdjustmentRow, AdjustmentVoucher, VoucherError, add_drafts
+from services.vouchers.sie4i import drafts_from_sie
 from tests.unit.sie_text import BANK_AND_SALES, IDENTIFICATION, YEAR_2024, sie_bytes
 from ui.voucher_editor import rows_frame, rows_from_frame
 

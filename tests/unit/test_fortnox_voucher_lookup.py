@@ -16,8 +16,8 @@ from services.fortnox import jsonio, resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.config import FortnoxConfig
 from services.fortnox.retry import RetryPolicy
-from services.voucher_export import find_in_fortnox
-from services.vouchers import SENDING, AdjustmentRow, AdjustmentVoucher
+from services.vouchers.drafts import SENDING, AdjustmentRow, AdjustmentVoucher
+from services.vouchers.export import find_in_fortnox
 
 DAY = date(2025, 12, 31)
 REFERENCE = "0f3c2a"

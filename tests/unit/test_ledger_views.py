@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from services import ledger_views as views
 from services import store
+from services.ledgers import open_items as views
 
 COMPANY = "c1"
 DAY = date(2024, 12, 31)

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from services import mapping, store
-from services.mapping import MappingEdit, MappingError, ReferenceAccount
+from services import store
+from services.mapping import review as mapping
+from services.mapping.review import MappingEdit, MappingError, ReferenceAccount
 
 COMPANY = "c1"
 YEAR = "2"

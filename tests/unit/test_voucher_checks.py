@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from services.fortnox.resources import AccountInfo, FinancialYear, VoucherSeries
-from services.voucher_checks import FortnoxBooks, draft_problems, fortnox_problems
-from services.vouchers import DRAFT, AdjustmentRow, AdjustmentVoucher
+from services.vouchers.checks import FortnoxBooks, draft_problems, fortnox_problems
+from services.vouchers.drafts import DRAFT, AdjustmentRow, AdjustmentVoucher
 
 YEAR = FinancialYear("2", date(2025, 1, 1), date(2025, 12, 31))
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from services.companies import Company
-from services.voucher_sie import drafts_from_sie, sie_4i
-from services.vouchers import DRAFT, AdjustmentRow, AdjustmentVoucher, VoucherError
+from services.companies.registry import Company
+from services.vouchers.drafts import DRAFT, AdjustmentRow, AdjustmentVoucher, VoucherError
+from services.vouchers.sie4i import drafts_from_sie, sie_4i
 
 COMPANY = Company(id="c1", orgnr="556677-8899", name="Bokslutsdemo AB", source="fortnox", tenant_id="1",
                   connected=True)

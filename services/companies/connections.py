@@ -1,7 +1,7 @@
 """Connecting a company's Fortnox and keeping the connection alive.
 
 The OAuth `state` is server-side, single-use and bound to the person and browser that pressed Anslut
-(services.oauth_state); every connection made is in the audit log. Tokens are stored encrypted; a refresh happens
+(services.companies.oauth_state); every connection made is in the audit log. Tokens are stored encrypted; a refresh happens
 inside a `BEGIN IMMEDIATE` transaction that re-reads the token, so the app and the command line never spend the
 same single-use refresh token twice.
 """
@@ -14,15 +14,16 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from services import access, logs, oauth_state, store
-from services.companies import Company, find_company, fortnox_company_id, upsert_fortnox_company
+from services import logs, store
+from services.companies import access, oauth_state
+from services.companies.oauth_state import Requester, StateRefused
+from services.companies.registry import Company, find_company, fortnox_company_id, upsert_fortnox_company
 from services.config import Settings
 from services.fortnox import auth, resources
 from services.fortnox.auth import TokenSet
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import AuthError, AuthExpired, FortnoxError
 from services.fortnox.throttling import throttler_for
-from services.oauth_state import Requester, StateRefused
 from services.timestamps import now_iso
 from services.token_cipher import TokenCipher, TokenCipherError
 

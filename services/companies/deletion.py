@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from services import access, attachment_files, store
+from services import attachment_files, store
+from services.companies import access
+from services.companies.connections import disconnect
 from services.config import Settings
-from services.connections import disconnect
 from services.imports.runs import RUNNING, end_abandoned_runs
 from services.owners import owner_token
 from services.timestamps import now_iso
-from services.vouchers import EXPORTED
+from services.vouchers.drafts import EXPORTED
 
 COMPANY_TABLES = (
     "financial_years", "accounts", "balances", "vouchers", "transactions", "struck_transactions", "parties",

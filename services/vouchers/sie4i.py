@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from services.companies import Company
+from services.companies.registry import Company
 from services.config import Settings
 from services.imports.sie4 import amount_errors
 from services.sie import SieDocument, SieError, SieMessage, SieTransaction, SieVoucher, read_sie, write_sie
 from services.sie.model import TRANS
-from services.vouchers import SIE, AdjustmentRow, AdjustmentVoucher, VoucherError, add_drafts
+from services.vouchers.drafts import SIE, AdjustmentRow, AdjustmentVoucher, VoucherError, add_drafts
 
 COST_CENTER_DIM, PROJECT_DIM = "1", "6"  # SIE's reserved dimensions
 DIMENSION_NAMES = {COST_CENTER_DIM: "Kostnadsställe", PROJECT_DIM: "Projekt"}

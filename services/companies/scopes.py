@@ -11,8 +11,8 @@ import json
 from dataclasses import asdict, dataclass
 
 from services import store
+from services.companies.connections import open_client
 from services.config import Settings
-from services.connections import open_client
 from services.fortnox.errors import FortnoxApiError, MissingLicence, MissingScope, NotFound
 from services.timestamps import now_iso
 

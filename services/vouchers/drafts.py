@@ -15,7 +15,8 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from services import access, attachment_files, store
+from services import attachment_files, store
+from services.companies import access
 from services.config import Settings
 from services.money import oversized
 from services.owners import owner_gone

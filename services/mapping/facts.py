@@ -11,8 +11,8 @@ from datetime import date
 from sqlite_utils import Database
 
 from services import store
+from services.companies.connections import open_client
 from services.config import Settings
-from services.connections import open_client
 from services.fortnox import resources
 from services.fortnox.errors import FortnoxError
 from services.timestamps import now_iso

@@ -16,16 +16,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from services import access, attachment_files, logs, store
+from services import attachment_files, logs, store
+from services.companies import access
+from services.companies.connections import open_client
 from services.config import Settings
-from services.connections import open_client
 from services.fortnox import files, resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import FortnoxApiError, FortnoxError, FortnoxUnavailable, RateLimited, Unauthorized
 from services.money import ore_to_decimal
 from services.owners import owner_token
 from services.timestamps import now_iso
-from services.voucher_checks import (
+from services.vouchers.checks import (
     FortnoxBooks,
     cover,
     draft_problems,
@@ -33,7 +34,7 @@ from services.voucher_checks import (
     load_books,
     series_problems,
 )
-from services.vouchers import (
+from services.vouchers.drafts import (
     EXPORTED,
     FAILED,
     REFERENCE_PREFIX,

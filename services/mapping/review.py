@@ -17,10 +17,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from services import account_facts, store
+from services import store
+from services.mapping import facts as account_facts
 from services.timestamps import now_iso
 
-REFERENCE_CSV = Path(__file__).parent / "data" / "bas_reference.csv"
+REFERENCE_CSV = Path(__file__).parents[1] / "data" / "bas_reference.csv"
 DAMAGED = "\ufffd"  # the source file lost some å/ä/ö to replacement characters
 
 MAPPED, PROPOSED, UNMAPPED = "mapped", "proposed", "unmapped"

@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from services import access, demo, logs, permissions, store
+from services import demo, logs, store
+from services.companies import access
+from services.companies import scopes as permissions
+from services.companies.connections import open_client
 from services.config import Settings
-from services.connections import open_client
 from services.fortnox import resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import FortnoxError
