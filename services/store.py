@@ -15,6 +15,8 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
+from services.errors import ServiceError
+
 migrations = Migrations("skatt_bokslut")
 TRANSACTIONS_BY_ACCOUNT = "idx_transactions_company_id_year_id_account"  # reconcile names it (INDEXED BY)
 
@@ -322,7 +324,7 @@ def migrate(path: Path) -> None:
         migrations.apply(db)
 
 
-class StoreProblem(Exception):
+class StoreProblem(ServiceError):
     """The database can't be used as it is; `message` says in Swedish what is wrong and what to do."""
 
     def __init__(self, message: str) -> None:

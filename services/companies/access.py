@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from services import store
 from services.config import Settings, StaffPolicy
+from services.errors import Refused
 from services.timestamps import now_iso
 
 CLI_ACTOR = "kommandorad"
@@ -48,7 +49,7 @@ class Decision:
     reason_sv: str
 
 
-class AccessDenied(Exception):
+class AccessDenied(Refused):
     """An action the person may not do; the message says why, in Swedish."""
 
 

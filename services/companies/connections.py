@@ -19,6 +19,7 @@ from services.companies import access, oauth_state
 from services.companies.oauth_state import Requester, StateRefused
 from services.companies.registry import Company, find_company, fortnox_company_id, upsert_fortnox_company
 from services.config import Settings
+from services.errors import ServiceError
 from services.fortnox import auth, resources
 from services.fortnox.auth import TokenSet
 from services.fortnox.client import FortnoxClient
@@ -41,7 +42,7 @@ OAUTH_ERRORS = {
 }
 
 
-class ConnectError(Exception):
+class ConnectError(ServiceError):
     """The connection could not be made; the message says why, in Swedish, and what to do."""
 
 

@@ -1,10 +1,12 @@
 """Radera företagets data: everything stored for one company goes, except what proves what was done.
 
-Deleted: the company, its connection (revoked at Fortnox first), books, ledgers, attachments (the files on disk too,
-unless another company or a kept voucher uses the same file), mappings, reconciliation marks, year-end vouchers not
-exported, import staging and runs. Kept: vouchers already exported (they exist in Fortnox for good, and their
-references keep a later export from creating them twice) and one audit line saying that the data was deleted, by
-whom and when — the company's earlier audit lines go, since they describe its data.
+Deleted: the company, its connection (revoked at Fortnox first), and every row of every table with a `company_id`
+column, found from the database's schema, so a table added later goes too without anyone remembering to list it.
+Attachment files on disk go with their rows, unless another company or a kept voucher uses the same file.
+
+The exceptions, by design (`KEPT_BY_DESIGN`): vouchers already exported (they exist in Fortnox for good, and their
+references keep a later export from creating them twice), with their rows; and one audit line saying that the data
+was deleted, by whom and when — the company's earlier audit lines go, since they describe its data.
 """
 
 from __future__ import annotations
@@ -13,24 +15,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from sqlite_utils import Database
+
 from services import attachment_files, store
 from services.companies import access
 from services.companies.connections import disconnect
 from services.config import Settings
+from services.errors import Conflict
 from services.imports.runs import RUNNING, end_abandoned_runs
 from services.owners import owner_token
 from services.timestamps import now_iso
 from services.vouchers.drafts import EXPORTED
 
-COMPANY_TABLES = (
-    "financial_years", "accounts", "balances", "vouchers", "transactions", "struck_transactions", "parties",
-    "ledger_invoices", "ledger_payments", "attachments", "import_staging", "import_cursors", "import_runs",
-    "predefined_accounts", "reconciliation_marks", "reconciliation_links", "reconciliation_signoffs",
-    "account_facts", "account_mappings", "mapping_reviews", "voucher_settings", "connection_permissions", "audit_log",
-)
+# Tables with a company_id whose rows are not all deleted: only the drafts among the year-end vouchers go.
+KEPT_BY_DESIGN = frozenset({"adjustment_vouchers"})
 
 
-class DeleteRefused(Exception):
+def company_tables(db: Database) -> list[str]:
+    """Every table holding company data: those with a `company_id` column, as the schema says today."""
+    return sorted(name for name in db.table_names()
+                  if "company_id" in db[name].columns_dict and name not in KEPT_BY_DESIGN)
+
+
+class DeleteRefused(Conflict):
     """The data can't be deleted now; the message says why, in Swedish."""
 
 
@@ -81,9 +88,8 @@ def _delete_rows(settings: Settings, company_id: str, actor: str) -> list[str]:
         for voucher_id in drafts:
             db["adjustment_rows"].delete_where("voucher_id = ?", [voucher_id])
             db["adjustment_vouchers"].delete_where("id = ?", [voucher_id])
-        for table in COMPANY_TABLES:
+        for table in company_tables(db):
             db[table].delete_where("company_id = ?", [company_id])
-        db["connections"].delete_where("company_id = ?", [company_id])
         db["companies"].delete_where("id = ?", [company_id])
         still_used = {row[0] for row in db.execute(
             "select sha256 from attachments union select attachment_sha256 from adjustment_vouchers "

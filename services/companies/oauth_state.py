@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from services import store
 from services.config import Settings
+from services.errors import Refused
 
 STATE_TTL_SECONDS = 600
 NOT_OURS = ("Anslutningen kunde inte slutföras: svaret från Fortnox hör inte till en inloggning som startades här "
@@ -35,7 +36,7 @@ class Requester:
     browser: str
 
 
-class StateRefused(Exception):
+class StateRefused(Refused):
     """The state does not belong to this person and browser, is unknown, used or too old; the message is Swedish."""
 
 

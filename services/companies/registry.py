@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from services.errors import NotFound
 from services.timestamps import now_iso
 
 
@@ -24,7 +25,7 @@ class Company:
         return f"{self.name} ({self.orgnr})"
 
 
-class UnknownCompany(LookupError):
+class UnknownCompany(NotFound):
     def __init__(self) -> None:  # the key is not echoed: a sole trader's organisation number is a personal number
         super().__init__("Företaget finns inte här. Anslut det först under Underhåll → Import.")
 

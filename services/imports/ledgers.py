@@ -20,8 +20,8 @@ from services.fortnox import jsonio, ledgers, values
 from services.fortnox.client import FortnoxClient
 from services.fortnox.ledgers import LedgerInvoice, LedgerPayment, Party
 from services.imports.runs import ImportFailed, Tracker
-from services.money import MAX_ORE, oversized
 from services.imports.staging import Staging
+from services.money import MAX_ORE, oversized
 
 PART = "ledgers"
 CUSTOMER, SUPPLIER = "customer", "supplier"

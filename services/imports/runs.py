@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from services import store
 from services.companies import access
 from services.config import Settings
+from services.errors import ServiceError
 from services.fortnox.errors import FortnoxError
 from services.fortnox.resources import FinancialYear
 from services.owners import owner_gone, owner_token
@@ -35,7 +36,7 @@ ABANDONED = ("Importen avbröts: programmet som körde den avslutades innan den 
 PROGRESS_WRITE_INTERVAL = 0.5  # seconds; the row is written at most this often while a run goes
 
 
-class ImportFailed(Exception):
+class ImportFailed(ServiceError):
     """The run failed; the message is Swedish and says what to do. Earlier data is untouched."""
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from services import store
+from services.errors import Invalid
 from services.mapping import facts as account_facts
 from services.timestamps import now_iso
 
@@ -48,7 +49,7 @@ SOURCE_LABELS = {FORTNOX: "Fortnox", SIE_FILE: "SIE-fil"}
 FOUR_DIGITS = re.compile(r"\d{4}")
 
 
-class MappingError(ValueError):
+class MappingError(Invalid):
     """Edits that cannot be saved; `messages` name each bad row in Swedish."""
 
     def __init__(self, messages: list[str]) -> None:

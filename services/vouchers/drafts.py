@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from services import attachment_files, store
 from services.companies import access
 from services.config import Settings
+from services.errors import Invalid
 from services.money import oversized
 from services.owners import owner_gone
 from services.timestamps import now_iso
@@ -32,7 +33,7 @@ PDF_MAGIC = b"%PDF-"
 MANUAL, SIE, REVERSAL = "manual", "sie", "reversal"
 
 
-class VoucherError(Exception):
+class VoucherError(Invalid):
     """A change to a voucher that is not allowed or not valid; the message is Swedish and says what to do."""
 
 

@@ -20,6 +20,7 @@ from services import attachment_files, logs, store
 from services.companies import access
 from services.companies.connections import open_client
 from services.config import Settings
+from services.errors import Invalid
 from services.fortnox import files, resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import FortnoxApiError, FortnoxError, FortnoxUnavailable, RateLimited, Unauthorized
@@ -49,7 +50,7 @@ log = logging.getLogger(__name__)
 STATUS_EXPORTED, STATUS_FAILED, STATUS_SKIPPED = "exported", "failed", "skipped"
 
 
-class ExportRefused(Exception):
+class ExportRefused(Invalid):
     """The export could not start at all (e.g. nothing was chosen)."""
 
 
