@@ -16,7 +16,7 @@ from pathlib import Path
 
 from benchmarks.timing import best_of
 from services import store
-from services.mapping.facts import Facts
+from services.mapping.model import Facts
 from services.money import format_sek
 from services.reconcile import compute, marks
 

@@ -11,11 +11,11 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from services.companies.registry import Company
+from services.companies.model import Company
 from services.errors import ServiceError
-from services.mapping.facts import Facts
+from services.mapping.model import Facts
 from services.money import format_rate, format_sek
-from services.reconcile import api, report
+from services.reconcile import api
 from services.reconcile.model import (
     KIND_LABELS,
     MARK_LABELS,
@@ -135,9 +135,9 @@ def summary(company: Company, result: Outcome) -> None:
                   help="Ok eller förklarade; okända saknar underlag och räknas inte som klara.")
     with right:
         if result.signed_off:
-            st.success(report.signed_text(result), icon=":material/verified:")
+            st.success(api.signed_text(result), icon=":material/verified:")
         elif result.reopened:
-            st.warning(report.signed_text(result), icon=":material/history:")
+            st.warning(api.signed_text(result), icon=":material/history:")
         if result.closable and not result.signed_off:
             _sign_off_button(result, None, "Signera hela avstämningen")
         elif not result.closable:
@@ -150,7 +150,7 @@ def summary(company: Company, result: Outcome) -> None:
     tables.download(excel, "Avstämningsrapport (Excel)",
                     lambda: api.report_excel(context.acting(), result, company.name, company.orgnr), f"{name}.xlsx",
                     tables.EXCEL, "avstamning.report.xlsx")
-    tables.show(report.summary_frame(result), money=report.MONEY[:-1], key="avstamning.summary",
+    tables.show(api.summary_frame(result), money=api.REPORT_MONEY[:-1], key="avstamning.summary",
                 file_name=f"avstamning-{company.orgnr}-{result.result.balance_date}")
 
 
@@ -170,7 +170,7 @@ def check_section(company: Company, result: Outcome, outcome: CheckOutcome, vers
     nothing: the trial balance and long lists of findings are the page's heaviest parts)."""
     check = outcome.check
     progress = f" · {outcome.handled} av {len(outcome.findings)} hanterade" if outcome.findings else ""
-    signed = f" · {report.signed_text(outcome)}" if outcome.signed_off else ""
+    signed = f" · {api.signed_text(outcome)}" if outcome.signed_off else ""
     title = f"{check.label} – {STATUS_LABELS[outcome.status]}{progress}{signed}"
     section = st.expander(title, expanded=outcome.status == Status.DIFFERENCE, icon=ICONS[outcome.status],
                           key=f"avstamning.{check.id}.open", on_change="rerun")
@@ -200,7 +200,7 @@ def check_section(company: Company, result: Outcome, outcome: CheckOutcome, vers
 
 
 def _state(finding: Finding) -> str:
-    return f"{report.finding_state(finding)} · {MARK_LABELS[finding.mark.status] if finding.mark else UNHANDLED}"
+    return f"{api.finding_state(finding)} · {MARK_LABELS[finding.mark.status] if finding.mark else UNHANDLED}"
 
 
 def _findings_frame(findings: Sequence[Finding]) -> pd.DataFrame:

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from services import logs, store
+from services.audit import AuditAction, record
 from services.companies import access, oauth_state
-from services.companies.oauth_state import Requester, StateRefused
-from services.companies.registry import Company, find_company, fortnox_company_id, upsert_fortnox_company
+from services.companies.model import Company, ConnectError, Requester, StateRefused
+from services.companies.registry import find_company, fortnox_company_id, upsert_fortnox_company
 from services.config import Settings
-from services.errors import ServiceError
 from services.fortnox import auth, resources
 from services.fortnox.auth import TokenSet
 from services.fortnox.client import FortnoxClient
@@ -40,10 +40,6 @@ OAUTH_ERRORS = {
     "server_error": "Ingen anslutning gjordes: Fortnox hade ett tillfälligt fel. Försök igen om en stund.",
     "temporarily_unavailable": "Ingen anslutning gjordes: Fortnox hade ett tillfälligt fel. Försök igen om en stund.",
 }
-
-
-class ConnectError(ServiceError):
-    """The connection could not be made; the message says why, in Swedish, and what to do."""
 
 
 class ReconnectNeeded(FortnoxError):
@@ -118,8 +114,8 @@ def _store_connection(settings: Settings, tokens: TokenSet, *, kind: str, actor:
         company = upsert_fortnox_company(db, tenant_id or info.tenant_id, info.orgnr, info.name)
         _save_tokens(db, cipher, company.id, tokens, kind)
         db["connections"].update(company.id, {"connected_at": now_iso()})
-        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company.id, "action": "connect",
-                                "detail": "Fortnox anslöts" + (" (tjänstekonto)" if kind == "service" else "")})
+        record(db, actor, AuditAction.CONNECT, company.id,
+               "Fortnox anslöts" + (" (tjänstekonto)" if kind == "service" else ""))
     return company
 
 
@@ -218,7 +214,6 @@ def open_client(settings: Settings, company_id: str, run: int | None = None) -> 
                          log_fields={"company": company_id, "run": run})
 
 
-
 def disconnect(settings: Settings, company_id: str, actor: str) -> str | None:
     """Revoke the company's refresh token at Fortnox, then delete the stored tokens here (audit-logged).
 
@@ -241,7 +236,6 @@ def disconnect(settings: Settings, company_id: str, actor: str) -> str | None:
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         db["connections"].delete_where("company_id = ?", [company_id])
         db["connection_permissions"].delete_where("company_id = ?", [company_id])
-        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company_id, "action": "disconnect",
-                                "detail": "Fortnox-anslutningen kopplades från" + (" (ej återkallad)" if warning
-                                                                                   else "")})
+        record(db, actor, AuditAction.DISCONNECT, company_id,
+               "Fortnox-anslutningen kopplades från" + (" (ej återkallad)" if warning else ""))
     return warning

@@ -10,11 +10,12 @@ from datetime import date
 from sqlite_utils import Database
 
 from services.errors import Invalid
-from services.mapping.facts import Facts
+from services.mapping.model import Facts
 from services.reconcile.books import account_names, predefined_account
 from services.reconcile.model import REMEDIES, Check, CheckId, Item, ItemKind, RemedyKind
 from services.timestamps import now_iso
-from services.vouchers.drafts import AdjustmentRow, create_draft
+from services.vouchers.drafts import create_draft
+from services.vouchers.model import AdjustmentRow
 
 CURRENCY_GAIN, CURRENCY_LOSS = ("CURRENCYWIN", "3960"), ("CURRENCYLOSS", "7960")
 SOURCE = "avstamning"

@@ -22,7 +22,7 @@ from services.companies.connections import connect_service_account
 from services.config import Settings
 from services.context import Acting
 from services.imports.pipeline import PART_LEDGERS, PART_SIE4, run_import
-from services.mapping.facts import Facts
+from services.mapping.model import Facts
 from services.reconcile import api, cli
 from tests.conftest import settings_for
 from tests.e2e.conftest import RunningApp, running_app, wait_for_app

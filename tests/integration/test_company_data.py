@@ -16,13 +16,13 @@ from services.companies.connections import (
     finish_authorization,
     start_authorization,
 )
-from services.companies.deletion import KEPT_BY_DESIGN, DeleteRefused, company_tables, delete_company_data
-from services.companies.registry import Company
+from services.companies.deletion import KEPT_BY_DESIGN, company_tables, delete_company_data
+from services.companies.model import Company, DeleteRefused
 from services.config import Settings
 from services.fortnox import auth
 from services.fortnox.errors import AuthExpired
+from services.imports.model import ImportFailed
 from services.imports.pipeline import begin_import, run_import
-from services.imports.runs import ImportFailed
 from services.owners import owner_token
 from services.token_cipher import TokenCipher
 from tests.fortnox_login import DEMO, authorize

@@ -10,7 +10,6 @@ import pytest
 
 from services import store
 from services.companies.connections import (
-    ConnectError,
     ReconnectNeeded,
     StoredTokens,
     connect_service_account,
@@ -18,6 +17,7 @@ from services.companies.connections import (
     open_client,
     start_authorization,
 )
+from services.companies.model import ConnectError
 from services.config import Settings
 from services.fortnox import auth, resources
 from services.fortnox.errors import AuthExpired, FortnoxUnavailable, RateLimited

@@ -9,10 +9,11 @@ import pytest
 
 from services import store
 from services.companies.connections import connect_service_account
-from services.companies.registry import Company
+from services.companies.model import Company
 from services.config import Settings
-from services.vouchers.drafts import AdjustmentRow, create_draft
+from services.vouchers.drafts import create_draft
 from services.vouchers.export import export_vouchers
+from services.vouchers.model import AdjustmentRow
 from tests.fortnox_peek import fortnox_get, voucher_count
 
 MIDSIZE_COMPANY = 1

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from services.companies.connections import connect_service_account, open_client
-from services.companies.registry import Company
+from services.companies.model import Company
 from services.config import Settings
 from services.fortnox.errors import FortnoxUnavailable, MissingScope, NotFound
 from services.fortnox.resources import VoucherRow, create_voucher, voucher_payload

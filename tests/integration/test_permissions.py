@@ -8,10 +8,10 @@ import pytest
 from services import store
 from services.companies import scopes as permissions
 from services.companies.connections import connect_service_account
-from services.companies.registry import Company
+from services.companies.model import Company
 from services.config import Settings
+from services.imports.model import ImportFailed
 from services.imports.pipeline import run_import
-from services.imports.runs import ImportFailed
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from services import store
 from services.context import Acting
 from services.ledgers import open_items as ledger_views
-from services.mapping.facts import Facts
+from services.mapping.model import Facts
 from services.reconcile import api, compute
 from services.reconcile.model import ItemKind, Reconciliation, RemedyKind, Status, VoucherKey
 from tests.conftest import settings_for

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from services.companies import sign_ins
-from services.companies.sign_ins import SignIn
+from services.companies.model import SignIn
 from services.config import Settings
 from tests.conftest import settings_for
 
