@@ -72,7 +72,8 @@ def draw(company: Company) -> None:
         st.session_state[LAST_RUN_KEY] = run["id"]  # its outcome is shown afterwards, whoever started it
         _progress(company)
         return
-    parts = [part for part, wanted in ((ImportPart.SIE4, sie4), (ImportPart.LEDGERS, ledgers), (ImportPart.ATTACHMENTS, files)) if wanted]
+    choices = ((ImportPart.SIE4, sie4), (ImportPart.LEDGERS, ledgers), (ImportPart.ATTACHMENTS, files))
+    parts = [part for part, wanted in choices if wanted]
     if st.button("Importera data", type="primary", key="underhall.import"):
         if not parts:
             st.warning("Välj minst en del att hämta.")

@@ -25,7 +25,8 @@ from services.money import format_sek
 from services.timestamps import local_time
 
 ALL, ANY_PROBLEM = "all", "any_problem"
-FILTERS = {ALL: "Alla konton", ANY_PROBLEM: "Alla avvikelser", MappingStatus.PROPOSED: "Förslag (ej sparade)", **PROBLEM_LABELS}
+FILTERS = {ALL: "Alla konton", ANY_PROBLEM: "Alla avvikelser", MappingStatus.PROPOSED: "Förslag (ej sparade)",
+           **PROBLEM_LABELS}
 
 
 def chosen(reviews: list[AccountReview], kind: str) -> list[AccountReview]:

@@ -114,7 +114,7 @@ def rate_inputs(company_id: str, day: date, version: str) -> dict[str, Decimal]:
             try:
                 rate = api.parse_rate(typed)
             except ServiceError as exc:
-                column.error(exc.message, icon=":material/error:")
+                context.show_error(exc, column)
                 continue
             if rate is None:
                 rates.pop(currency, None)
@@ -159,7 +159,7 @@ def _sign_off_button(result: Outcome, check_id: str | None, label: str) -> None:
         try:
             api.sign_off(context.acting(), result, check_id)
         except ServiceError as exc:
-            st.error(exc.message, icon=":material/error:")
+            context.show_error(exc)
             return
         context.flash("success", "Signerat. Det syns i avstämningsrapporten.")
         st.rerun()
@@ -290,7 +290,7 @@ def _mark_form(where: st.delta_generator.DeltaGenerator, company: Company, findi
             try:
                 api.set_mark(context.acting(), company.id, finding, status, note)
             except ServiceError as exc:
-                st.error(exc.message, icon=":material/error:")
+                context.show_error(exc)
                 return
             st.session_state[f"{NOTICE_KEY}.{finding.id}"] = "Markeringen är sparad."
             st.rerun()
@@ -325,7 +325,7 @@ def _draft_form(company: Company, result: Outcome, finding: Finding, known: Fact
         try:
             api.draft_correction(acting, result, finding.id, offset, known)
         except ServiceError as exc:
-            st.error(exc.message, icon=":material/error:")
+            context.show_error(exc)
             return
         st.session_state[f"{NOTICE_KEY}.{finding.id}"] = "Rättelsen är skapad som utkast under Verifikationer."
         st.rerun()
@@ -343,7 +343,7 @@ def _revaluation_action(result: Outcome, outcome: CheckOutcome, known: Facts) ->
         try:
             api.draft_revaluation(context.acting(), result, outcome.check.id, known)
         except ServiceError as exc:
-            st.error(exc.message, icon=":material/error:")
+            context.show_error(exc)
             return
         context.flash("success", "Omvärderingsverifikationen är skapad och finns under Verifikationer.")
         st.rerun()

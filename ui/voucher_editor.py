@@ -174,7 +174,8 @@ def card(voucher: AdjustmentVoucher, accounts: dict[str, str], on_resend: Callab
             st.caption(f":material/attach_file: {escape_markdown(voucher.attachment_name)}{sent}")
         if voucher.attachment_error:
             st.warning(escape_markdown(voucher.attachment_error), icon=":material/attach_file:")
-            if voucher.status == VoucherStatus.EXPORTED and st.button("Skicka bilagan igen", key=f"resend.{voucher.id}"):
+            if voucher.status == VoucherStatus.EXPORTED and st.button("Skicka bilagan igen",
+                                                                      key=f"resend.{voucher.id}"):
                 on_resend(voucher)
         st.dataframe(_rows_table(voucher), hide_index=True, column_config={
             column: st.column_config.TextColumn(column, alignment="right") for column in ("Debet", "Kredit")})

@@ -71,7 +71,8 @@ def _delete_rows(settings: Settings, company_id: str, actor: str) -> list[str]:
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         files = {row[0] for row in db.execute("select sha256 from attachments where company_id = ?", [company_id])}
         drafts = [row[0] for row in db.execute(
-            "select id from adjustment_vouchers where company_id = ? and status != ?", [company_id, VoucherStatus.EXPORTED])]
+            "select id from adjustment_vouchers where company_id = ? and status != ?",
+            [company_id, VoucherStatus.EXPORTED])]
         files |= {row[0] for row in db.execute(
             "select attachment_sha256 from adjustment_vouchers where company_id = ? and status != ? "
             "and attachment_sha256 is not null", [company_id, VoucherStatus.EXPORTED])}

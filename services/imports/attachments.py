@@ -117,7 +117,8 @@ def publish(db: Database, company_id: str, data: AttachmentData, *, replace_all:
         db["attachments"].delete_where("company_id = ?", [company_id])
     db["attachments"].insert_all(
         ({"company_id": company_id, "kind": kind, "document": link.document, "file_id": link.file_id,
-          "name": link.name or f"{'Faktura' if kind == LedgerKind.CUSTOMER else 'Leverantörsfaktura'} {link.document}.pdf",
+          "name": link.name
+          or f"{'Faktura' if kind == LedgerKind.CUSTOMER else 'Leverantörsfaktura'} {link.document}.pdf",
           "sha256": sha} for kind, link, sha in data.links),
         replace=True,
     )

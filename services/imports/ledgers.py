@@ -137,7 +137,8 @@ def counts(db: Database, company_id: str) -> dict[str, int]:
         return db[table].count_where(where, args)
 
     return {"customers": count("parties", LedgerKind.CUSTOMER), "suppliers": count("parties", LedgerKind.SUPPLIER),
-            "invoices": count("ledger_invoices", LedgerKind.CUSTOMER), "supplier_invoices": count("ledger_invoices", LedgerKind.SUPPLIER),
+            "invoices": count("ledger_invoices", LedgerKind.CUSTOMER),
+            "supplier_invoices": count("ledger_invoices", LedgerKind.SUPPLIER),
             "payments": count("ledger_payments")}
 
 

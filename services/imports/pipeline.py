@@ -117,7 +117,8 @@ def run_import(
     except Exception as exc:
         failure = end_early(settings, run_id, exc, *_cost(client))
         logs.event(log, "import.end", company=company_id, run=run_id,
-                   outcome=RunStatus.CANCELLED if isinstance(failure, ImportCancelled) else RunStatus.FAILED, error=type(exc).__name__)
+                   outcome=RunStatus.CANCELLED if isinstance(failure, ImportCancelled) else RunStatus.FAILED,
+                   error=type(exc).__name__)
         raise failure from None
     except BaseException:
         # The page was left mid-import (Streamlit stops the script): the run must not stay "running", or it would

@@ -53,7 +53,8 @@ def begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: s
             raise ImportAlreadyRunning("En import för företaget pågår redan. Vänta tills den är klar.")
         return db["import_runs"].insert(
             {"company_id": company_id, "parts": json.dumps(list(parts)), "started_by": started_by,
-             "started_at": now_iso(), "status": RunStatus.RUNNING, "requests": 0, "cancel_requested": 0, "rate_limited": 0,
+             "started_at": now_iso(), "status": RunStatus.RUNNING, "requests": 0, "cancel_requested": 0,
+             "rate_limited": 0,
              "owner": owner_token(), "heartbeat_at": now_iso()}
         ).last_pk
 
@@ -65,7 +66,8 @@ def _abandoned(run: dict) -> bool:
 def end_abandoned_runs(db: Database, company_id: str | None = None) -> int:
     """Mark the running runs whose process has ended, or that showed no life for SILENT_RUN, Avbruten (call under
     the write lock); `company_id` None means every company's, as at start. Returns how many."""
-    where, args = ("status = ? and company_id = ?", [RunStatus.RUNNING, company_id]) if company_id else ("status = ?", [RunStatus.RUNNING])
+    where, args = (("status = ? and company_id = ?", [RunStatus.RUNNING, company_id]) if company_id
+                   else ("status = ?", [RunStatus.RUNNING]))
     over = [run["id"] for run in db["import_runs"].rows_where(where, args) if _abandoned(run)]
     for run_id in over:
         db["import_runs"].update(run_id, {"status": RunStatus.CANCELLED, "error": ABANDONED, "finished_at": now_iso()})
@@ -119,7 +121,8 @@ def request_cancel(settings: Settings, run_id: int, actor: str) -> None:
         return
     access.require(settings, actor, "import", found[0], error=ImportFailed)
     with store.open_db(settings.database_path) as db:
-        db.execute("update import_runs set cancel_requested = 1 where id = ? and status = ?", [run_id, RunStatus.RUNNING])
+        db.execute("update import_runs set cancel_requested = 1 where id = ? and status = ?",
+                   [run_id, RunStatus.RUNNING])
 
 
 def running_run(settings: Settings, company_id: str) -> dict | None:

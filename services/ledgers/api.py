@@ -19,8 +19,8 @@ from services.ledgers import open_items
 from services.ledgers.model import LedgerKind
 from services.ledgers.open_items import ageing, filter_items, party_totals, summarise
 
-__all__ = ["LedgerState", "ageing", "attachment_content", "filter_items", "invoice_attachments", "items", "party_totals",
-           "state", "summarise"]
+__all__ = ["LedgerState", "ageing", "attachment_content", "filter_items", "invoice_attachments", "items",
+           "party_totals", "state", "summarise"]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from services.reconcile.books import Books, frame, kr, predefined_account
 from services.reconcile.model import Check, CheckId, Item, ItemKind, VoucherKey, Year
 
 # Which of Fortnox's predefined accounts is each ledger's control account, with BAS defaults when it is missing.
-CONTROL_ACCOUNTS = {CheckId.AR_VS_GL: (LedgerKind.CUSTOMER, "CUSTCLAIM", "1510"), CheckId.AP_VS_GL: (LedgerKind.SUPPLIER, "SUPDEBT", "2440")}
+CONTROL_ACCOUNTS = {CheckId.AR_VS_GL: (LedgerKind.CUSTOMER, "CUSTCLAIM", "1510"),
+                    CheckId.AP_VS_GL: (LedgerKind.SUPPLIER, "SUPDEBT", "2440")}
 DOCUMENT = {LedgerKind.CUSTOMER: ("Kundfaktura", "kundfordringar", "Kundreskontran"),
             LedgerKind.SUPPLIER: ("Leverantörsfaktura", "leverantörsskulder", "Leverantörsreskontran")}
 

@@ -54,7 +54,8 @@ def create_draft(db: Database, company_id: str, day: date, text: str, rows: Sequ
     """Store a new draft; callers hold the transaction."""
     voucher_id = uuid.uuid4().hex
     db["adjustment_vouchers"].insert(
-        {"id": voucher_id, "company_id": company_id, "date": day.isoformat(), "text": text.strip(), "status": VoucherStatus.DRAFT,
+        {"id": voucher_id, "company_id": company_id, "date": day.isoformat(), "text": text.strip(),
+         "status": VoucherStatus.DRAFT,
          "created_at": now_iso(), "updated_at": now_iso(), "source": source, "reverses": reverses}
     )
     _insert_rows(db, voucher_id, day, text, rows)
@@ -69,10 +70,12 @@ def voucher_from_row(db: Database, row: dict) -> AdjustmentVoucher:
     )
     return AdjustmentVoucher(
         id=row["id"], company_id=row["company_id"], date=date.fromisoformat(row["date"]), text=row["text"],
-        status=VoucherStatus(row["status"]), rows=rows, fortnox_series=row["fortnox_series"], fortnox_number=row["fortnox_number"],
+        status=VoucherStatus(row["status"]), rows=rows, fortnox_series=row["fortnox_series"],
+        fortnox_number=row["fortnox_number"],
         fortnox_year=row["fortnox_year"], error=row["error"], attempted_at=row["attempted_at"],
         reference=row["reference"], claimed_by=row["claimed_by"], outcome_unknown=bool(row["outcome_unknown"]),
-        source=VoucherSource(row["source"] or VoucherSource.MANUAL), reverses=row["reverses"], attachment_name=row["attachment_name"],
+        source=VoucherSource(row["source"] or VoucherSource.MANUAL), reverses=row["reverses"],
+        attachment_name=row["attachment_name"],
         attachment_sha256=row["attachment_sha256"], attachment_connected=bool(row["attachment_connected"]),
         attachment_error=row["attachment_error"],
     )
@@ -132,7 +135,8 @@ def update_draft(settings: Settings, company_id: str, voucher_id: str, day: date
     """Replace a draft's date, text and rows; a refused voucher becomes a draft again."""
     with _writing(settings, company_id, actor) as db:
         _editable(db, company_id, voucher_id)
-        db["adjustment_vouchers"].update(voucher_id, {"date": day.isoformat(), "text": text.strip(), "status": VoucherStatus.DRAFT,
+        db["adjustment_vouchers"].update(voucher_id, {"date": day.isoformat(), "text": text.strip(),
+                                                      "status": VoucherStatus.DRAFT,
                                                       "error": None, "updated_at": now_iso()})
         db.execute("delete from adjustment_rows where voucher_id = ?", [voucher_id])
         _insert_rows(db, voucher_id, day, text, rows)
@@ -154,7 +158,8 @@ def create_reversal(settings: Settings, company_id: str, voucher_id: str, day: d
             raise VoucherError("Bara en exporterad verifikation kan vändas.")
         rows = [replace(row, debit_ore=row.credit_ore, credit_ore=row.debit_ore) for row in original.rows]
         text = f"Vändning av {original.fortnox_label} {original.text}"[:200]
-        return create_draft(db, company_id, day or original.date, text, rows, source=VoucherSource.REVERSAL, reverses=original.id)
+        return create_draft(db, company_id, day or original.date, text, rows, source=VoucherSource.REVERSAL,
+                            reverses=original.id)
 
 
 def attach_pdf(settings: Settings, company_id: str, voucher_id: str, name: str, content: bytes, *,

@@ -119,7 +119,8 @@ def _record(settings: Settings, voucher: AdjustmentVoucher, actor: str, result: 
                   "claimed_by": None}
         action, ref = AuditAction.EXPORT, f"{result.series} {result.number} (räkenskapsår {result.year})"
     else:
-        update = {"status": VoucherStatus.FAILED, "error": result.message, "outcome_unknown": int(result.unknown), "claimed_by": None}
+        update = {"status": VoucherStatus.FAILED, "error": result.message, "outcome_unknown": int(result.unknown),
+                  "claimed_by": None}
         if not result.unknown:
             update["reference"] = None
         action, ref = (AuditAction.EXPORT_UNKNOWN if result.unknown else AuditAction.EXPORT_REFUSED), None
