@@ -4,11 +4,15 @@ written and a page can name any action."""
 
 from __future__ import annotations
 
+import logging
 from enum import StrEnum
 
 from sqlite_utils import Database
 
+from services import logs
 from services.timestamps import now_iso
+
+log = logging.getLogger(__name__)
 
 
 class AuditAction(StrEnum):
@@ -56,6 +60,8 @@ def label(action: str) -> str:
 
 def record(db: Database, actor: str, action: AuditAction, company_id: str | None, detail: str, *,
            voucher_id: str | None = None, fortnox_ref: str | None = None, at: str | None = None) -> None:
-    """One audit line; the caller holds the write transaction, so the line lands with the change it describes."""
+    """One audit line; the caller holds the write transaction, so the line lands with the change it describes. The
+    log gets a line too (the action and the company, never the detail: it may quote client text)."""
     db["audit_log"].insert({"at": at or now_iso(), "actor": actor, "company_id": company_id, "action": str(action),
                             "detail": detail, "voucher_id": voucher_id, "fortnox_ref": fortnox_ref})
+    logs.event(log, "audit", action=str(action), company=company_id, voucher=voucher_id)
