@@ -30,11 +30,13 @@ _STATUS_LABELS = {VoucherStatus.DRAFT: "Utkast", VoucherStatus.SENDING: "Skickas
 
 
 class VoucherSource(StrEnum):
-    """How the voucher was written: by hand, from a SIE 4I file, or as the reversal of an exported one."""
+    """How the voucher was written: by hand, from a SIE 4I file, as the reversal of an exported one, or as a
+    correction drafted from a finding in Avstämning."""
 
     MANUAL = "manual"
     SIE = "sie"
     REVERSAL = "reversal"
+    RECONCILIATION = "avstamning"
 
 
 class ExportOutcome(StrEnum):
