@@ -4,7 +4,7 @@ Lists are the compact list shapes and singles the full shapes of Fortnox's OpenA
 quirks of the recorded live answers: list `CurrencyRate` a string but single a number, supplier-invoice amounts as
 strings, `null` for unset voucher fields and `""` for empty texts, except where `sandbox.answer_style` says how
 a company writes what the recordings disagree on. Filtering, sorting and paging run in SQL
-(`sandbox.state`), so the large company answers as fast as the small one.
+(`sandbox.books_store`), so the large company answers as fast as the small one.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ from sandbox.records import (
     SupplierInvoice,
     VoucherRef,
 )
-from sandbox.state import INVOICE_FILTERS, SUPPLIER_INVOICE_FILTERS, InvoiceQuery
+from sandbox.books_schema import INVOICE_FILTERS, SUPPLIER_INVOICE_FILTERS
+from sandbox.books_store import InvoiceQuery
 
 CUSTOMER_NOT_FOUND = 2000433  # "Kan inte hitta kunden." (recorded live answer)
 INVOICE_NOT_FOUND = 2000434  # "Kan inte hitta fakturan." (recorded live answer)
