@@ -15,6 +15,9 @@ from services.voucher_export import export_vouchers
 from services.vouchers import AdjustmentRow, create_draft
 from tests.fortnox_peek import fortnox_get, voucher_count
 
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
+
 MIDSIZE_COMPANY = 1
 
 
