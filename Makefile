@@ -6,6 +6,7 @@ PORT ?= 8501
 SANDBOX_PORT ?= 8765
 CHROMIUM ?= /usr/bin/chromium
 TEST_WORKERS ?= $(shell nproc)
+PYTEST_ARGS ?=
 
 .PHONY: run check test bench sandbox chromium shared clean lock audit
 
@@ -48,7 +49,7 @@ check: $(VENV)/.dev shared
 # browser test file in a group of its own, so a file's module-scoped sandbox or Streamlit server starts once, on
 # one worker; unit tests spread one by one.
 test: $(VENV)/.dev chromium shared
-	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(PY) -m benchmarks
