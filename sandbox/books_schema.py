@@ -141,13 +141,15 @@ def insert_books(conn: sqlite3.Connection, company: Company) -> None:
     conn.executemany(INSERT_VOUCHER, [voucher_values(tenant, v) for v in company.vouchers])
     conn.executemany(INSERT_ROWS, [row for v in company.vouchers for row in row_values(tenant, v)])
     documents = company.documents
-    for table, records in ((CUSTOMERS, documents.customers), (SUPPLIERS, documents.suppliers),
-                           (INVOICES, documents.invoices), (SUPPLIER_INVOICES, documents.supplier_invoices),
-                           (INVOICE_PAYMENTS, documents.invoice_payments),
-                           (SUPPLIER_PAYMENTS, documents.supplier_payments),
-                           (COST_CENTERS, company.cost_centers), (PROJECTS, company.projects),
-                           (FINDINGS, company.findings)):
-        conn.executemany(table.insert_sql(), [table.values(tenant, r) for r in records])
+    CUSTOMERS.insert(conn, tenant, documents.customers)
+    SUPPLIERS.insert(conn, tenant, documents.suppliers)
+    INVOICES.insert(conn, tenant, documents.invoices)
+    SUPPLIER_INVOICES.insert(conn, tenant, documents.supplier_invoices)
+    INVOICE_PAYMENTS.insert(conn, tenant, documents.invoice_payments)
+    SUPPLIER_PAYMENTS.insert(conn, tenant, documents.supplier_payments)
+    COST_CENTERS.insert(conn, tenant, company.cost_centers)
+    PROJECTS.insert(conn, tenant, company.projects)
+    FINDINGS.insert(conn, tenant, company.findings)
 
 
 def read_company(r: sqlite3.Row) -> CompanyRecord:

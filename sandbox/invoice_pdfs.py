@@ -37,7 +37,6 @@ def documents_of(store: BooksStore, tenant_id: str) -> Iterator[SeedDocument]:
     for invoice in store.invoices(tenant_id, InvoiceQuery()):
         yield SeedDocument("invoice", tenant_id, invoice.number, f"{issuer} – Faktura {invoice.number}",
                            _lines(invoice, "Kund"))
-    for invoice in store.supplier_invoices(tenant_id, InvoiceQuery()):
-        yield SeedDocument("supplierinvoice", tenant_id, invoice.number,
-                           f"{invoice.party_name} – Faktura till {issuer}", _lines(invoice, "Leverantör"),
-                           counterparty=invoice.party_name)
+    for bill in store.supplier_invoices(tenant_id, InvoiceQuery()):
+        yield SeedDocument("supplierinvoice", tenant_id, bill.number, f"{bill.party_name} – Faktura till {issuer}",
+                           _lines(bill, "Leverantör"), counterparty=bill.party_name)

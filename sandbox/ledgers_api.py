@@ -51,6 +51,8 @@ _INVOICE_SORTS = {"documentnumber": "number", "invoicedate": "invoice_date", "cu
                   "customernumber": "party_number", "ocr": "ocr", "total": "total", "duedate": "due_date"}
 _SUPPLIER_INVOICE_SORTS = {"givennumber": "number", "invoicedate": "invoice_date", "suppliername": "party_name",
                            "suppliernumber": "party_number", "total": "total", "duedate": "due_date"}
+# `filter=` of the customer and supplier registers: active or inactive only (absent: all).
+_ACTIVE_FILTERS: dict[str, bool | None] = {"active": True, "inactive": False}
 _PARTY_SORTS = {"customernumber": "number", "suppliernumber": "number", "name": "name"}
 _PAYMENT_SORTS = {"paymentdate": "payment_date", "number": "number"}
 
@@ -210,7 +212,7 @@ def _supplier(request: Request, party: Counterparty, style: AnswerStyle) -> dict
 
 
 def _parties(request: Request, caller: Caller, lister: Callable[..., Sequence[Counterparty]]) -> Sequence[Counterparty]:
-    active = _choice(request, "filter", {"active": True, "inactive": False}, None)
+    active = _choice(request, "filter", _ACTIVE_FILTERS, None)
     return lister(caller.tenant_id, active=active, name=request.query_params.get("name") or None,
                   modified_since=_modified_since(request), sort=_choice(request, "sortby", _PARTY_SORTS, "number"),
                   descending=_descending(request))
