@@ -106,7 +106,11 @@ def running_app(sandbox, data_dir: Path, *, auth: dict[str, str] | None = None,
             yield RunningApp(url=url, data_dir=data_dir)
         finally:
             process.terminate()
-            process.wait(timeout=15)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:  # a loaded machine: do not leave the server behind
+                process.kill()
+                process.wait()
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
