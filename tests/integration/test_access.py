@@ -47,6 +47,9 @@ from tests.conftest import settings_for
 from tests.fortnox_login import authorize
 from tests.sandbox_flows import fortnox_sie
 
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
+
 STAFF = {"STAFF_ALLOWLIST": "rita@byra.se, sam@byra.se, kim@byra.se",
          "STAFF_ROLES": "rita@byra.se=redovisning, sam@byra.se=support, kim@byra.se=redovisning",
          "STAFF_COMPANIES": "kim@byra.se=000000-0000"}

@@ -26,6 +26,10 @@ from tests.conftest import settings_for
 from tests.fortnox_login import DEMO, authorize
 
 
+# Moves the sandbox's clock: a sandbox of this module's own, so no other test's tokens age with it.
+pytestmark = pytest.mark.writes_to_fortnox
+
+
 def _callback(settings: Settings, **login: object) -> dict[str, str]:
     location = authorize(start_authorization(settings, DEMO), **login)
     assert location.startswith(settings.fortnox.redirect_uri)

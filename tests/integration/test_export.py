@@ -20,6 +20,9 @@ from services.vouchers.export import export_vouchers
 from services.vouchers.model import AdjustmentRow, VoucherStatus
 from tests.fortnox_peek import voucher_count, voucher_rows
 
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
+
 YEAR_2025 = "2"  # the small demo company's Fortnox financial-year Id for 2025
 
 

@@ -18,6 +18,9 @@ from services.vouchers.export import check_series, export_vouchers
 from services.vouchers.model import AdjustmentRow, VoucherError, VoucherStatus
 from tests.fortnox_peek import fortnox_get, voucher_count
 
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
+
 YEAR_2025 = "2"
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 

@@ -16,6 +16,9 @@ from services.vouchers.export import export_vouchers
 from services.vouchers.model import AdjustmentRow
 from tests.fortnox_peek import fortnox_get, voucher_count
 
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
+
 MIDSIZE_COMPANY = 1
 
 

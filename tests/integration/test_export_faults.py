@@ -27,6 +27,9 @@ from services.vouchers.model import AdjustmentRow, VoucherStatus
 from tests.client_speed import FAST_CLIENT
 from tests.fortnox_peek import vouchers_with_comment
 
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
+
 ROOT = Path(__file__).resolve().parents[2]
 YEAR_2025 = "2"
 BATCH = 5

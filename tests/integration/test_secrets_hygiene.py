@@ -24,6 +24,9 @@ from services.vouchers.export import export_vouchers
 from tests.conftest import settings_for
 from tests.integration.test_company_data import connect_as_user
 
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
+
 APP_SECRET_KEY = "nyckel-som-aldrig-far-synas-4711"
 
 
