@@ -4,20 +4,24 @@ Most of a large SIE file is voucher blocks: a ``#VER`` line, ``{``, the
 ``#TRANS``/``#RTRANS``/``#BTRANS`` rows, ``}``. Reading them line by line
 through the tokenizer costs tens of times what decoding the bytes costs, so
 runs of blocks are matched in the decoded text with one regular expression
-per block (``_BLOCK``) and one ``findall`` for its rows (``_rows_pattern``), and the
-vouchers are built from the groups.
+per block (``_BLOCK``) and one ``findall`` for its rows (``_rows_pattern``),
+and the vouchers are built from the groups. When nobody keeps the vouchers
+and the caller takes columns (``check``), a block of plain #TRANS rows is
+handed on as its accounts and amounts, and no object is made per row.
 
 The patterns accept every spelling real exporters use that cannot give a
 warning: indentation, any run of spaces and tabs between fields, trailing
 blanks, CR LF or LF, quoted or bare series, numbers, texts and signatures,
 ``\\"`` inside quoted texts, object lists with quoted or bare dimensions and
-objects, any number of optional fields. Whatever they do not accept (an
-amount without integer part, an ISO date, a tab inside quotes, a stray
-quote, an extra field...) sends that one block to the careful path
-(``lines.py``), which reads it with the tokenizer and gives the same result
-for every block the patterns accept: a test checks this on every corpus
-file. An error found here (a date that does not exist) also sends the block
-there, so that it is raised, or collected, exactly as that path does.
+objects, any number of optional fields; and one that can, an account that
+is not a number (SoftOne's ``FEL``), whose warning is given here as the
+careful path gives it. Whatever they do not accept (an amount without
+integer part, an ISO date, a tab inside quotes, a stray quote, an extra
+field...) sends that one block to the careful path (``lines.py``), which
+reads it with the tokenizer and gives the same result for every block the
+patterns accept: a test checks this on every corpus file. An error found
+here (a date that does not exist) also sends the block there, so that it is
+raised, or collected, exactly as that path does.
 """
 
 from __future__ import annotations

@@ -39,7 +39,8 @@ The work is split by concern:
   decoded text;
 * ``blocks.py`` reads runs of whole voucher blocks from that text, one
   regular expression per block, in every spelling that cannot give a
-  warning;
+  warning (and rows whose account is no number, warning as ``lines.py``
+  would); for ``check`` plain blocks become columns, not objects;
 * ``lines.py`` reads every other line with the tokenizer (``tokenizer.py``);
 * ``assembly.py`` gives each record its meaning and builds the document.
 """
