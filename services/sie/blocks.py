@@ -248,15 +248,15 @@ class BlockReader(LineReader):
                     rows, total = general_rows(rows_found, first_row, vtext, warnings)
                 else:
                     try:
-                        # Two decimals (a2), or one or none (ao): the pattern checked them.
-                        amounts = [int(r[3].replace(".", "")) if r[3] else _short_ore(r[4]) for r in rows_found]
-                        accounts = [names[r[1]] for r in rows_found]
                         if on_rows is None:
-                            rows = plain_rows(rows_found, accounts, amounts, first_row, vtext)
+                            rows, total = plain_rows(rows_found, first_row, vtext)
                         else:
+                            # Two decimals (a2), or one or none (ao): the pattern checked them.
+                            amounts = [int(r[3].replace(".", "")) if r[3] else _short_ore(r[4]) for r in rows_found]
+                            accounts = [names[r[1]] for r in rows_found]
                             for r in rows_found:
                                 dates[r[5]]  # a date not yet checked: a KeyError
-                        total = sum(amounts)
+                            total = sum(amounts)
                     except KeyError:  # not in the caches yet, or an account that warns
                         rows, total = general_rows(rows_found, first_row, vtext, warnings)
             except _Fallback:
@@ -314,22 +314,28 @@ class BlockReader(LineReader):
         return pos, hits
 
     def _plain_rows(
-        self, rows_found: list[tuple[str, ...]], accounts: list[str], amounts: list[int], first_row: int, vtext: str
-    ) -> tuple[SieTransaction, ...]:
+        self, rows_found: list[tuple[str, ...]], first_row: int, vtext: str
+    ) -> tuple[tuple[SieTransaction, ...], int]:
         """The rows of a block of plain #TRANS rows, every field in the
-        caches (else a KeyError), built as ``new_transaction`` would: written
-        out, because per row a call costs as much as filling the ten slots."""
+        caches (else a KeyError), and their sum; built as ``new_transaction``
+        would, written out, because per row a call costs as much as filling
+        the ten slots."""
+        names = self._names
         objects_cache = self._objects_cache
         dates = self._bulk_dates
         quantities = self._bulk_quantities
         built = []
         append = built.append
+        total = 0
         ln = first_row
-        for (_, _, o, _, _, td, tx, txw, q, sg), account, amount in zip(rows_found, accounts, amounts):
+        for _, a, o, a2, ao, td, tx, txw, q, sg in rows_found:
+            # Two decimals (a2), or one or none (ao): the pattern checked them.
+            amount = int(a2.replace(".", "")) if a2 else _short_ore(ao)
+            total += amount
             if txw:
                 tx = _unquoted(txw)
             row = _Row()
-            row.account = account
+            row.account = names[a]
             row.amount_ore = amount
             row.objects = objects_cache[o]
             row.date = dates[td]
@@ -343,7 +349,7 @@ class BlockReader(LineReader):
             row.__class__ = SieTransaction
             append(row)
             ln += 1
-        return tuple(built)
+        return tuple(built), total
 
     def _general_rows(
         self, rows_found: list[tuple[str, ...]], first_row: int, vtext: str, warnings: list[tuple[str, str, int]]
