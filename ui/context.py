@@ -8,9 +8,9 @@ import logging
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from services import access, sign_ins, store
+from services import access, overview, sign_ins, store
 from services.acting import Acting
-from services.companies import Company, list_companies
+from services.companies import Company, checked_orgnr
 from services.config import Settings
 from services.errors import ServiceError
 from services.oauth_state import Requester
@@ -18,6 +18,11 @@ from services.startup import prepare
 from ui.text import escape_markdown
 
 COMPANY_KEY = "company_id"
+URL_KEY = "company"
+OVERVIEW_PAGE = "app_pages/oversikt.py"
+REFUSED_IN_URL = ("Företaget i adressen finns inte här, eller så har du inte behörighet till det. Välj ett företag "
+                  "i listan till vänster eller gå till Översikt. Be den som administrerar appen om behörighet om du "
+                  "behöver se företaget.")
 FLASH_KEY = "flash"
 XSRF_COOKIE = "_streamlit_xsrf"
 FLASH_STYLES = {
@@ -38,15 +43,44 @@ def settings() -> Settings:
 
 def companies() -> list[Company]:
     """The companies the person may see (all of them when access control is off)."""
-    with store.open_db(settings().database_path) as db:
-        known = list_companies(db)
-    who = actor()
-    return [company for company in known
-            if access.decide(settings().staff, who, "review", company.id, company.orgnr).allowed]
+    return overview.visible_companies(acting())
+
+
+def _in_url(key: str, known: list[Company]) -> Company | None:
+    """The company named in the URL (organisation number or internal id), among those the person may see."""
+    orgnr = checked_orgnr(key)
+    return next((company for company in known if company.id == key or company.orgnr == orgnr), None)
+
+
+def settle_company(known: list[Company]) -> tuple[Company | None, bool]:
+    """The company of this run and whether the URL named one the person can't have, decided once per run in app.py
+    before anything draws: the URL's `?company=` when present (a reload, a bookmark, a link), else the one chosen
+    earlier in this session, else the one connected last. The URL is written back on every run, since a page change
+    through the navigation drops its query parameters. A company the person may not see, or that does not exist,
+    is refused (see refuse_company_in_url): another company is never shown in its place."""
+    key = st.query_params.get(URL_KEY)
+    if key:
+        company = _in_url(key, known)
+        if company is None:
+            st.session_state.pop(COMPANY_KEY, None)
+            return None, True
+    else:
+        company = current_company(known)
+    if company is not None:
+        _remember(company)
+    return company, False
+
+
+def refuse_company_in_url() -> None:
+    """The refusal in place of the page, without echoing the key (a sole trader's orgnr is a personnummer)."""
+    st.title("Skatt & Bokslut")
+    st.error(REFUSED_IN_URL, icon=":material/block:")
+    st.page_link(OVERVIEW_PAGE, label="Till Översikt", icon=":material/dashboard:")
+    st.stop()
 
 
 def current_company(known: list[Company] | None = None) -> Company | None:
-    """The company chosen in the sidebar; by default the one connected last."""
+    """The company of this run (see settle_company); by default the one connected last."""
     known = companies() if known is None else known
     chosen = st.session_state.get(COMPANY_KEY)
     for company in known:
@@ -65,7 +99,22 @@ def company_or_stop(what_to_do: str) -> Company:
 
 
 def choose_company(company_id: str) -> None:
-    st.session_state[COMPANY_KEY] = company_id
+    """This session's company from now on (after Anslut, an imported SIE file, the sidebar's choice)."""
+    company = next((company for company in companies() if company.id == company_id), None)
+    if company is not None:
+        _remember(company)
+
+
+def _remember(company: Company) -> None:
+    """In the session and in the URL (organisation number), so a reload, a bookmark or a copied link keeps it."""
+    st.session_state[COMPANY_KEY] = company.id
+    if st.query_params.get(URL_KEY) != company.orgnr:
+        st.query_params[URL_KEY] = company.orgnr
+
+
+def company_params(company: Company) -> dict[str, str]:
+    """Query parameters for a link to a page about the company (st.page_link, st.switch_page)."""
+    return {URL_KEY: company.orgnr}
 
 
 def _signed_in() -> bool:
