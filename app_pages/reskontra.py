@@ -12,7 +12,8 @@ import streamlit as st
 
 from services import ledger_views as views
 from services.money import format_sek
-from ui import context, ledger_view
+from services.permissions import ATTACHMENTS, LEDGERS
+from ui import context, import_status, ledger_view
 from ui.text import escape_markdown
 
 NO_LEDGERS = "Importera Kund- och leverantörsreskontra under Underhåll → Import."
@@ -54,6 +55,7 @@ def draw_ledger(company_id: str, kind: str, day: date, version: str) -> None:
 st.title("Kund- och leverantörsreskontra")
 company = context.company_or_stop("Anslut under Underhåll → Import och importera sedan Kund- och "
                                    "leverantörsreskontra.")
+import_status.draw_running_notice(company, (LEDGERS, ATTACHMENTS))
 has_ledgers, default_day, version = ledger_view.ledger_state(company.id)
 if not has_ledgers or default_day is None:
     st.info(f"Ingen reskontra är importerad för {escape_markdown(company.label)}. {NO_LEDGERS}",
