@@ -39,6 +39,25 @@ class DeleteResult:
     warning: str | None  # e.g. the token could not be revoked at Fortnox
 
 
+@dataclass(frozen=True)
+class DeletePreview:
+    """What Radera företagets data would delete and keep, for the confirmation to say truthfully."""
+
+    exported: list[str]  # Fortnox's series and number of each exported voucher, kept
+    drafts: int  # vouchers not exported, deleted
+
+
+def preview_delete(settings: Settings, company_id: str, actor: str) -> DeletePreview:
+    access.require(settings, actor, "delete", company_id)
+    with store.open_db(settings.database_path) as db:
+        exported = [f"{row[0]} {row[1]}" for row in db.execute(
+            "select fortnox_series, fortnox_number from adjustment_vouchers where company_id = ? and status = ? "
+            "order by fortnox_series, cast(fortnox_number as integer)", [company_id, EXPORTED])]
+        drafts = db.execute("select count(*) from adjustment_vouchers where company_id = ? and status != ?",
+                            [company_id, EXPORTED]).fetchone()[0]
+    return DeletePreview(exported=exported, drafts=drafts)
+
+
 def delete_company_data(settings: Settings, company_id: str, actor: str) -> DeleteResult:
     """Delete what is stored for the company (see the module's docstring) and leave one audit line. The company is
     claimed first, under the same lock an import begins under, so no import can start (and stage rows) meanwhile."""

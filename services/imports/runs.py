@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from services import access, store
 from services.config import Settings
+from services.errors import Conflict
 from services.fortnox.errors import FortnoxError
 from services.fortnox.resources import FinancialYear
 from services.owners import owner_gone, owner_token
@@ -31,6 +32,7 @@ STATUS_LABELS = {RUNNING: "Pågår", DONE: "Klar", FAILED: "Fel", CANCELLED: "Av
 SILENT_RUN = timedelta(minutes=15)  # no sign of life this long (another host's process can't be asked): over
 ABANDONED = ("Importen avbröts: programmet som körde den avslutades innan den var klar. Det som hämtats sparas "
              "till nästa import.")
+STOP_POLL_SECONDS = 0.2  # how often a waiting Koppla från looks whether the cancelled run has ended
 PROGRESS_WRITE_INTERVAL = 0.5  # seconds; the row is written at most this often while a run goes
 
 
@@ -193,6 +195,23 @@ def request_cancel(settings: Settings, run_id: int, actor: str) -> None:
     access.require(settings, actor, "import", found[0], error=ImportFailed)
     with store.open_db(settings.database_path) as db:
         db.execute("update import_runs set cancel_requested = 1 where id = ? and status = ?", [run_id, RUNNING])
+
+
+def stop_running(settings: Settings, company_id: str, actor: str, *, timeout: float = 60.0) -> bool:
+    """Cancel the company's running import, if any, and wait until it has ended (it stops at its next request and
+    keeps what it staged), so what follows (Koppla från) never pulls the connection out from under a live run.
+    True when a run was stopped; Conflict when it has not ended within `timeout` seconds."""
+    run = running_run(settings, company_id)
+    if run is None:
+        return False
+    request_cancel(settings, run["id"], actor)
+    deadline = time.monotonic() + timeout
+    while running_run(settings, company_id) is not None:
+        if time.monotonic() > deadline:
+            raise Conflict("Importen har inte stannat ännu, så anslutningen är kvar. Vänta en stund och försök "
+                           "igen.")
+        time.sleep(STOP_POLL_SECONDS)
+    return True
 
 
 def running_run(settings: Settings, company_id: str) -> dict | None:
