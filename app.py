@@ -37,10 +37,8 @@ anslut = st.Page("app_pages/anslut.py", title="Anslut", icon=":material/link:", 
 start = st.Page(lambda: st.switch_page(oversikt, query_params=st.query_params.to_dict()), title="Start",
                 default=True, visibility="hidden")
 
-navigation = st.navigation(
-    {"Klienter": [oversikt], "Bokslut": [underhall, reskontra, avstamning, kontomappning, verifikationer],
-     "": [anslut, start]}
-)
+# One flat list, no section headers: each header would be one more stop for a keyboard or a screen reader.
+navigation = st.navigation([oversikt, underhall, reskontra, avstamning, kontomappning, verifikationer, anslut, start])
 
 settings = context.settings()
 with st.sidebar:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from services import overview
-from services.acting import Acting
-from services.overview import ConnectionStatus
+from services.context import Acting
+from services.imports.model import RunStatus
+from services.overview import api as overview
+from services.overview.model import CompanyStatus, ConnectionStatus, ReconciliationState
 from services.reconcile import api as reconcile
 from services.timestamps import local_time
 from ui import context
@@ -22,17 +23,17 @@ PAGE_FILES = {"Underhåll": ("app_pages/underhall.py", ":material/build:"),
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=200)
-def _reconciliation(_acting: Acting, company_id: str, version: str) -> overview.ReconciliationState:
+def _reconciliation(_acting: Acting, company_id: str, version: str) -> ReconciliationState:
     return overview.reconciliation(_acting, company_id)
 
 
-def _needs_attention(status: overview.CompanyStatus, state: overview.ReconciliationState) -> bool:
-    failed = status.last_import is not None and status.last_import.status in ("failed", "cancelled")
+def _needs_attention(status: CompanyStatus, state: ReconciliationState) -> bool:
+    failed = status.last_import is not None and status.last_import.status in (RunStatus.FAILED, RunStatus.CANCELLED)
     return (status.connection.status in (ConnectionStatus.EXPIRING, ConnectionStatus.RECONNECT) or failed
             or status.drafts_waiting > 0 or (state.balance_date is not None and not state.signed_off_by))
 
 
-def _row(status: overview.CompanyStatus, state: overview.ReconciliationState) -> dict:
+def _row(status: CompanyStatus, state: ReconciliationState) -> dict:
     last = status.last_import
     company = status.company
     return {
@@ -41,7 +42,7 @@ def _row(status: overview.CompanyStatus, state: overview.ReconciliationState) ->
         "Anslutning": status.connection.label,
         "Senaste import": local_time(last.started_at) if last else "",
         "Importerad av": last.started_by if last else "",
-        "Importstatus": ("Pågår nu" if last.running else last.status_label) if last else "Ingen import",
+        "Importstatus": ("Pågår nu" if last.running else last.status.label) if last else "Ingen import",
         "Avstämd per": state.balance_date or pd.NaT,
         "Avstämning": state.progress,
         "Signerad": (f"{state.signed_off_by}, {local_time(state.signed_off_at)}" if state.signed_off_by else ""),

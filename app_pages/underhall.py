@@ -6,7 +6,7 @@ import json
 
 import streamlit as st
 
-from services.connections import start_authorization
+from services.companies import api as companies
 from ui import company_admin, context, fortnox_import, import_status, sie_file
 from ui.text import escape_markdown
 
@@ -14,7 +14,7 @@ SOURCES = ["Fortnox", "SIE-fil"]
 
 
 def _redirect_to_fortnox() -> None:
-    url = start_authorization(context.settings(), context.requester())
+    url = companies.start_connection(context.acting(), context.requester())
     st.html(f"<script>window.location.assign({json.dumps(url)});</script>", unsafe_allow_javascript=True)
     st.caption(f"Skickar dig till Fortnox inloggning … [Fortsätt till Fortnox]({url}) om inget händer.")
 

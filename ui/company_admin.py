@@ -7,12 +7,10 @@ from contextlib import nullcontext
 
 import streamlit as st
 
-from services.access import AccessDenied
-from services.companies import Company
-from services.company_data import DeleteRefused, DeletePreview, delete_company_data, preview_delete
-from services.connections import disconnect
+from services.companies import api as companies
+from services.companies.model import Company, DeletePreview
 from services.errors import ServiceError
-from services.imports.runs import running_run
+from services.imports import api as imports
 from ui import context
 from ui.text import escape_markdown
 
@@ -24,9 +22,7 @@ SHOWN_EXPORTED = 10  # voucher numbers named in the confirmation; the rest are c
 def _disconnect(company: Company, stopping_import: bool) -> None:
     try:
         with st.spinner("Avbryter importen …") if stopping_import else nullcontext():
-            warning = disconnect(context.settings(), company.id, context.actor())
-    except AccessDenied as exc:
-        context.flash("error", str(exc))
+            warning = companies.disconnect(context.acting(), company.id)
     except ServiceError as exc:
         context.flash("error", exc.message)
     else:
@@ -67,7 +63,7 @@ def _kept_vouchers(preview: DeletePreview) -> str:
 
 @st.dialog("Radera företagets data", on_dismiss=lambda: _close(CONFIRM_KEY))
 def _confirm_delete(company: Company) -> None:
-    preview = preview_delete(context.settings(), company.id, context.actor())
+    preview = companies.preview_delete(context.acting(), company.id)
     drafts = f"{preview.drafts} verifikationer som inte exporterats" if preview.drafts else "utkast till verifikationer"
     st.write(f"**Raderas** för {escape_markdown(company.label)}: bokföring, reskontror, bilagor, kontomappningar, "
              f"avstämningens markeringar och signeringar, {drafts}, importhistoriken och anslutningen till Fortnox "
@@ -81,9 +77,9 @@ def _confirm_delete(company: Company) -> None:
     if ok.button(f"Radera {escape_markdown(company.name)}", type="primary", key="company_admin.delete.ok"):
         _close(CONFIRM_KEY)
         try:
-            result = delete_company_data(context.settings(), company.id, context.actor())
-        except (AccessDenied, DeleteRefused) as exc:
-            context.flash("error", str(exc))
+            result = companies.delete_data(context.acting(), company.id)
+        except ServiceError as exc:
+            context.flash("error", exc.message)
         else:
             context.flash("error" if result.warning else "success",
                           result.warning or f"All data för {company.name} är raderad.")
@@ -102,7 +98,7 @@ def draw(company: Company | None) -> None:
     disconnect_column, delete_column = st.columns(2)
     if company.connected and disconnect_column.button("Koppla från", key="company_admin.disconnect",
                                                       icon=":material/link_off:"):
-        if running_run(context.settings(), company.id) is None:
+        if imports.running(context.acting(), company.id) is None:
             _disconnect(company, stopping_import=False)
             st.rerun()
         st.session_state[CONFIRM_DISCONNECT_KEY] = company.id
@@ -112,7 +108,7 @@ def draw(company: Company | None) -> None:
     elif delete_column.button("Radera företagets data", key="company_admin.delete", icon=":material/delete:"):
         st.session_state[CONFIRM_KEY] = company.id
     if st.session_state.get(CONFIRM_DISCONNECT_KEY) == company.id:
-        run = running_run(context.settings(), company.id)
+        run = imports.running(context.acting(), company.id)
         if run is None:  # it ended meanwhile: nothing to warn about any more
             _close(CONFIRM_DISCONNECT_KEY)
         else:

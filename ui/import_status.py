@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from services.companies import Company
-from services.imports.runs import STATUS_LABELS, import_runs, running_run
-from services.permissions import ATTACHMENTS, PART_LABELS
+from services.companies.model import Company
+from services.imports import api as imports
+from services.imports.model import ImportPart, RunStatus
 from services.timestamps import local_time
 from ui import context
 
@@ -26,19 +26,19 @@ def _count(run: dict, sources: tuple[tuple[str, str], ...]) -> int | None:
 
 
 def _parts(run: dict) -> str:
-    return ", ".join(PART_LABELS.get(part, "SIE-fil") for part in run["parts"])
+    return ", ".join(ImportPart(part).label for part in run["parts"])
 
 
 def draw_history(company: Company | None) -> None:
     """Historik: one row per import, newest first."""
-    runs = import_runs(context.settings(), company.id) if company else []
+    runs = imports.history(context.acting(), company.id) if company else []
     if not runs:
         st.caption("Inga importer ännu.")
         return
     table = pd.DataFrame({
         "Start": [local_time(run["started_at"]) for run in runs],
         "Klar": [local_time(run["finished_at"]) for run in runs],
-        "Status": [STATUS_LABELS[run["status"]] for run in runs],
+        "Status": [RunStatus(run["status"]).label for run in runs],
         "Startad av": [run["started_by"] for run in runs],
         "Delar": [_parts(run) for run in runs],
         **{label: pd.array([_count(run, sources) for run in runs], dtype="Int64") for label, sources in COUNTS.items()},
@@ -65,20 +65,20 @@ def draw_history(company: Company | None) -> None:
         })
 
 
-def draw_running_notice(company: Company, parts: tuple[str, ...]) -> None:
+def draw_running_notice(company: Company, parts: tuple[ImportPart, ...]) -> None:
     """Say so when an import is fetching some of `parts` of the company right now: what the page shows is about to
     change."""
-    run = running_run(context.settings(), company.id)
+    run = imports.running(context.acting(), company.id)
     if run is None:
         return
     for part in (part for part in parts if part in run["parts"]):
         progress = run["progress"].parts.get(part) if run["progress"] else None
         how_far = (f" ({progress.items_done} av {progress.items_total} klara)"
                    if progress is not None and progress.items_total else "")
-        if part == ATTACHMENTS:
+        if part is ImportPart.ATTACHMENTS:
             text = (f"Bilagor importeras just nu{how_far}. En faktura som saknar PDF här kan få den när importen "
                     "är klar: ladda om sidan då.")
         else:
-            text = (f"{PART_LABELS[part]} importeras just nu{how_far}. Sidan visar det som importerades förra "
+            text = (f"{part.label} importeras just nu{how_far}. Sidan visar det som importerades förra "
                     "gången tills importen är klar.")
         st.info(text, icon=":material/sync:")

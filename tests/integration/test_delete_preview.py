@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 
 from services import store
-from services.companies import Company
-from services.company_data import delete_company_data, preview_delete
+from services.companies.connections import connect_service_account
+from services.companies.deletion import delete_company_data, preview_delete
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account
-from services.importer import run_import
-from services.vouchers import EXPORTED, list_vouchers
+from services.imports.pipeline import run_import
+from services.vouchers.drafts import list_vouchers
+from services.vouchers.model import VoucherStatus
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def company(settings: Settings, small_tenant: dict) -> Company:
 
 def _mark_exported(settings: Settings, voucher_id: str, number: str) -> None:
     with store.open_db(settings.database_path) as db:
-        db["adjustment_vouchers"].update(voucher_id, {"status": EXPORTED, "fortnox_series": "A",
+        db["adjustment_vouchers"].update(voucher_id, {"status": VoucherStatus.EXPORTED, "fortnox_series": "A",
                                                       "fortnox_number": number})
 
 

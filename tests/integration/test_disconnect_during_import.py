@@ -11,12 +11,13 @@ from contextlib import contextmanager
 import pytest
 
 from services import store
-from services.companies import Company
+from services.companies.connections import connect_service_account, disconnect
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account, disconnect
 from services.errors import Conflict
-from services.importer import run_import
-from services.imports.runs import CANCELLED, ImportFailed, RunProgress, import_runs, running_run, stop_running
+from services.imports.model import ImportFailed, RunProgress, RunStatus
+from services.imports.pipeline import run_import
+from services.imports.runs import import_runs, running_run, stop_running
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_koppla_fran_cancels_the_running_import_first_then_disconnects(settings:
         assert disconnect(settings, company.id, "support@byra.se") is None
         assert running_run(settings, company.id) is None
     [run] = import_runs(settings, company.id)
-    assert run["status"] == CANCELLED and run["cancel_requested"] == 1
+    assert run["status"] == RunStatus.CANCELLED and run["cancel_requested"] == 1
     with store.open_db(settings.database_path) as db:
         assert not db["connections"].count_where("company_id = ?", [company.id])
         actions = [row["action"] for row in db["audit_log"].rows_where("company_id = ?", [company.id],

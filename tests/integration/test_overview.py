@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from services import overview, store
-from services.acting import Acting
-from services.companies import Company
+from services import store
+from services.companies.connections import connect_service_account
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account
-from services.importer import run_import
-from services.overview import ConnectionStatus
-from services.vouchers import list_vouchers
+from services.context import Acting
+from services.imports.model import RunStatus
+from services.imports.pipeline import run_import
+from services.overview import api as overview
+from services.overview.model import CompanyStatus, ConnectionStatus
+from services.vouchers.drafts import list_vouchers
 from tests.conftest import settings_for
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
@@ -26,7 +28,7 @@ def company(settings: Settings, small_tenant: dict) -> Company:
     return connect_service_account(settings, small_tenant["tenant_id"])
 
 
-def _status(settings: Settings, company: Company, now: datetime = NOW) -> overview.CompanyStatus:
+def _status(settings: Settings, company: Company, now: datetime = NOW) -> CompanyStatus:
     [status] = [s for s in overview.statuses(Acting(settings, "support@byra.se"), now) if s.company.id == company.id]
     return status
 
@@ -62,7 +64,8 @@ def test_a_fortnox_company_whose_connection_is_gone_says_anslut_igen(settings: S
 def test_the_last_import_says_when_who_and_how_it_went(settings: Settings, company: Company) -> None:
     run_import(settings, company.id, parts=["sie4"], started_by="rita@byra.se")
     last = _status(settings, company).last_import
-    assert (last.started_by, last.status_label, last.running) == ("rita@byra.se", "Klar", False)
+    assert (last.started_by, last.status, last.running) == ("rita@byra.se", RunStatus.OK, False)
+    assert last.status.label == "Klar"
     assert last.finished_at
 
 
