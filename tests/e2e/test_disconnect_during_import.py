@@ -28,6 +28,15 @@ def app(sandbox, tenants: list[dict], tmp_path_factory: pytest.TempPathFactory) 
         yield started
 
 
+@pytest.fixture
+def slow_downloads(sandbox) -> Iterator[None]:
+    """Attachment downloads slowed, so the import is certainly running when Koppla från is pressed; taken off again
+    after the test, since the sandbox is the session's, shared with the tests that run after this one."""
+    httpx.put(f"{sandbox.url}/sandbox/faults", json=[SLOW_DOWNLOADS]).raise_for_status()
+    yield
+    httpx.delete(f"{sandbox.url}/sandbox/faults").raise_for_status()
+
+
 def _start_attachment_import(page: Page, app: RunningApp, small_tenant: dict) -> None:
     page.goto(f"{app.url}/underhall?company={small_tenant['orgnr']}")
     wait_for_app(page)
@@ -38,8 +47,7 @@ def _start_attachment_import(page: Page, app: RunningApp, small_tenant: dict) ->
 
 
 def test_koppla_fran_during_an_import_warns_cancels_the_run_then_disconnects(
-        page: Page, app: RunningApp, sandbox, small_tenant: dict) -> None:
-    httpx.put(f"{sandbox.url}/sandbox/faults", json=[SLOW_DOWNLOADS]).raise_for_status()
+        page: Page, app: RunningApp, slow_downloads: None, small_tenant: dict) -> None:
     _start_attachment_import(page, app, small_tenant)
 
     page.get_by_test_id("stSidebar").get_by_role("link", name="Kund- och leverantörsreskontra").click()
