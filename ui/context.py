@@ -106,11 +106,6 @@ def _remember(company: Company) -> None:
         st.query_params[URL_KEY] = company.orgnr
 
 
-def company_params(company: Company) -> dict[str, str]:
-    """Query parameters for a link to a page about the company (st.page_link, st.switch_page)."""
-    return {URL_KEY: company.orgnr}
-
-
 def _signed_in() -> bool:
     return bool(getattr(st.user, "is_logged_in", False))
 
