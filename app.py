@@ -11,6 +11,15 @@ import streamlit as st
 
 from ui import context
 
+COMPANY_PICKER = "sidebar.company"
+
+
+def _company_picked() -> None:
+    picked = st.session_state[COMPANY_PICKER]
+    if picked is not None:
+        context.choose_company(picked.id)
+
+
 st.set_page_config(page_title="Skatt & Bokslut", page_icon=":material/account_balance:", layout="wide")
 context.require_sign_in()
 
@@ -23,12 +32,13 @@ kontomappning = st.Page("app_pages/kontomappning.py", title="Kontomappning", ico
 verifikationer = st.Page(
     "app_pages/verifikationer.py", title="Verifikationer", icon=":material/receipt_long:", url_path="verifikationer"
 )
+oversikt = st.Page("app_pages/oversikt.py", title="Översikt", icon=":material/dashboard:", url_path="oversikt")
 anslut = st.Page("app_pages/anslut.py", title="Anslut", icon=":material/link:", url_path="anslut", visibility="hidden")
-start = st.Page(lambda: st.switch_page(underhall), title="Start", default=True, visibility="hidden")
+start = st.Page(lambda: st.switch_page(oversikt, query_params=st.query_params.to_dict()), title="Start",
+                default=True, visibility="hidden")
 
-navigation = st.navigation(
-    {"Bokslut": [underhall, reskontra, avstamning, kontomappning, verifikationer], "": [anslut, start]}
-)
+# One flat list, no section headers: each header would be one more stop for a keyboard or a screen reader.
+navigation = st.navigation([oversikt, underhall, reskontra, avstamning, kontomappning, verifikationer, anslut, start])
 
 settings = context.settings()
 with st.sidebar:
@@ -41,22 +51,20 @@ with st.sidebar:
             icon=":material/science:",
         )
     known = context.companies()
-    company = context.current_company(known)
-    if company is None:
+    company, refused = context.settle_company(known)
+    if not known:
         st.caption("Inget företag är anslutet ännu. Anslut under Underhåll → Import.")
     else:
-        picked = st.selectbox(
-            "Företag",
-            known,
-            index=known.index(company),
-            format_func=lambda c: c.label,
-        )
-        context.choose_company(picked.id)
-        if picked.connected:
-            st.caption(":material/check_circle: Ansluten till Fortnox")
-        else:
-            st.caption(":material/link_off: Inte ansluten – klicka på Anslut under Underhåll → Import.")
+        st.session_state[COMPANY_PICKER] = company
+        st.selectbox("Företag", known, index=None, key=COMPANY_PICKER, format_func=lambda c: c.label,
+                     placeholder="Välj företag", on_change=_company_picked)
+    if company is not None and company.connected:
+        st.caption(":material/check_circle: Ansluten till Fortnox")
+    elif company is not None:
+        st.caption(":material/link_off: Inte ansluten – klicka på Anslut under Underhåll → Import.")
 
+if refused:
+    context.refuse_company_in_url()
 try:
     navigation.run()
 except Exception as exc:  # st.stop and st.rerun are BaseExceptions and pass through

@@ -10,10 +10,11 @@ from datetime import date
 
 import streamlit as st
 
+from services.imports.model import ImportPart
 from services.ledgers import api as ledgers
 from services.ledgers.model import ItemFilter, LedgerKind
 from services.money import format_sek
-from ui import context, ledger_view
+from ui import context, import_status, ledger_view
 from ui.text import escape_markdown
 
 NO_LEDGERS = "Importera Kund- och leverantörsreskontra under Underhåll → Import."
@@ -55,6 +56,7 @@ def draw_ledger(company_id: str, kind: str, day: date, version: str) -> None:
 st.title("Kund- och leverantörsreskontra")
 company = context.company_or_stop("Anslut under Underhåll → Import och importera sedan Kund- och "
                                    "leverantörsreskontra.")
+import_status.draw_running_notice(company, (ImportPart.LEDGERS, ImportPart.ATTACHMENTS))
 ledger_state = ledgers.state(context.acting(), company.id)
 default_day, version = ledger_state.default_day, ledger_state.version
 if not ledger_state.has_ledgers or default_day is None:

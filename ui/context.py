@@ -18,6 +18,11 @@ from services.startup import prepare
 from ui.text import escape_markdown
 
 COMPANY_KEY = "company_id"
+URL_KEY = "company"
+OVERVIEW_PAGE = "app_pages/oversikt.py"
+REFUSED_IN_URL = ("Företaget i adressen finns inte här, eller så har du inte behörighet till det. Välj ett företag "
+                  "i listan till vänster eller gå till Översikt. Be den som administrerar appen om behörighet om du "
+                  "behöver se företaget.")
 FLASH_KEY = "flash"
 XSRF_COOKIE = "_streamlit_xsrf"
 FLASH_STYLES = {
@@ -41,8 +46,35 @@ def companies() -> list[Company]:
     return companies_api.companies(acting())
 
 
+def settle_company(known: list[Company]) -> tuple[Company | None, bool]:
+    """The company of this run and whether the URL named one the person can't have, decided once per run in app.py
+    before anything draws: the URL's `?company=` when present (a reload, a bookmark, a link), else the one chosen
+    earlier in this session, else the one connected last. The URL is written back on every run, since a page change
+    through the navigation drops its query parameters. A company the person may not see, or that does not exist,
+    is refused (see refuse_company_in_url): another company is never shown in its place."""
+    key = st.query_params.get(URL_KEY)
+    if key:
+        company = companies_api.named(known, key)
+        if company is None:
+            st.session_state.pop(COMPANY_KEY, None)
+            return None, True
+    else:
+        company = current_company(known)
+    if company is not None:
+        _remember(company)
+    return company, False
+
+
+def refuse_company_in_url() -> None:
+    """The refusal in place of the page, without echoing the key (a sole trader's orgnr is a personnummer)."""
+    st.title("Skatt & Bokslut")
+    st.error(REFUSED_IN_URL, icon=":material/block:")
+    st.page_link(OVERVIEW_PAGE, label="Till Översikt", icon=":material/dashboard:")
+    st.stop()
+
+
 def current_company(known: list[Company] | None = None) -> Company | None:
-    """The company chosen in the sidebar; by default the one connected last."""
+    """The company of this run (see settle_company); by default the one connected last."""
     known = companies() if known is None else known
     chosen = st.session_state.get(COMPANY_KEY)
     for company in known:
@@ -61,7 +93,17 @@ def company_or_stop(what_to_do: str) -> Company:
 
 
 def choose_company(company_id: str) -> None:
-    st.session_state[COMPANY_KEY] = company_id
+    """This session's company from now on (after Anslut, an imported SIE file, the sidebar's choice)."""
+    company = next((company for company in companies() if company.id == company_id), None)
+    if company is not None:
+        _remember(company)
+
+
+def _remember(company: Company) -> None:
+    """In the session and in the URL (organisation number), so a reload, a bookmark or a copied link keeps it."""
+    st.session_state[COMPANY_KEY] = company.id
+    if st.query_params.get(URL_KEY) != company.orgnr:
+        st.query_params[URL_KEY] = company.orgnr
 
 
 def _signed_in() -> bool:

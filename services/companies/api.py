@@ -9,12 +9,12 @@ access, leave an audit line and a log line. Errors are `services.errors.ServiceE
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from services import logs
 from services.companies import access, connections, deletion, sign_ins
-from services.companies.model import Company, Decision, DeleteResult, Person, Requester, SignIn
-from services.companies.registry import list_companies
+from services.companies.model import Company, Decision, DeletePreview, DeleteResult, Person, Requester, SignIn
+from services.companies.registry import checked_orgnr, list_companies
 from services.config import Settings
 from services.context import Acting
 
@@ -26,6 +26,13 @@ def companies(acting: Acting) -> list[Company]:
     with acting.db() as db:
         known = list_companies(db)
     return [company for company in known if decide(acting, "review", company).allowed]
+
+
+def named(known: Sequence[Company], key: str) -> Company | None:
+    """The company a link names (`?company=`: an organisation number in any accepted spelling, or the internal id)
+    among `known`; None when it is not one of them."""
+    orgnr = checked_orgnr(key)
+    return next((company for company in known if company.id == key or company.orgnr == orgnr), None)
 
 
 def decide(acting: Acting, action: str, company: Company | None) -> Decision:
@@ -53,6 +60,11 @@ def disconnect(acting: Acting, company_id: str) -> str | None:
     warning = connections.disconnect(acting.settings, company_id, acting.actor)
     logs.event(log, "company.disconnect", company=company_id, outcome="warning" if warning else "ok")
     return warning
+
+
+def preview_delete(acting: Acting, company_id: str) -> DeletePreview:
+    """What Radera företagets data would delete and what stays (the exported vouchers, named), for its confirmation."""
+    return deletion.preview_delete(acting.settings, company_id, acting.actor)
 
 
 def delete_data(acting: Acting, company_id: str) -> DeleteResult:

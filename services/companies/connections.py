@@ -25,6 +25,7 @@ from services.fortnox.auth import TokenSet
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import AuthError, AuthExpired, FortnoxError
 from services.fortnox.throttling import throttler_for
+from services.imports.runs import stop_running
 from services.timestamps import now_iso
 from services.token_cipher import TokenCipher, TokenCipherError
 
@@ -217,10 +218,13 @@ def open_client(settings: Settings, company_id: str, run: int | None = None) -> 
 def disconnect(settings: Settings, company_id: str, actor: str) -> str | None:
     """Revoke the company's refresh token at Fortnox, then delete the stored tokens here (audit-logged).
 
-    The tokens are deleted even when Fortnox can't be reached: nobody here can use them afterwards, and the
-    returned warning tells the person to remove the integration in Fortnox as well.
+    A running import of the company is cancelled first, and waited for (services.imports.runs.stop_running), so
+    it ends as Avbruten with what it staged kept instead of failing half-way without a connection. The tokens are
+    deleted even when Fortnox can't be reached: nobody here can use them afterwards, and the returned warning tells
+    the person to remove the integration in Fortnox as well.
     """
     access.require(settings, actor, "connect", company_id)
+    stop_running(settings, company_id, actor)
     cipher = TokenCipher(settings.app_secret_key, settings.data_dir)
     with store.open_db(settings.database_path) as db:
         rows = list(db["connections"].rows_where("company_id = ?", [company_id]))

@@ -20,7 +20,7 @@ from services import attachment_files, store
 from services.audit import AuditAction, record
 from services.companies import access
 from services.companies.connections import disconnect
-from services.companies.model import DeleteRefused, DeleteResult
+from services.companies.model import DeletePreview, DeleteRefused, DeleteResult
 from services.config import Settings
 from services.imports.model import RunStatus
 from services.imports.runs import end_abandoned_runs
@@ -35,6 +35,18 @@ def company_tables(db: Database) -> list[str]:
     """Every table holding company data: those with a `company_id` column, as the schema says today."""
     return sorted(name for name in db.table_names()
                   if "company_id" in db[name].columns_dict and name not in KEPT_BY_DESIGN)
+
+
+def preview_delete(settings: Settings, company_id: str, actor: str) -> DeletePreview:
+    """What delete_company_data would delete and keep: the exported vouchers by their Fortnox numbers."""
+    access.require(settings, actor, "delete", company_id)
+    with store.open_db(settings.database_path) as db:
+        exported = [f"{row[0]} {row[1]}" for row in db.execute(
+            "select fortnox_series, fortnox_number from adjustment_vouchers where company_id = ? and status = ? "
+            "order by fortnox_series, cast(fortnox_number as integer)", [company_id, VoucherStatus.EXPORTED])]
+        drafts = db.execute("select count(*) from adjustment_vouchers where company_id = ? and status != ?",
+                            [company_id, VoucherStatus.EXPORTED]).fetchone()[0]
+    return DeletePreview(exported=exported, drafts=drafts)
 
 
 def delete_company_data(settings: Settings, company_id: str, actor: str) -> DeleteResult:

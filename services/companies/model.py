@@ -65,6 +65,14 @@ class DeleteRefused(Conflict):
 
 
 @dataclass(frozen=True)
+class DeletePreview:
+    """What Radera företagets data would delete and keep, for the confirmation to say truthfully."""
+
+    exported: list[str]  # Fortnox's series and number of each exported voucher, kept
+    drafts: int  # vouchers not exported, deleted
+
+
+@dataclass(frozen=True)
 class DeleteResult:
     files_removed: int
     warning: str | None  # e.g. the token could not be revoked at Fortnox

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from services import store
 from services.companies import access
 from services.config import Settings
-from services.errors import failure_message
+from services.errors import Conflict, failure_message
 from services.fortnox.errors import FortnoxError
 from services.imports.model import (
     ImportAlreadyRunning,
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 SILENT_RUN = timedelta(minutes=15)  # no sign of life this long (another host's process can't be asked): over
 ABANDONED = ("Importen avbröts: programmet som körde den avslutades innan den var klar. Det som hämtats sparas "
              "till nästa import.")
+STOP_POLL_SECONDS = 0.2  # how often a waiting Koppla från looks whether the cancelled run has ended
 PROGRESS_WRITE_INTERVAL = 0.5  # seconds; the row is written at most this often while a run goes
 
 
@@ -123,6 +124,23 @@ def request_cancel(settings: Settings, run_id: int, actor: str) -> None:
     with store.open_db(settings.database_path) as db:
         db.execute("update import_runs set cancel_requested = 1 where id = ? and status = ?",
                    [run_id, RunStatus.RUNNING])
+
+
+def stop_running(settings: Settings, company_id: str, actor: str, *, timeout: float = 60.0) -> bool:
+    """Cancel the company's running import, if any, and wait until it has ended (it stops at its next request and
+    keeps what it staged), so what follows (Koppla från) never pulls the connection out from under a live run.
+    True when a run was stopped; Conflict when it has not ended within `timeout` seconds."""
+    run = running_run(settings, company_id)
+    if run is None:
+        return False
+    request_cancel(settings, run["id"], actor)
+    deadline = time.monotonic() + timeout
+    while running_run(settings, company_id) is not None:
+        if time.monotonic() > deadline:
+            raise Conflict("Importen har inte stannat ännu, så anslutningen är kvar. Vänta en stund och försök "
+                           "igen.")
+        time.sleep(STOP_POLL_SECONDS)
+    return True
 
 
 def running_run(settings: Settings, company_id: str) -> dict | None:

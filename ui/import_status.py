@@ -1,0 +1,84 @@
+"""A company's imports as support staff read them: Underhåll's Historik (Swedish statuses, whole dates, what was
+fetched; requests and 429 answers folded away) and the notice on pages whose data a running import is changing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from services.companies.model import Company
+from services.imports import api as imports
+from services.imports.model import ImportPart, RunStatus
+from services.timestamps import local_time
+from ui import context
+
+COUNTS = {"Verifikationer": (("sie4", "vouchers"), ("siefile", "vouchers")),
+          "Kundfakturor": (("ledgers", "invoices"),), "Leverantörsfakturor": (("ledgers", "supplier_invoices"),),
+          "Betalningar": (("ledgers", "payments"),), "Bilagor": (("attachments", "files"),)}
+
+
+def _count(run: dict, sources: tuple[tuple[str, str], ...]) -> int | None:
+    for part, key in sources:
+        value = (run["counts"].get(part) or {}).get(key)
+        if value is not None:
+            return value
+    return None
+
+
+def _parts(run: dict) -> str:
+    return ", ".join(ImportPart(part).label for part in run["parts"])
+
+
+def draw_history(company: Company | None) -> None:
+    """Historik: one row per import, newest first."""
+    runs = imports.history(context.acting(), company.id) if company else []
+    if not runs:
+        st.caption("Inga importer ännu.")
+        return
+    table = pd.DataFrame({
+        "Start": [local_time(run["started_at"]) for run in runs],
+        "Klar": [local_time(run["finished_at"]) for run in runs],
+        "Status": [RunStatus(run["status"]).label for run in runs],
+        "Startad av": [run["started_by"] for run in runs],
+        "Delar": [_parts(run) for run in runs],
+        **{label: pd.array([_count(run, sources) for run in runs], dtype="Int64") for label, sources in COUNTS.items()},
+        "Meddelande": [run["error"] or "" for run in runs],
+    })
+    counts = {label: st.column_config.NumberColumn(label, format="localized") for label in COUNTS}
+    st.dataframe(table, hide_index=True, key="underhall.history", column_config={
+        "Start": st.column_config.TextColumn("Start", width=130),
+        "Klar": st.column_config.TextColumn("Klar", width=130),
+        "Delar": st.column_config.TextColumn("Delar", width="large"),
+        "Meddelande": st.column_config.TextColumn("Meddelande", width="large"),
+        **counts,
+    })
+    with st.expander("Tekniska detaljer: anrop till Fortnox"):
+        st.caption("Anrop är hur många förfrågningar importen skickade till Fortnox; 429-svar är hur många gånger "
+                   "Fortnox bad den vänta (gränsen för anrop per sekund). Importen väntar och fortsätter själv.")
+        st.dataframe(pd.DataFrame({
+            "Start": table["Start"], "Import nr": [run["id"] for run in runs],
+            "Anrop": [run["requests"] for run in runs], "429-svar": [run["rate_limited"] for run in runs],
+        }), hide_index=True, key="underhall.history.technical", column_config={
+            "Start": st.column_config.TextColumn("Start", width=130),
+            "Anrop": st.column_config.NumberColumn("Anrop", format="localized"),
+            "429-svar": st.column_config.NumberColumn("429-svar", format="localized"),
+        })
+
+
+def draw_running_notice(company: Company, parts: tuple[ImportPart, ...]) -> None:
+    """Say so when an import is fetching some of `parts` of the company right now: what the page shows is about to
+    change."""
+    run = imports.running(context.acting(), company.id)
+    if run is None:
+        return
+    for part in (part for part in parts if part in run["parts"]):
+        progress = run["progress"].parts.get(part) if run["progress"] else None
+        how_far = (f" ({progress.items_done} av {progress.items_total} klara)"
+                   if progress is not None and progress.items_total else "")
+        if part is ImportPart.ATTACHMENTS:
+            text = (f"Bilagor importeras just nu{how_far}. En faktura som saknar PDF här kan få den när importen "
+                    "är klar: ladda om sidan då.")
+        else:
+            text = (f"{part.label} importeras just nu{how_far}. Sidan visar det som importerades förra "
+                    "gången tills importen är klar.")
+        st.info(text, icon=":material/sync:")
