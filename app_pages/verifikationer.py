@@ -14,7 +14,7 @@ from services.fortnox.errors import FortnoxError
 from services.sie import SieWriteError
 from services.timestamps import local_time
 from services.voucher_export import ExportRefused, ExportResult
-from services.voucher_sie import import_sie, sie_4i
+from services.voucher_sie import import_sie, sie_4i, sie_4i_warnings
 from services.vouchers import AdjustmentVoucher, VoucherError
 from ui import context, tables, voucher_editor
 from ui.text import escape_markdown
@@ -127,6 +127,8 @@ def _draw_export_bar(company: Company, chosen: list[AdjustmentVoucher]) -> None:
 
 def _draw_import(company: Company) -> None:
     upload = st.file_uploader("SIE 4I-fil med verifikationer", type=["si", "se", "sie"], key="verifikationer.siefile")
+    for warning in sie_4i_warnings(context.settings(), company, upload.getvalue()) if upload is not None else []:
+        st.warning(escape_markdown(warning), icon=":material/warning:")
     if upload is not None and st.button("Lägg till som utkast", key="verifikationer.sie.add"):
         try:
             added = import_sie(context.settings(), company.id, upload.getvalue(), actor=context.actor())
