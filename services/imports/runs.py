@@ -48,37 +48,72 @@ class ImportAlreadyRunning(ImportFailed):
 
 @dataclass
 class PartProgress:
+    """One part's items and requests. Its totals are set once, when the part is planned, and never grow after."""
+
     items_done: int = 0
     items_total: int = 0
     requests_done: int = 0
     requests_planned: int = 0
+    planned: bool = False
+
+    @property
+    def share(self) -> float:
+        """How far the part has come, 0–1: by requests (the time Fortnox's rate limit takes), by items when none."""
+        if not self.planned:
+            return 0.0
+        if self.requests_planned:
+            return min(self.requests_done / self.requests_planned, 1.0)
+        return min(self.items_done / self.items_total, 1.0) if self.items_total else 1.0
 
 
 @dataclass
 class RunProgress:
-    """Per part: items and requests done of the total. The ETA follows from the rate limit, the real bound."""
+    """Per part: items and requests done of the total. A run first plans (asks Fortnox how much there is: list
+    pages, which files are new) and only then knows its totals; the ETA follows from the rate limit, the real
+    bound, and exists only once every part is planned."""
 
     requests_per_second: float
     parts: dict[str, PartProgress] = field(default_factory=dict)
+    planned: bool = False
+    year_ids: list[str] = field(default_factory=list)  # the financial years the run imports
 
     def part(self, name: str) -> PartProgress:
         return self.parts.setdefault(name, PartProgress())
 
     @property
-    def eta_seconds(self) -> float:
+    def requests_done(self) -> int:
+        return sum(p.requests_done for p in self.parts.values())
+
+    @property
+    def requests_planned(self) -> int:
+        return sum(p.requests_planned for p in self.parts.values())
+
+    @property
+    def share(self) -> float:
+        """The whole run's progress, 0–1, by requests; 0 until the plan is known."""
+        if not self.planned:
+            return 0.0
+        return min(self.requests_done / self.requests_planned, 1.0) if self.requests_planned else 1.0
+
+    @property
+    def eta_seconds(self) -> float | None:
+        """Seconds left at the rate limit; None while planning (any figure then would be a guess that jumps)."""
+        if not self.planned:
+            return None
         remaining = sum(max(p.requests_planned - p.requests_done, 0) for p in self.parts.values())
         return remaining / self.requests_per_second if self.requests_per_second else 0.0
 
     def to_json(self) -> str:
-        return json.dumps({"requests_per_second": self.requests_per_second,
-                           "parts": {name: asdict(p) for name, p in self.parts.items()}})
+        return json.dumps({"requests_per_second": self.requests_per_second, "planned": self.planned,
+                           "year_ids": self.year_ids, "parts": {name: asdict(p) for name, p in self.parts.items()}})
 
     @classmethod
     def from_json(cls, text: str | None) -> RunProgress | None:
         if not text:
             return None
         data = json.loads(text)
-        return cls(data["requests_per_second"], {n: PartProgress(**p) for n, p in data["parts"].items()})
+        return cls(data["requests_per_second"], {n: PartProgress(**p) for n, p in data["parts"].items()},
+                   data.get("planned", False), data.get("year_ids", []))
 
 
 ProgressCallback = Callable[[RunProgress], None]
@@ -234,15 +269,27 @@ class Tracker:
         self._last_write = 0.0
         self.progress = RunProgress(requests_per_second)
 
-    def plan(self, part: str, *, items: int, requests: int) -> None:
+    def start(self, parts: Sequence[str], year_ids: Sequence[str]) -> None:
+        """The run's parts (in the order they are shown) and years, before anything is planned."""
+        self.progress.year_ids = list(year_ids)
+        for part in parts:
+            self.progress.part(part)
+        self.update(parts[0], force=True)
+
+    def part_planned(self, part: str, *, items: int, remaining_requests: int) -> None:
+        """The part's totals are known: `items` in all, and `remaining_requests` still to send. Set once."""
         progress = self.progress.part(part)
-        progress.items_total, progress.requests_planned = items, requests
+        if progress.planned:
+            log.error("import run %s: part %s planned twice; the first plan stands", self._run_id, part)
+            return
+        progress.items_total, progress.planned = items, True
+        progress.requests_planned = progress.requests_done + remaining_requests
         self.update(part, force=True)
 
-    def add_to_plan(self, part: str, *, items: int = 0, requests: int = 0) -> None:
-        progress = self.progress.part(part)
-        progress.items_total += items
-        progress.requests_planned += requests
+    def plan_known(self) -> None:
+        """Every part is planned: from here on no total grows, and the ETA can be shown."""
+        self.progress.planned = True
+        self.update(next(iter(self.progress.parts)), force=True)
 
     def update(self, part: str, *, items: int = 0, requests: int = 0, force: bool = False) -> None:
         """Count `items` more done (and `requests` sent) for `part`; raises ImportCancelled when asked to stop."""
