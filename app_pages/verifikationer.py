@@ -11,6 +11,8 @@ import streamlit as st
 from services import voucher_export, vouchers
 from services.companies import Company
 from services.fortnox.errors import FortnoxError
+from services.money import format_sek
+from services.numbers import format_part_of
 from services.sie import SieWriteError
 from services.timestamps import local_time
 from services.voucher_export import ExportRefused, ExportResult
@@ -33,7 +35,6 @@ def _close_dialog() -> None:
 
 @st.dialog("Exportera till Fortnox", on_dismiss=_close_dialog, width="large")
 def _confirm(company_id: str, chosen: list[AdjustmentVoucher], series: str) -> None:
-    st.write(f"{len(chosen)} verifikation(er) skapas i Fortnox i verifikationsserie **{series}**:")
     if CHECKS_KEY not in st.session_state:  # once per opening: clicks inside the dialog rerun it
         try:
             st.session_state[CHECKS_KEY] = voucher_export.check_vouchers(
@@ -41,16 +42,23 @@ def _confirm(company_id: str, chosen: list[AdjustmentVoucher], series: str) -> N
         except FortnoxError as exc:
             st.error(escape_markdown(exc.message), icon=":material/error:")
     checks = st.session_state.get(CHECKS_KEY, [])
+    sent = [check for check in checks if not check.problems]
+    total = sum(check.voucher.total_ore for check in sent)
+    st.write(f"{format_part_of(len(sent), len(checks))} verifikationer skapas i Fortnox i verifikationsserie "
+             f"**{escape_markdown(series)}**, sammanlagt {format_sek(total)} kr:")
     for check in checks:
-        st.write(f"- {check.voucher.date} · {escape_markdown(check.voucher.text)} · räkenskapsår "
-                 f"{escape_markdown(check.year_label)}")
-        for problem in check.problems:
-            st.caption(f":red[{escape_markdown(problem)}]")
-    if any(check.problems for check in checks):
+        line = (f"{check.voucher.date} · {escape_markdown(check.voucher.text)} · {format_sek(check.voucher.total_ore)} "
+                f"kr · räkenskapsår {escape_markdown(check.year_label)}")
+        if check.problems:
+            st.markdown(f"- :material/block: {line}  \n  :red[Skickas inte: "
+                        f"{' '.join(escape_markdown(problem) for problem in check.problems)}]")
+        else:
+            st.markdown(f"- :material/check: {line}")
+    if len(sent) < len(checks):
         st.info("Verifikationer med fel skickas inte; de markeras med felet så att du kan rätta dem.")
     st.warning("Verifikationer i Fortnox kan inte ändras eller tas bort efteråt.", icon=":material/warning:")
     ok, cancel = st.columns(2)
-    if ok.button("Exportera", type="primary", key="verifikationer.confirm.ok"):
+    if ok.button("Exportera", type="primary", key="verifikationer.confirm.ok", disabled=not sent):
         try:
             st.session_state[RESULTS_KEY] = voucher_export.export_vouchers(
                 context.settings(), company_id, [v.id for v in chosen], actor=context.actor(), series=series)
@@ -173,7 +181,9 @@ listing, new, import_tab, log = st.tabs(["Verifikationer", "Ny verifikation", "I
 with listing:
     if not all_vouchers:
         st.info("Inga bokslutsverifikationer ännu. Skriv en under Ny verifikation eller importera en SIE 4I-fil.")
-    chosen = [voucher for voucher in all_vouchers if voucher_editor.card(voucher, accounts, _resend)]
+    reversals = {voucher.reverses: voucher for voucher in all_vouchers if voucher.reverses}
+    chosen = [voucher for voucher in all_vouchers
+              if voucher_editor.card(voucher, accounts, _resend, reversals.get(voucher.id))]
     _draw_export_bar(company, chosen)
 with new:
     voucher_editor.editor(
