@@ -69,10 +69,7 @@ def plan(client: FortnoxClient, staging: Staging, tracker: Tracker, *, customer_
         wanted += [(SUPPLIER, link) for link in links]
         tracker.update(PART, requests=1)
         page += 1
-    shas = dict(known)
-    for _, link in wanted:
-        if link.file_id not in shas and (staged := staging.get("file", link.file_id)) is not None:
-            shas[link.file_id] = staged.decode()
+    shas = {file_id: sha.decode() for file_id, sha in staging.chunks("file").items()} | known
     to_fetch = sorted({link.file_id for _, link in wanted if link.file_id not in shas})
     tracker.part_planned(PART, items=len(wanted), remaining_requests=len(to_fetch))
     return FilesPlan(wanted, shas, to_fetch)

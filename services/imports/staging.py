@@ -44,6 +44,13 @@ class Staging:
             ).fetchone()
         return row[0] if row else None
 
+    def chunks(self, resource: str) -> dict[str, bytes]:
+        """Every staged chunk of a resource in one read (a run's plan looks up thousands of downloaded files)."""
+        with store.open_db(self._settings.database_path) as db:
+            return {row[0]: row[1] for row in db.execute(
+                "select chunk, payload from import_staging where company_id = ? and part = ? and resource = ?",
+                [*self._key, resource])}
+
     def has(self, resource: str, chunk: str) -> bool:
         """Whether the chunk is staged, without reading it (a run's plan counts what it still has to fetch)."""
         with store.open_db(self._settings.database_path) as db:

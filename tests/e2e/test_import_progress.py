@@ -48,7 +48,7 @@ def _start_import(page: Page, app: RunningApp) -> None:
     page.get_by_role("option", name="Fortnox").click()
     wait_for_app(page)
     for part in PARTS:
-        page.get_by_text(part, exact=True).click()
+        page.get_by_test_id("stCheckbox").filter(has_text=part).get_by_text(part, exact=True).click()
     page.get_by_role("button", name="Importera data").click()
 
 
