@@ -8,7 +8,6 @@ everything again (`fresh`), which never reuses what an earlier run staged.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
