@@ -18,20 +18,24 @@ from tests.conftest import settings_for
 from tests.e2e.conftest import RunningApp, wait_for_app
 
 LARGE = 2  # index in GET /sandbox/tenants
+ACCRUAL = "Upplupen revisionskostnad"
 OUTSIDE = "Periodisering utanför Fortnox år"
 
 
 @pytest.fixture(scope="module")
 def large_company(app: RunningApp, sandbox, tenants: list[dict]) -> str:
-    """The large company's books imported (demo mode adds its two drafts) and a draft Fortnox has no year for."""
+    """The large company's books imported (demo mode adds its depreciation draft), an accrual, and a draft
+    Fortnox has no year for."""
     tenant_id = tenants[LARGE]["tenant_id"]
     httpx.get(f"{sandbox.url}/sandbox/findings", params={"tenant_id": tenant_id}, timeout=600)  # its books made
     settings = settings_for(app.data_dir, sandbox.port)
     company = connect_service_account(settings, tenant_id)
     run_import(settings, company.id, parts=(PART_SIE4,))
-    add_drafts(settings, company.id, [(date(2031, 12, 31), OUTSIDE, [AdjustmentRow("5010", debit_ore=10_000),
-                                                                     AdjustmentRow("2990", credit_ore=10_000)])],
-               actor="test")
+    add_drafts(settings, company.id, [
+        (date(2025, 12, 31), ACCRUAL, [AdjustmentRow("6420", debit_ore=1_500_000),
+                                       AdjustmentRow("2990", credit_ore=1_500_000)]),
+        (date(2031, 12, 31), OUTSIDE, [AdjustmentRow("6420", debit_ore=10_000), AdjustmentRow("2990", credit_ore=10_000)]),
+    ], actor="test")
     return company.id
 
 
@@ -62,24 +66,24 @@ def test_the_export_dialog_counts_what_is_sent_and_a_reversal_asks_first(
 ) -> None:
     page.goto(f"{app.url}/verifikationer")
     wait_for_app(page)
-    page.get_by_text(re.compile(r"Upplupen lokalhyra december · 8\u00a0000,00 kr")).click()
+    page.get_by_text(re.compile(ACCRUAL + r" · 15\u00a0000,00 kr")).click()
     wait_for_app(page)
     page.get_by_text(re.compile(re.escape(OUTSIDE) + r" · 100,00 kr")).click()
     wait_for_app(page)
     page.get_by_role("button", name="Exportera till Fortnox").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("1 av 2 verifikationer skapas i Fortnox", timeout=30_000)
-    expect(dialog).to_contain_text("sammanlagt 8\u00a0000,00 kr")
+    expect(dialog).to_contain_text("sammanlagt 15\u00a0000,00 kr")
     refused = dialog.get_by_role("listitem").filter(has_text=OUTSIDE)
     expect(refused).to_contain_text("100,00 kr")
     expect(refused).to_contain_text("Skickas inte:")
-    expect(dialog.get_by_role("listitem").filter(has_text="Upplupen lokalhyra december")).not_to_contain_text(
+    expect(dialog.get_by_role("listitem").filter(has_text=ACCRUAL)).not_to_contain_text(
         "Skickas inte")
     dialog.get_by_role("button", name="Exportera", exact=True).click()
-    expect(page.get_by_text(re.compile(r"Upplupen lokalhyra december: exporterad till Fortnox som A \d+"))).to_be_visible(
+    expect(page.get_by_text(re.compile(ACCRUAL + r": exporterad till Fortnox som A \d+"))).to_be_visible(
         timeout=60_000)
 
-    card = _card(page, "Upplupen lokalhyra december · ")
+    card = _card(page, f"2025-12-31 · {ACCRUAL} · ")
     card.get_by_role("button", name="Skapa vändning").click()
     expect(card.get_by_text(re.compile(r"Skapa ett utkast som vänder A \d+"))).to_be_visible()
     card.get_by_role("button", name="Avbryt").click()
@@ -87,5 +91,5 @@ def test_the_export_dialog_counts_what_is_sent_and_a_reversal_asks_first(
     card.get_by_role("button", name="Skapa vändning").click()
     card.get_by_role("button", name="Ja, skapa vändning").click()
     expect(page.get_by_text(re.compile(r"En vändning av A \d+ har skapats som utkast"))).to_be_visible()
-    expect(_card(page, "Upplupen lokalhyra december · ").get_by_text(
+    expect(_card(page, f"2025-12-31 · {ACCRUAL} · ").get_by_text(
         re.compile(r"Vändning redan skapad: «Vändning av A \d+"))).to_be_visible()
