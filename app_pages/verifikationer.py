@@ -37,8 +37,9 @@ def _close_dialog() -> None:
 def _confirm(company_id: str, chosen: list[AdjustmentVoucher], series: str) -> None:
     if CHECKS_KEY not in st.session_state:  # once per opening: clicks inside the dialog rerun it
         try:
-            st.session_state[CHECKS_KEY] = voucher_export.check_vouchers(
-                context.settings(), company_id, [v.id for v in chosen], series)
+            with st.spinner("Kontrollerar verifikationerna mot Fortnox …"):  # the dialog opens at once meanwhile
+                st.session_state[CHECKS_KEY] = voucher_export.check_vouchers(
+                    context.settings(), company_id, [v.id for v in chosen], series)
         except FortnoxError as exc:
             st.error(escape_markdown(exc.message), icon=":material/error:")
     checks = st.session_state.get(CHECKS_KEY, [])
