@@ -5,56 +5,45 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services import import_jobs, permissions
-from services.companies import Company
-from services.fortnox.errors import FortnoxError
-from services.importer import PART_ATTACHMENTS, PART_LEDGERS, PART_SIE4, available_years
+from services.companies.model import Blocker, Company
+from services.errors import ServiceError
+from services.imports import api as imports
+from services.imports.model import ImportAlreadyRunning, ImportPart, PartProgress, RunProgress, RunStatus
 from services.numbers import format_count, format_part_of
-from services.imports.runs import (
-    CANCELLED,
-    DONE,
-    ImportAlreadyRunning,
-    ImportFailed,
-    PartProgress,
-    RunProgress,
-    import_runs,
-    request_cancel,
-    running_run,
-)
 from ui import context
 from ui.text import escape_markdown
 
 LAST_RUN_KEY = "underhall.last_run"
-PART_LABELS = permissions.PART_LABELS
-PART_KEYS = {PART_SIE4: "underhall.sie4", PART_LEDGERS: "underhall.ledgers", PART_ATTACHMENTS: "underhall.attachments"}
-PART_UNITS = {PART_SIE4: "räkenskapsår", PART_LEDGERS: "poster", PART_ATTACHMENTS: "filer"}
+PART_KEYS = {ImportPart.SIE4: "underhall.sie4", ImportPart.LEDGERS: "underhall.ledgers",
+             ImportPart.ATTACHMENTS: "underhall.attachments"}
+PART_UNITS = {ImportPart.SIE4: "räkenskapsår", ImportPart.LEDGERS: "poster", ImportPart.ATTACHMENTS: "filer"}
 
 
 @st.cache_data(ttl=300, show_spinner=False)
 def _years(company_id: str) -> list:
-    return available_years(context.settings(), company_id)
+    return imports.available_years(context.acting(), company_id)
 
 
-def _blockers(company: Company) -> dict[str, list[permissions.Blocker]]:
-    known = permissions.known_blockers(context.settings(), company.id)
+def _blockers(company: Company) -> dict[str, list[Blocker]]:
+    known = imports.known_blockers(context.acting(), company.id)
     if known is None:
         with st.spinner("Kontrollerar behörigheter i Fortnox …"):
             try:
-                known = permissions.check(context.settings(), company.id)
-            except FortnoxError as exc:
+                known = imports.check_permissions(context.acting(), company.id)
+            except ServiceError as exc:
                 st.warning(f"Behörigheterna kunde inte kontrolleras: {escape_markdown(exc.message)}",
                            icon=":material/warning:")
                 known = []
-    return permissions.blocked_parts(known)
+    return imports.blocked_parts(known)
 
 
-def _draw_permissions(company: Company, blocked: dict[str, list[permissions.Blocker]]) -> None:
+def _draw_permissions(company: Company, blocked: dict[str, list[Blocker]]) -> None:
     for part_blockers in blocked.values():
         for blocker in part_blockers:
             st.warning(escape_markdown(blocker.message), icon=":material/lock:")
     if blocked and st.button("Kontrollera behörigheter igen", key="underhall.recheck"):
         with st.spinner("Kontrollerar behörigheter i Fortnox …"):
-            permissions.check(context.settings(), company.id)
+            imports.check_permissions(context.acting(), company.id)
         st.rerun()
 
 
@@ -62,32 +51,32 @@ def draw(company: Company) -> None:
     """The parts and Importera data, or the running import's progress."""
     blocked = _blockers(company)
     _draw_permissions(company, blocked)
-    run = running_run(context.settings(), company.id)
+    run = imports.running(context.acting(), company.id)
     running = run is not None  # the choices stay, greyed and showing what the run imports, while it runs
     years_key = f"underhall.years.{company.id}"
     try:
         years = _years(company.id)
-    except ImportFailed as exc:
+    except ServiceError as exc:
         years, years_error = [], exc
     else:
         years_error = None
     if running:
-        _show_run_choices(run, years, years_key)
+        _show_run_choices(run, years, years_key)  # before the widgets: their state can't be set once drawn
     st.subheader("Vad vill du hämta?")
-    sie4 = st.checkbox("SIE4-data", key=PART_KEYS[PART_SIE4], disabled=running or PART_SIE4 in blocked,
+    sie4 = st.checkbox("SIE4-data", key=PART_KEYS[ImportPart.SIE4], disabled=running or ImportPart.SIE4 in blocked,
                        help="Kontoplan, saldon och verifikationer.")
     if years_error is not None:
-        st.error(f"Räkenskapsåren kunde inte hämtas från Fortnox: {escape_markdown(years_error)} Tidigare "
-                 "importerade uppgifter finns kvar.",
-                 icon=":material/cloud_off:")
+        context.show_error(years_error, lead="Räkenskapsåren kunde inte hämtas från Fortnox:",
+                           note="Tidigare importerade uppgifter finns kvar.", icon=":material/cloud_off:")
         st.button("Försök igen", key="underhall.retry")
         return
     chosen = st.multiselect("Räkenskapsår", years, default=None if running else years[:2],
                             format_func=lambda y: f"{y.start} – {y.end}", key=years_key, disabled=running)
-    ledgers = st.checkbox("Kund- och leverantörsreskontra", key=PART_KEYS[PART_LEDGERS],
-                          disabled=running or PART_LEDGERS in blocked,
+    ledgers = st.checkbox("Kund- och leverantörsreskontra", key=PART_KEYS[ImportPart.LEDGERS],
+                          disabled=running or ImportPart.LEDGERS in blocked,
                           help="Kunder, leverantörer, kund- och leverantörsfakturor och deras betalningar.")
-    files = st.checkbox("Bilagor", key=PART_KEYS[PART_ATTACHMENTS], disabled=running or PART_ATTACHMENTS in blocked,
+    files = st.checkbox("Bilagor", key=PART_KEYS[ImportPart.ATTACHMENTS],
+                        disabled=running or ImportPart.ATTACHMENTS in blocked,
                         help="Filerna som är bifogade till kund- och leverantörsfakturorna.")
     full = st.toggle("Hämta allt igen", key="underhall.full", disabled=running,
                      help="Annars hämtas bara det som ändrats i Fortnox sedan förra importen.")
@@ -95,7 +84,8 @@ def draw(company: Company) -> None:
         st.session_state[LAST_RUN_KEY] = run["id"]  # its outcome is shown afterwards, whoever started it
         _progress(company)
         return
-    parts = [part for part, wanted in ((PART_SIE4, sie4), (PART_LEDGERS, ledgers), (PART_ATTACHMENTS, files)) if wanted]
+    choices = ((ImportPart.SIE4, sie4), (ImportPart.LEDGERS, ledgers), (ImportPart.ATTACHMENTS, files))
+    parts = [part for part, wanted in choices if wanted]
     if st.button("Importera data", type="primary", key="underhall.import"):
         if not parts:
             st.warning("Välj minst en del att hämta.")
@@ -108,13 +98,12 @@ def draw(company: Company) -> None:
 
 def _start(company: Company, parts: list[str], year_ids: list[str], full: bool) -> None:
     try:
-        st.session_state[LAST_RUN_KEY] = import_jobs.start_import(
-            context.settings(), company.id, parts=parts, year_ids=year_ids, started_by=context.actor(), full=full)
+        st.session_state[LAST_RUN_KEY] = imports.start(context.acting(), company.id, parts, year_ids, full=full)
     except ImportAlreadyRunning:  # someone else started one a moment ago: show that one's progress and outcome
-        run = running_run(context.settings(), company.id)
+        run = imports.running(context.acting(), company.id)
         st.session_state[LAST_RUN_KEY] = run["id"] if run else None
-    except ImportFailed as exc:
-        st.error(escape_markdown(exc), icon=":material/error:")
+    except ServiceError as exc:
+        context.show_error(exc)
         return
     st.rerun()
 
@@ -130,7 +119,7 @@ def _show_run_choices(run: dict, years: list, years_key: str) -> None:
 
 @st.fragment(run_every=1.0)
 def _progress(company: Company) -> None:
-    run = running_run(context.settings(), company.id)
+    run = imports.running(context.acting(), company.id)
     if run is None:
         st.rerun()  # finished: draw the whole page again with the outcome
     progress: RunProgress | None = run["progress"]
@@ -142,7 +131,7 @@ def _progress(company: Company) -> None:
         done = progress.parts.get(part) if progress is not None else None
         status.progress(done.share if done else 0.0, text=_part_text(part, done))
     if planned:
-        minutes, seconds = divmod(round(progress.eta_seconds), 60)
+        minutes, seconds = divmod(round(progress.eta_seconds or 0), 60)
         status.caption(f"Cirka {minutes} min {seconds} s kvar vid Fortnox gräns på "
                        f"{format_count(round(progress.requests_per_second))} anrop per sekund "
                        f"({format_part_of(progress.requests_done, progress.requests_planned)} anrop).")
@@ -153,13 +142,13 @@ def _progress(company: Company) -> None:
         status.write("Avbryter … Det som redan hämtats sparas till nästa import.")
     elif status.button("Avbryt", key="underhall.cancel"):
         try:
-            request_cancel(context.settings(), run["id"], context.actor())
-        except ImportFailed as exc:
-            status.error(escape_markdown(exc), icon=":material/block:")
+            imports.cancel(context.acting(), run["id"])
+        except ServiceError as exc:
+            context.show_error(exc, status, icon=":material/block:")
 
 
-def _part_text(part: str, done: PartProgress | None) -> str:
-    label = PART_LABELS[part]
+def _part_text(part: ImportPart, done: PartProgress | None) -> str:
+    label = part.label
     if done is None or not done.planned:
         return f"{label}: tar reda på hur mycket som ska hämtas …"
     text = f"{label}: {format_part_of(done.items_done, done.items_total)} {PART_UNITS[part]}"
@@ -170,17 +159,17 @@ def _part_text(part: str, done: PartProgress | None) -> str:
 
 def _draw_outcome(company: Company) -> None:
     run_id = st.session_state.get(LAST_RUN_KEY)
-    run = next((r for r in import_runs(context.settings(), company.id, limit=5) if r["id"] == run_id), None)
+    run = next((r for r in imports.history(context.acting(), company.id, limit=5) if r["id"] == run_id), None)
     if run is None:
         return
-    if run["status"] == CANCELLED and run["cancel_requested"]:  # asked for: information, said once
+    if run["status"] == RunStatus.CANCELLED and run["cancel_requested"]:  # asked for: information, said once
         st.info(escape_markdown(run["error"]), icon=":material/info:")
         return
-    if run["status"] == CANCELLED:  # the process running it ended; the message says so
+    if run["status"] == RunStatus.CANCELLED:  # the process running it ended; the message says so
         st.warning(f"{escape_markdown(run['error'])} Tidigare importerade uppgifter finns kvar.",
                    icon=":material/warning:")
         return
-    if run["status"] != DONE:
+    if run["status"] != RunStatus.OK:
         st.error(f"Importen misslyckades: {escape_markdown(run['error'])} Tidigare importerade uppgifter finns kvar.",
                  icon=":material/error:")
         return
@@ -188,22 +177,22 @@ def _draw_outcome(company: Company) -> None:
     st.subheader("Resultat")
     counts = run["counts"]
     metrics = []
-    if PART_SIE4 in counts:
-        books = counts[PART_SIE4]
+    if ImportPart.SIE4 in counts:
+        books = counts[ImportPart.SIE4]
         metrics += [("Konton", books["accounts"]), ("Verifikationer", books["vouchers"]),
                     ("Transaktioner", books["transactions"])]
-    if PART_LEDGERS in counts:
-        ledger = counts[PART_LEDGERS]
+    if ImportPart.LEDGERS in counts:
+        ledger = counts[ImportPart.LEDGERS]
         metrics += [("Kundfakturor", ledger["invoices"]), ("Leverantörsfakturor", ledger["supplier_invoices"]),
                     ("Betalningar", ledger["payments"])]
-    if PART_ATTACHMENTS in counts:
-        metrics += [("Bilagor", counts[PART_ATTACHMENTS]["files"])]
+    if ImportPart.ATTACHMENTS in counts:
+        metrics += [("Bilagor", counts[ImportPart.ATTACHMENTS]["files"])]
     metrics.append(("Anrop till Fortnox", run["requests"]))
     for column, (label, value) in zip(st.columns(len(metrics)), metrics, strict=True):
         column.metric(label, value)
-    missing = counts.get(PART_ATTACHMENTS, {}).get("missing")
+    missing = counts.get(ImportPart.ATTACHMENTS, {}).get("missing")
     if missing:
         st.warning(f"{missing} bilagor fanns inte längre i Fortnox och hämtades inte.", icon=":material/warning:")
-    if PART_ATTACHMENTS in counts:
-        st.caption(f"Bilagorna tar {counts[PART_ATTACHMENTS]['bytes'] / 1_048_576:.1f} MB.".replace(".", ","))
+    if ImportPart.ATTACHMENTS in counts:
+        st.caption(f"Bilagorna tar {counts[ImportPart.ATTACHMENTS]['bytes'] / 1_048_576:.1f} MB.".replace(".", ","))
     st.page_link("app_pages/verifikationer.py", label="Vidare till Verifikationer", icon=":material/receipt_long:")

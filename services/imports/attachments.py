@@ -24,11 +24,12 @@ from services.fortnox import files
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import NotFound
 from services.fortnox.files import FileLink
-from services.imports.ledgers import CUSTOMER, SUPPLIER
+from services.imports.model import ImportPart
 from services.imports.runs import Tracker
 from services.imports.staging import Staging
+from services.ledgers.model import LedgerKind
 
-PART = "attachments"
+PART = ImportPart.ATTACHMENTS
 BATCH = 50  # customer invoices per attachments request; keeps the URL short
 PARALLEL_REQUESTS = 4  # enough to keep Fortnox's 5 requests a second busy at a few hundred ms per round trip
 T = TypeVar("T")
@@ -61,12 +62,12 @@ def plan(client: FortnoxClient, staging: Staging, tracker: Tracker, *, customer_
     batches = [customer_invoices[i:i + BATCH] for i in range(0, len(customer_invoices), BATCH)]
     wanted: list[tuple[str, FileLink]] = []
     for links in in_parallel(lambda batch: files.customer_invoice_attachments(client, batch), batches):
-        wanted += [(CUSTOMER, link) for link in links]
+        wanted += [(LedgerKind.CUSTOMER, link) for link in links]
         tracker.update(PART, requests=1)
     page, pages = 1, 1
     while page <= pages:
         links, pages = files.supplier_invoice_connections(client, page)
-        wanted += [(SUPPLIER, link) for link in links]
+        wanted += [(LedgerKind.SUPPLIER, link) for link in links]
         tracker.update(PART, requests=1)
         page += 1
     shas = {file_id: sha.decode() for file_id, sha in staging.chunks("file").items()} | known
@@ -126,7 +127,8 @@ def publish(db: Database, company_id: str, data: AttachmentData, *, replace_all:
         db["attachments"].delete_where("company_id = ?", [company_id])
     db["attachments"].insert_all(
         ({"company_id": company_id, "kind": kind, "document": link.document, "file_id": link.file_id,
-          "name": link.name or f"{'Faktura' if kind == CUSTOMER else 'Leverantörsfaktura'} {link.document}.pdf",
+          "name": link.name
+          or f"{'Faktura' if kind == LedgerKind.CUSTOMER else 'Leverantörsfaktura'} {link.document}.pdf",
           "sha256": sha} for kind, link, sha in data.links),
         replace=True,
     )

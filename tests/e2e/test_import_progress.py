@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from services.connections import connect_service_account
+from services.companies.connections import connect_service_account
 from tests.conftest import settings_for
 from tests.e2e.conftest import RunningApp, wait_for_app
 

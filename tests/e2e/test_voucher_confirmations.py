@@ -11,9 +11,10 @@ import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from services.connections import connect_service_account
-from services.importer import PART_SIE4, run_import
-from services.vouchers import AdjustmentRow, add_drafts
+from services.companies.connections import connect_service_account
+from services.imports.pipeline import PART_SIE4, run_import
+from services.vouchers.drafts import add_drafts
+from services.vouchers.model import AdjustmentRow
 from tests.conftest import settings_for
 from tests.e2e.conftest import RunningApp, wait_for_app
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from services import store
 from services.config import Settings
-from services.connections import connect_service_account
-from services.importer import run_import
+from services.companies.connections import connect_service_account
+from services.imports.pipeline import run_import
 
 
 def test_the_accrual_names_the_month_the_companys_year_ends_in(settings: Settings, tenants: list[dict]) -> None:

@@ -9,10 +9,11 @@ import copy
 import httpx
 import pytest
 
-from services.companies import Company
-from services.connections import connect_service_account
-from services.importer import PART_ATTACHMENTS, PARTS, run_import
-from services.imports.runs import ImportCancelled, RunProgress, import_runs, request_cancel
+from services.companies.connections import connect_service_account
+from services.companies.model import Company
+from services.imports.model import ImportCancelled, RunProgress
+from services.imports.pipeline import PART_ATTACHMENTS, PARTS, run_import
+from services.imports.runs import import_runs, request_cancel
 from tests.conftest import settings_for
 
 LARGE = 2  # index in GET /sandbox/tenants

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from services import store
-from services.companies import Company, find_company
+from services.companies.model import Company
+from services.companies.registry import find_company
 from services.config import Settings
-from services.voucher_sie import sie_4i_warnings
+from services.vouchers.sie4i import sie_4i_warnings
 
 OWN_ORGNR, OTHER_ORGNR = "556677-8899", "556036-0793"
 
