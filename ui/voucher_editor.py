@@ -194,8 +194,9 @@ def card(voucher: AdjustmentVoucher, accounts: dict[str, str], on_resend: Callab
     it is ticked."""
     with st.container(border=True):
         tick, status = st.columns([4, 1])
-        tick_label = f"{voucher.date} · {voucher.text} · {format_sek(voucher.total_ore)} kr"
-        ticked = tick.checkbox(escape_markdown(tick_label),
+        # Only the text is escaped: escape_markdown folds white space, and the amount keeps its no-break space.
+        tick_label = f"{escape_markdown(f'{voucher.date} · {voucher.text}')} · {format_sek(voucher.total_ore)} kr"
+        ticked = tick.checkbox(tick_label,
                                key=f"verifikationer.tick.{voucher.id}", disabled=not voucher.exportable)
         exported_as = f" som {escape_markdown(voucher.fortnox_label)}" if voucher.fortnox_number else ""
         label = f"**{voucher.status_label}**{exported_as}"

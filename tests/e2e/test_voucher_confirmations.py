@@ -62,8 +62,6 @@ def test_delete_asks_first_and_avbryt_keeps_the_draft(page: Page, app: RunningAp
     expect(page.get_by_text(re.compile(r"Avskrivning inventarier · "))).to_have_count(0)
 
 
-@pytest.mark.xfail(strict=False, reason="15c left this unfinished: on the large company the accrual draft's tick box "
-                   "label was never found (30 s) although the fixture adds the draft; not yet diagnosed")
 def test_the_export_dialog_counts_what_is_sent_and_a_reversal_asks_first(
     page: Page, app: RunningApp, large_company: str
 ) -> None:
