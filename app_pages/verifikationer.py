@@ -10,6 +10,8 @@ import streamlit as st
 
 from services.companies.model import Company
 from services.errors import ServiceError
+from services.money import format_sek
+from services.numbers import format_part_of
 from services.timestamps import local_time
 from services.vouchers import api as vouchers
 from services.vouchers.model import AdjustmentVoucher, ExportOutcome, ExportResult
@@ -28,24 +30,31 @@ def _close_dialog() -> None:
 
 @st.dialog("Exportera till Fortnox", on_dismiss=_close_dialog, width="large")
 def _confirm(company_id: str, chosen: list[AdjustmentVoucher], series: str) -> None:
-    st.write(f"{len(chosen)} verifikation(er) skapas i Fortnox i verifikationsserie **{series}**:")
     if CHECKS_KEY not in st.session_state:  # once per opening: clicks inside the dialog rerun it
         try:
-            st.session_state[CHECKS_KEY] = vouchers.check_export(
-                context.acting(), company_id, [v.id for v in chosen], series)
+            with st.spinner("Kontrollerar verifikationerna mot Fortnox …"):  # the dialog opens at once meanwhile
+                st.session_state[CHECKS_KEY] = vouchers.check_export(
+                    context.acting(), company_id, [v.id for v in chosen], series)
         except ServiceError as exc:
             context.show_error(exc)
     checks = st.session_state.get(CHECKS_KEY, [])
+    sent = [check for check in checks if not check.problems]
+    total = sum(check.voucher.total_ore for check in sent)
+    st.write(f"{format_part_of(len(sent), len(checks))} verifikationer skapas i Fortnox i verifikationsserie "
+             f"**{escape_markdown(series)}**, sammanlagt {format_sek(total)} kr:")
     for check in checks:
-        st.write(f"- {check.voucher.date} · {escape_markdown(check.voucher.text)} · räkenskapsår "
-                 f"{escape_markdown(check.year_label)}")
-        for problem in check.problems:
-            st.caption(f":red[{escape_markdown(problem)}]")
-    if any(check.problems for check in checks):
+        line = (f"{check.voucher.date} · {escape_markdown(check.voucher.text)} · {format_sek(check.voucher.total_ore)} "
+                f"kr · räkenskapsår {escape_markdown(check.year_label)}")
+        if check.problems:
+            st.markdown(f"- :material/block: {line}  \n  :red[Skickas inte: "
+                        f"{' '.join(escape_markdown(problem) for problem in check.problems)}]")
+        else:
+            st.markdown(f"- :material/check: {line}")
+    if len(sent) < len(checks):
         st.info("Verifikationer med fel skickas inte; de markeras med felet så att du kan rätta dem.")
     st.warning("Verifikationer i Fortnox kan inte ändras eller tas bort efteråt.", icon=":material/warning:")
     ok, cancel = st.columns(2)
-    if ok.button("Exportera", type="primary", key="verifikationer.confirm.ok"):
+    if ok.button("Exportera", type="primary", key="verifikationer.confirm.ok", disabled=not sent):
         try:
             st.session_state[RESULTS_KEY] = vouchers.export_to_fortnox(
                 context.acting(), company_id, [v.id for v in chosen], series)
@@ -120,6 +129,8 @@ def _draw_export_bar(company: Company, chosen: list[AdjustmentVoucher]) -> None:
 
 def _draw_import(company: Company) -> None:
     upload = st.file_uploader("SIE 4I-fil med verifikationer", type=["si", "se", "sie"], key="verifikationer.siefile")
+    for warning in vouchers.sie_4i_warnings(context.acting(), company, upload.getvalue()) if upload else []:
+        st.warning(escape_markdown(warning), icon=":material/warning:")
     if upload is not None and st.button("Lägg till som utkast", key="verifikationer.sie.add"):
         try:
             added = vouchers.import_sie(context.acting(), company.id, upload.getvalue())
@@ -164,7 +175,9 @@ listing, new, import_tab, log = st.tabs(["Verifikationer", "Ny verifikation", "I
 with listing:
     if not all_vouchers:
         st.info("Inga bokslutsverifikationer ännu. Skriv en under Ny verifikation eller importera en SIE 4I-fil.")
-    chosen = [voucher for voucher in all_vouchers if voucher_editor.card(voucher, accounts, _resend)]
+    reversals = {voucher.reverses: voucher for voucher in all_vouchers if voucher.reverses}
+    chosen = [voucher for voucher in all_vouchers
+              if voucher_editor.card(voucher, accounts, _resend, reversals.get(voucher.id))]
     _draw_export_bar(company, chosen)
 with new:
     voucher_editor.editor(

@@ -1,6 +1,8 @@
 """A tiny deterministic PDF 1.4 writer, so the sandbox's archive serves real, openable documents.
 
-One A4 page: a bold title and lines of Helvetica text, encoded as WinAnsiEncoding (cp1252) so Swedish letters show.
+One A4 page: a bold title and lines of Helvetica text, encoded as WinAnsiEncoding (cp1252) so Swedish letters and
+the en dash show. The document information (the title a viewer shows in its toolbar) is a PDF text string, which is
+not WinAnsi: it is written as UTF-16BE, the one encoding every viewer reads for any character.
 No dates, ids or compression: the same input always gives the same bytes, and the text stays greppable in tests.
 """
 
@@ -31,6 +33,11 @@ def _literal(text: str) -> bytes:
         else:
             out.append(byte)
     return bytes(out + b")")
+
+
+def _text_string(text: str) -> bytes:
+    """A PDF text string (document information) as UTF-16BE with its byte order mark, in hex."""
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
 
 def _wrapped(lines: Sequence[str]) -> list[str]:
@@ -69,7 +76,7 @@ def render_pdf(title: str, lines: Sequence[str]) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream",
-        b"<< /Title " + _literal(title) + b" /Producer " + _literal(PRODUCER) + b" >>",
+        b"<< /Title " + _text_string(title) + b" /Producer " + _text_string(PRODUCER) + b" >>",
     ]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []

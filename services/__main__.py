@@ -97,9 +97,11 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> Outcome:
 
 
 def _print_progress(progress: RunProgress) -> None:
-    done = sum(p.requests_done for p in progress.parts.values())
-    planned = sum(p.requests_planned for p in progress.parts.values())
-    print(f"\r{done}/{planned} anrop, cirka {progress.eta_seconds:.0f} s kvar", end="", file=sys.stderr, flush=True)
+    if progress.eta_seconds is None:
+        line = f"förbereder: {progress.requests_done} anrop"
+    else:
+        line = f"{progress.requests_done}/{progress.requests_planned} anrop, cirka {progress.eta_seconds:.0f} s kvar"
+    print(f"\r{line}", end="", file=sys.stderr, flush=True)
 
 
 def cmd_vouchers_list(settings: Settings, args: argparse.Namespace) -> Outcome:

@@ -56,11 +56,14 @@ def _stop(process: subprocess.Popen) -> None:
             process.kill()
 
 
+MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+             "november", "december")
 # (text, debit account, credit account, amount in öre): a depreciation and an accrual, the two most common
-# year-end adjustments, on BAS accounts every demo company has.
+# year-end adjustments, on BAS accounts every demo company has. {month} is the year's last month: a company whose
+# year ends in June accrues June's rent.
 DEMO_DRAFTS = (
     ("Avskrivning inventarier", "7832", "1229", 1_250_000),
-    ("Upplupen lokalhyra december", "5010", "2990", 800_000),
+    ("Upplupen lokalhyra {month}", "5010", "2990", 800_000),
 )
 
 
@@ -77,7 +80,7 @@ def create_demo_drafts(db: Database, company_id: str, year: FinancialYear) -> li
             db,
             company_id,
             year.end,
-            text,
+            text.format(month=MONTHS_SV[year.end.month - 1]),
             [AdjustmentRow(account=debit, debit_ore=amount), AdjustmentRow(account=credit, credit_ore=amount)],
         )
         for text, debit, credit, amount in DEMO_DRAFTS

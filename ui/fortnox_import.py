@@ -8,11 +8,15 @@ import streamlit as st
 from services.companies.model import Blocker, Company
 from services.errors import ServiceError
 from services.imports import api as imports
-from services.imports.model import ImportAlreadyRunning, ImportPart, RunProgress, RunStatus
+from services.imports.model import ImportAlreadyRunning, ImportPart, PartProgress, RunProgress, RunStatus
+from services.numbers import format_count, format_part_of
 from ui import context
 from ui.text import escape_markdown
 
 LAST_RUN_KEY = "underhall.last_run"
+PART_KEYS = {ImportPart.SIE4: "underhall.sie4", ImportPart.LEDGERS: "underhall.ledgers",
+             ImportPart.ATTACHMENTS: "underhall.attachments"}
+PART_UNITS = {ImportPart.SIE4: "räkenskapsår", ImportPart.LEDGERS: "poster", ImportPart.ATTACHMENTS: "filer"}
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -48,23 +52,31 @@ def draw(company: Company) -> None:
     blocked = _blockers(company)
     _draw_permissions(company, blocked)
     run = imports.running(context.acting(), company.id)
-    running = run is not None  # the choices stay, greyed, while it runs
-    st.subheader("Vad vill du hämta?")
-    sie4 = st.checkbox("SIE4-data", key="underhall.sie4", disabled=running or ImportPart.SIE4 in blocked,
-                       help="Kontoplan, saldon och verifikationer.")
+    running = run is not None  # the choices stay, greyed and showing what the run imports, while it runs
+    years_key = f"underhall.years.{company.id}"
     try:
         years = _years(company.id)
     except ServiceError as exc:
-        context.show_error(exc, lead="Räkenskapsåren kunde inte hämtas från Fortnox:",
+        years, years_error = [], exc
+    else:
+        years_error = None
+    if running:
+        _show_run_choices(run, years, years_key)  # before the widgets: their state can't be set once drawn
+    st.subheader("Vad vill du hämta?")
+    sie4 = st.checkbox("SIE4-data", key=PART_KEYS[ImportPart.SIE4], disabled=running or ImportPart.SIE4 in blocked,
+                       help="Kontoplan, saldon och verifikationer.")
+    if years_error is not None:
+        context.show_error(years_error, lead="Räkenskapsåren kunde inte hämtas från Fortnox:",
                            note="Tidigare importerade uppgifter finns kvar.", icon=":material/cloud_off:")
         st.button("Försök igen", key="underhall.retry")
         return
-    chosen = st.multiselect("Räkenskapsår", years, default=years[:2], format_func=lambda y: f"{y.start} – {y.end}",
-                            key=f"underhall.years.{company.id}", disabled=running)
-    ledgers = st.checkbox("Kund- och leverantörsreskontra", key="underhall.ledgers",
+    chosen = st.multiselect("Räkenskapsår", years, default=None if running else years[:2],
+                            format_func=lambda y: f"{y.start} – {y.end}", key=years_key, disabled=running)
+    ledgers = st.checkbox("Kund- och leverantörsreskontra", key=PART_KEYS[ImportPart.LEDGERS],
                           disabled=running or ImportPart.LEDGERS in blocked,
                           help="Kunder, leverantörer, kund- och leverantörsfakturor och deras betalningar.")
-    files = st.checkbox("Bilagor", key="underhall.attachments", disabled=running or ImportPart.ATTACHMENTS in blocked,
+    files = st.checkbox("Bilagor", key=PART_KEYS[ImportPart.ATTACHMENTS],
+                        disabled=running or ImportPart.ATTACHMENTS in blocked,
                         help="Filerna som är bifogade till kund- och leverantörsfakturorna.")
     full = st.toggle("Hämta allt igen", key="underhall.full", disabled=running,
                      help="Annars hämtas bara det som ändrats i Fortnox sedan förra importen.")
@@ -96,30 +108,53 @@ def _start(company: Company, parts: list[str], year_ids: list[str], full: bool) 
     st.rerun()
 
 
+def _show_run_choices(run: dict, years: list, years_key: str) -> None:
+    """The running import's parts and years ticked, whoever started it and whatever this session chose before."""
+    for part, key in PART_KEYS.items():
+        st.session_state[key] = part in run["parts"]
+    progress: RunProgress | None = run["progress"]
+    if progress is not None and progress.year_ids:
+        st.session_state[years_key] = [year for year in years if year.id in progress.year_ids]
+
+
 @st.fragment(run_every=1.0)
 def _progress(company: Company) -> None:
     run = imports.running(context.acting(), company.id)
     if run is None:
         st.rerun()  # finished: draw the whole page again with the outcome
-    with st.status("Importerar från Fortnox …", expanded=True):
-        progress: RunProgress | None = run["progress"]
-        if progress is None:
-            st.write("Förbereder …")
-        else:
-            for part, done in progress.parts.items():
-                share = done.items_done / done.items_total if done.items_total else 0.0
-                st.progress(min(share, 1.0), text=f"{ImportPart(part).label}: {done.items_done} av {done.items_total} · "
-                                                  f"{done.requests_done} av {done.requests_planned} anrop")
-            minutes, seconds = divmod(int(progress.eta_seconds), 60)
-            st.caption(f"Cirka {minutes} min {seconds} s kvar vid Fortnox gräns på "
-                       f"{progress.requests_per_second:g} anrop per sekund.")
-        if run["cancel_requested"]:
-            st.write("Avbryter …")
-        elif st.button("Avbryt", key="underhall.cancel"):
-            try:
-                imports.cancel(context.acting(), run["id"])
-            except ServiceError as exc:
-                context.show_error(exc, icon=":material/block:")
+    progress: RunProgress | None = run["progress"]
+    planned = progress is not None and progress.planned
+    # Not a with-block: leaving one marks the status complete, so a fragment redrawn every second would flicker
+    # between the spinner and ✓.
+    status = st.status("Importerar från Fortnox …" if planned else "Förbereder importen …", expanded=True)
+    for part in (part for part in PART_KEYS if part in run["parts"]):
+        done = progress.parts.get(part) if progress is not None else None
+        status.progress(done.share if done else 0.0, text=_part_text(part, done))
+    if planned:
+        minutes, seconds = divmod(round(progress.eta_seconds or 0), 60)
+        status.caption(f"Cirka {minutes} min {seconds} s kvar vid Fortnox gräns på "
+                       f"{format_count(round(progress.requests_per_second))} anrop per sekund "
+                       f"({format_part_of(progress.requests_done, progress.requests_planned)} anrop).")
+    else:
+        status.caption("Tiden kvar visas när importen vet hur mycket som ska hämtas "
+                       f"({format_count(progress.requests_done if progress else 0)} anrop hittills).")
+    if run["cancel_requested"]:
+        status.write("Avbryter … Det som redan hämtats sparas till nästa import.")
+    elif status.button("Avbryt", key="underhall.cancel"):
+        try:
+            imports.cancel(context.acting(), run["id"])
+        except ServiceError as exc:
+            context.show_error(exc, status, icon=":material/block:")
+
+
+def _part_text(part: ImportPart, done: PartProgress | None) -> str:
+    label = part.label
+    if done is None or not done.planned:
+        return f"{label}: tar reda på hur mycket som ska hämtas …"
+    text = f"{label}: {format_part_of(done.items_done, done.items_total)} {PART_UNITS[part]}"
+    if done.requests_planned:
+        text += f" · {format_part_of(done.requests_done, done.requests_planned)} anrop"
+    return text
 
 
 def _draw_outcome(company: Company) -> None:
@@ -127,9 +162,15 @@ def _draw_outcome(company: Company) -> None:
     run = next((r for r in imports.history(context.acting(), company.id, limit=5) if r["id"] == run_id), None)
     if run is None:
         return
+    if run["status"] == RunStatus.CANCELLED and run["cancel_requested"]:  # asked for: information, said once
+        st.info(escape_markdown(run["error"]), icon=":material/info:")
+        return
+    if run["status"] == RunStatus.CANCELLED:  # the process running it ended; the message says so
+        st.warning(f"{escape_markdown(run['error'])} Tidigare importerade uppgifter finns kvar.",
+                   icon=":material/warning:")
+        return
     if run["status"] != RunStatus.OK:
-        label = "Importen avbröts" if run["status"] == RunStatus.CANCELLED else "Importen misslyckades"
-        st.error(f"{label}: {escape_markdown(run['error'])} Tidigare importerade uppgifter finns kvar.",
+        st.error(f"Importen misslyckades: {escape_markdown(run['error'])} Tidigare importerade uppgifter finns kvar.",
                  icon=":material/error:")
         return
     st.success("Importen är klar", icon=":material/check_circle:")

@@ -24,7 +24,7 @@ def _findings_table(review: SieFileReview) -> pd.DataFrame:
         {
             "Allvar": [severity for severity, _ in findings],
             "Rad": [message.line or None for _, message in findings],
-            "Kod": [message.code for _, message in findings],
+            "Kontroll": [imports.check_label(message.code) for _, message in findings],
             "Meddelande": [message.message for _, message in findings],
         }
     ).astype({"Rad": "Int64"})
@@ -61,6 +61,20 @@ def _draw_summary(review: SieFileReview) -> None:
     transactions.metric("Transaktioner", review.transactions)
 
 
+def _draw_verdict(review: SieFileReview) -> None:
+    """Importable, said honestly: warnings are counted, and a file without vouchers says so before it is imported."""
+    if review.warnings:
+        count = len(review.warnings)
+        st.warning(f"Kan importeras – {count} {'varning' if count == 1 else 'varningar'}. Läs dem i tabellen ovan "
+                   "innan du importerar.", icon=":material/warning:")
+    else:
+        st.success("Filen klarade kontrollerna.", icon=":material/check_circle:")
+    if review.document.sietype < 4:
+        st.info(f"Filen är SIE typ {review.document.sietype} och innehåller inga verifikationer: importen ger "
+                "kontoplan och saldon, men inga verifikationer eller transaktioner för året. Exportera en SIE 4-fil "
+                "om du behöver verifikationerna.", icon=":material/info:")
+
+
 def draw() -> None:
     limit = f"Högst {MAX_UPLOAD_MB} MB."
     upload = st.file_uploader("SIE-fil", type=["se", "si", "sie"], key="underhall.siefile", help=limit,
@@ -83,7 +97,7 @@ def draw() -> None:
     if not review.importable:
         st.error("Filen kan inte importeras. Rätta felen i tabellen och exportera filen på nytt.", icon=":material/error:")
         return
-    st.success("Filen klarade kontrollerna.", icon=":material/check_circle:")
+    _draw_verdict(review)
     if st.button("Importera data", type="primary", key="underhall.siefile.import"):
         try:
             result = imports.import_sie_file(context.acting(), path)

@@ -110,9 +110,15 @@ def editor(key: str, company_id: str, voucher: AdjustmentVoucher | None, account
         st.rerun(scope="app")
 
 
-def _rows_table(voucher: AdjustmentVoucher) -> pd.DataFrame:
+def account_label(number: str, accounts: dict[str, str]) -> str:
+    """"1930 Företagskonto": the number an accountant types, with the name that tells it is the right one."""
+    name = accounts.get(number)
+    return f"{number} {name}" if name else number
+
+
+def _rows_table(voucher: AdjustmentVoucher, accounts: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({
-        "Konto": [r.account for r in voucher.rows],
+        "Konto": [account_label(r.account, accounts) for r in voucher.rows],
         "Debet": [format_sek(r.debit_ore) if r.debit_ore else "" for r in voucher.rows],
         "Kredit": [format_sek(r.credit_ore) if r.credit_ore else "" for r in voucher.rows],
         "Kostnadsställe": [r.cost_center for r in voucher.rows],
@@ -132,7 +138,7 @@ def _act(action: Callable[[], object], success: str) -> None:
     st.rerun()
 
 
-def _draw_actions(voucher: AdjustmentVoucher, accounts: dict[str, str]) -> None:
+def _draw_actions(voucher: AdjustmentVoucher, accounts: dict[str, str], reversal: AdjustmentVoucher | None) -> None:
     acting, key = context.acting(), f"verifikationer.card.{voucher.id}"
     if voucher.editable:
         with st.expander("Ändra"):
@@ -147,22 +153,50 @@ def _draw_actions(voucher: AdjustmentVoucher, accounts: dict[str, str]) -> None:
             if voucher.attachment_name and st.button("Ta bort bilagan", key=f"{key}.detach"):
                 _act(lambda: vouchers.remove_attachment(acting, voucher.company_id, voucher.id),
                      "Bilagan borttagen.")
-        if st.button("Ta bort verifikationen", key=f"{key}.delete", icon=":material/delete:"):
+        if _confirmed(f"{key}.delete", "Ta bort verifikationen", ":material/delete:",
+                      f"Ta bort {escape_markdown(voucher.name)}? Utkastet och dess bilaga försvinner och kan inte "
+                      "återskapas.", "Ja, ta bort"):
             _act(lambda: vouchers.delete_draft(acting, voucher.company_id, voucher.id),
                  f"{voucher.name} borttagen.")
-    if voucher.status == VoucherStatus.EXPORTED and st.button("Skapa vändning", key=f"{key}.reverse",
-                                                         icon=":material/undo:"):
+    if voucher.status != VoucherStatus.EXPORTED:
+        return
+    if reversal is not None:
+        st.caption(f":material/undo: Vändning redan skapad: {escape_markdown(reversal.name)} "
+                   f"({escape_markdown(reversal.status_label.lower())}"
+                   f"{f' som {escape_markdown(reversal.fortnox_label)}' if reversal.fortnox_number else ''}).")
+    question = (f"Skapa ett utkast som vänder {escape_markdown(voucher.fortnox_label)} (debet och kredit byter "
+                "plats)? Det skickas till Fortnox först när du exporterar det.")
+    if reversal is not None:
+        question += " En vändning finns redan; en till vänder verifikationen två gånger."
+    if _confirmed(f"{key}.reverse", "Skapa vändning", ":material/undo:", question, "Ja, skapa vändning"):
         _act(lambda: vouchers.create_reversal(acting, voucher.company_id, voucher.id),
              f"En vändning av {voucher.fortnox_label} har skapats som utkast. Exportera den för att rätta i Fortnox.")
 
 
-def card(voucher: AdjustmentVoucher, accounts: dict[str, str], on_resend: Callable[[AdjustmentVoucher], None]
-         ) -> bool:
-    """One bordered card per voucher; returns whether it is ticked."""
+def _confirmed(key: str, label: str, icon: str, question: str, yes: str) -> bool:
+    """A button that asks before it acts: the first click shows the question beside Avbryt; True on the yes."""
+    asking = f"{key}.asking"
+    if not st.session_state.get(asking):
+        st.button(label, key=key, icon=icon, on_click=st.session_state.__setitem__, args=(asking, True))
+        return False
+    st.warning(question, icon=":material/help:")
+    confirm, cancel = st.columns(2)
+    cancel.button("Avbryt", key=f"{key}.cancel", on_click=st.session_state.__setitem__, args=(asking, False))
+    if confirm.button(yes, key=f"{key}.yes", type="primary"):
+        st.session_state[asking] = False
+        return True
+    return False
+
+
+def card(voucher: AdjustmentVoucher, accounts: dict[str, str], on_resend: Callable[[AdjustmentVoucher], None],
+         reversal: AdjustmentVoucher | None = None) -> bool:
+    """One bordered card per voucher (`reversal`: the draft or voucher that reverses it, if made); returns whether
+    it is ticked."""
     with st.container(border=True):
         tick, status = st.columns([4, 1])
-        tick_label = f"{voucher.date} · {voucher.text} · {format_sek(voucher.total_ore)} kr"
-        ticked = tick.checkbox(escape_markdown(tick_label),
+        # Only the text is escaped: escape_markdown folds white space, and the amount keeps its no-break space.
+        tick_label = f"{escape_markdown(f'{voucher.date} · {voucher.text}')} · {format_sek(voucher.total_ore)} kr"
+        ticked = tick.checkbox(tick_label,
                                key=f"verifikationer.tick.{voucher.id}", disabled=not voucher.exportable)
         exported_as = f" som {escape_markdown(voucher.fortnox_label)}" if voucher.fortnox_number else ""
         label = f"**{voucher.status_label}**{exported_as}"
@@ -177,7 +211,7 @@ def card(voucher: AdjustmentVoucher, accounts: dict[str, str], on_resend: Callab
             if voucher.status == VoucherStatus.EXPORTED and st.button("Skicka bilagan igen",
                                                                       key=f"resend.{voucher.id}"):
                 on_resend(voucher)
-        st.dataframe(_rows_table(voucher), hide_index=True, column_config={
+        st.dataframe(_rows_table(voucher, accounts), hide_index=True, column_config={
             column: st.column_config.TextColumn(column, alignment="right") for column in ("Debet", "Kredit")})
-        _draw_actions(voucher, accounts)
+        _draw_actions(voucher, accounts, reversal)
     return ticked and voucher.exportable

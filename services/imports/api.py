@@ -20,6 +20,7 @@ from services.context import Acting
 from services.fortnox.resources import FinancialYear
 from services.imports import jobs, pipeline, runs, sie_file
 from services.imports.model import ImportResult, SieFileReview
+from services.sie import labels
 
 __all__ = ["available_years", "blocked_parts", "cancel", "check_permissions", "history",
            "import_sie_file", "known_blockers", "review_sie_file", "running", "save_upload", "start"]
@@ -77,6 +78,11 @@ def save_upload(acting: Acting, upload: BinaryIO) -> Path:
 def review_sie_file(path: Path) -> SieFileReview:
     """The file's checks, before anything is stored."""
     return sie_file.review_sie_file(path)
+
+
+def check_label(code: str) -> str:
+    """A SIE check's code as the Swedish name the review table shows (the code stays for scripts)."""
+    return labels.label(code)
 
 
 def import_sie_file(acting: Acting, path: Path) -> ImportResult:

@@ -43,13 +43,23 @@ class AttachmentData:
     bytes_downloaded: int = 0
 
 
-def fetch(client: FortnoxClient, settings: Settings, staging: Staging, tracker: Tracker, *,
-          customer_invoices: list[str], known: dict[str, str]) -> AttachmentData:
-    """The files of the given customer invoices and of every supplier invoice; `known` maps already published file
-    ids to sha256. Supplier invoices are always listed whole (a page holds hundreds): a file attached in Fortnox
-    leaves its invoice unchanged, so asking only the changed invoices would miss it."""
+@dataclass
+class FilesPlan:
+    """What the listing found: every file link wanted, the sha256 of those already downloaded (published or
+    staged), and the file ids still to download."""
+
+    wanted: list[tuple[str, FileLink]]
+    shas: dict[str, str]
+    to_fetch: list[str]
+
+
+def plan(client: FortnoxClient, staging: Staging, tracker: Tracker, *, customer_invoices: list[str],
+         known: dict[str, str]) -> FilesPlan:
+    """List the files of the given customer invoices and of every supplier invoice, and plan the part: one
+    download per new file. `known` maps already published file ids to sha256. Supplier invoices are always listed
+    whole (a page holds hundreds): a file attached in Fortnox leaves its invoice unchanged, so asking only the
+    changed invoices would miss it."""
     batches = [customer_invoices[i:i + BATCH] for i in range(0, len(customer_invoices), BATCH)]
-    tracker.add_to_plan(PART, requests=len(batches) + 1)
     wanted: list[tuple[str, FileLink]] = []
     for links in in_parallel(lambda batch: files.customer_invoice_attachments(client, batch), batches):
         wanted += [(LedgerKind.CUSTOMER, link) for link in links]
@@ -57,24 +67,25 @@ def fetch(client: FortnoxClient, settings: Settings, staging: Staging, tracker: 
     page, pages = 1, 1
     while page <= pages:
         links, pages = files.supplier_invoice_connections(client, page)
-        if page == 1:
-            tracker.add_to_plan(PART, requests=pages - 1)
         wanted += [(LedgerKind.SUPPLIER, link) for link in links]
         tracker.update(PART, requests=1)
         page += 1
-    return _download(client, settings, staging, tracker, wanted, known)
-
-
-def _download(client: FortnoxClient, settings: Settings, staging: Staging, tracker: Tracker,
-              wanted: list[tuple[str, FileLink]], known: dict[str, str]) -> AttachmentData:
-    data = AttachmentData()
-    shas = dict(known)
-    for _, link in wanted:
-        if link.file_id not in shas and (staged := staging.get("file", link.file_id)) is not None:
-            shas[link.file_id] = staged.decode()
+    shas = {file_id: sha.decode() for file_id, sha in staging.chunks("file").items()} | known
     to_fetch = sorted({link.file_id for _, link in wanted if link.file_id not in shas})
-    tracker.add_to_plan(PART, items=len(wanted), requests=len(to_fetch))
-    tracker.update(PART, items=len(wanted) - sum(1 for _, link in wanted if link.file_id in to_fetch))
+    tracker.part_planned(PART, items=len(wanted), remaining_requests=len(to_fetch))
+    return FilesPlan(wanted, shas, to_fetch)
+
+
+def download(client: FortnoxClient, settings: Settings, staging: Staging, tracker: Tracker,
+             plan: FilesPlan) -> AttachmentData:
+    """The planned downloads, from a few threads at once; the links of files already here count as done."""
+    data = AttachmentData()
+    shas, wanted, to_fetch = dict(plan.shas), plan.wanted, plan.to_fetch
+    fetched_items = dict.fromkeys(to_fetch, 0)  # links per file still to download
+    for _, link in wanted:
+        if link.file_id in fetched_items:
+            fetched_items[link.file_id] += 1
+    tracker.update(PART, items=len(wanted) - sum(fetched_items.values()))
 
     def fetch_one(file_id: str) -> tuple[str, str | None, int]:
         try:
@@ -83,7 +94,6 @@ def _download(client: FortnoxClient, settings: Settings, staging: Staging, track
             return file_id, None, 0
         return file_id, attachment_files.keep(settings, download.content, download.content_type), len(download.content)
 
-    fetched_items = {file_id: sum(1 for _, link in wanted if link.file_id == file_id) for file_id in to_fetch}
     for file_id, sha, size in in_parallel(fetch_one, to_fetch):
         if sha is not None:
             staging.put("file", file_id, sha.encode())

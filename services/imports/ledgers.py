@@ -19,6 +19,7 @@ from services import currency
 from services.fortnox import jsonio, ledgers, values
 from services.fortnox.client import FortnoxClient
 from services.fortnox.ledgers import LedgerInvoice, LedgerPayment, Party
+from services.fortnox.paginate import Page
 from services.imports.model import ImportFailed, ImportPart
 from services.imports.runs import Tracker
 from services.imports.staging import Staging
@@ -69,8 +70,9 @@ class LedgerData:
 
 
 def fetch(client: FortnoxClient, staging: Staging, tracker: Tracker, *, end: date, since: str | None) -> LedgerData:
+    """Every list, staged page by page. The first page of each list tells how many there are, so the part is
+    planned after those few requests and its totals never grow after."""
     data = LedgerData()
-    tracker.add_to_plan(PART, requests=len(RESOURCES) + 1)
     staged = staging.get("predefinedaccounts", "all")
     if staged is None:
         answer = client.get_json("/3/predefinedaccounts")
@@ -78,19 +80,30 @@ def fetch(client: FortnoxClient, staging: Staging, tracker: Tracker, *, end: dat
         staging.put("predefinedaccounts", "all", staged)
         tracker.update(PART, requests=1)
     data.predefined_accounts = ledgers.predefined_accounts(jsonio.loads(staged))
+    lists = []
     for resource in RESOURCES:
         params: dict[str, Any] = {"lastmodified": since} if since else {}
         if resource.dated:
             params["todate"] = end.isoformat()
-        for page, fetched in staging.pages(client, resource.name, resource.path, resource.key, params):
-            if page.number == 1:
-                tracker.add_to_plan(PART, items=page.total_resources, requests=page.total_pages - 1)
-            for item in page.items:
-                record = read_item(resource, item)
-                if not isinstance(record, LedgerInvoice) or record.invoice_date <= end:
-                    data.add(resource, record)
+        first, fetched = staging.page(client, resource.name, resource.path, resource.key, params, 1)
+        _keep(data, resource, first, end)
+        tracker.update(PART, items=len(first.items), requests=int(fetched))
+        lists.append((resource, params, first))
+    tracker.part_planned(PART, items=sum(first.total_resources for _, _, first in lists),
+                         remaining_requests=sum(staging.pages_to_fetch(r.name, first) for r, _, first in lists))
+    for resource, params, first in lists:
+        for number in range(2, first.total_pages + 1):
+            page, fetched = staging.page(client, resource.name, resource.path, resource.key, params, number)
+            _keep(data, resource, page, end)
             tracker.update(PART, items=len(page.items), requests=int(fetched))
     return data
+
+
+def _keep(data: LedgerData, resource: ListResource, page: Page, end: date) -> None:
+    for item in page.items:
+        record = read_item(resource, item)
+        if not isinstance(record, LedgerInvoice) or record.invoice_date <= end:
+            data.add(resource, record)
 
 
 def read_item(resource: ListResource, item: dict[str, Any]) -> Any:

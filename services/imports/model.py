@@ -60,37 +60,72 @@ class ImportAlreadyRunning(ImportFailed):
 
 @dataclass
 class PartProgress:
+    """One part's items and requests. Its totals are set once, when the part is planned, and never grow after."""
+
     items_done: int = 0
     items_total: int = 0
     requests_done: int = 0
     requests_planned: int = 0
+    planned: bool = False
+
+    @property
+    def share(self) -> float:
+        """How far the part has come, 0–1: by requests (the time Fortnox's rate limit takes), by items when none."""
+        if not self.planned:
+            return 0.0
+        if self.requests_planned:
+            return min(self.requests_done / self.requests_planned, 1.0)
+        return min(self.items_done / self.items_total, 1.0) if self.items_total else 1.0
 
 
 @dataclass
 class RunProgress:
-    """Per part: items and requests done of the total. The ETA follows from the rate limit, the real bound."""
+    """Per part: items and requests done of the total. A run first plans (asks Fortnox how much there is: list
+    pages, which files are new) and only then knows its totals; the ETA follows from the rate limit, the real
+    bound, and exists only once every part is planned."""
 
     requests_per_second: float
     parts: dict[str, PartProgress] = field(default_factory=dict)
+    planned: bool = False
+    year_ids: list[str] = field(default_factory=list)  # the financial years the run imports
 
     def part(self, name: str) -> PartProgress:
         return self.parts.setdefault(name, PartProgress())
 
     @property
-    def eta_seconds(self) -> float:
+    def requests_done(self) -> int:
+        return sum(p.requests_done for p in self.parts.values())
+
+    @property
+    def requests_planned(self) -> int:
+        return sum(p.requests_planned for p in self.parts.values())
+
+    @property
+    def share(self) -> float:
+        """The whole run's progress, 0–1, by requests; 0 until the plan is known."""
+        if not self.planned:
+            return 0.0
+        return min(self.requests_done / self.requests_planned, 1.0) if self.requests_planned else 1.0
+
+    @property
+    def eta_seconds(self) -> float | None:
+        """Seconds left at the rate limit; None while planning (any figure then would be a guess that jumps)."""
+        if not self.planned:
+            return None
         remaining = sum(max(p.requests_planned - p.requests_done, 0) for p in self.parts.values())
         return remaining / self.requests_per_second if self.requests_per_second else 0.0
 
     def to_json(self) -> str:
-        return json.dumps({"requests_per_second": self.requests_per_second,
-                           "parts": {name: asdict(p) for name, p in self.parts.items()}})
+        return json.dumps({"requests_per_second": self.requests_per_second, "planned": self.planned,
+                           "year_ids": self.year_ids, "parts": {name: asdict(p) for name, p in self.parts.items()}})
 
     @classmethod
     def from_json(cls, text: str | None) -> RunProgress | None:
         if not text:
             return None
         data = json.loads(text)
-        return cls(data["requests_per_second"], {n: PartProgress(**p) for n, p in data["parts"].items()})
+        return cls(data["requests_per_second"], {n: PartProgress(**p) for n, p in data["parts"].items()},
+                   data.get("planned", False), data.get("year_ids", []))
 
 
 ProgressCallback = Callable[[RunProgress], None]

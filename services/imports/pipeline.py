@@ -9,7 +9,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -98,13 +98,18 @@ def run_import(
             years = _choose_years(resources.financial_years(client), year_ids)
             result = ImportResult(run_id, company_id, years)
             run = _Run(settings, company_id, client, tracker, years, full, started)
-            if PART_SIE4 in parts:
-                result.counts[PART_SIE4] = run.sie4()
-            ledger_run = run.ledgers() if PART_LEDGERS in parts else None
+            tracker.start([part for part in PARTS if part in parts], [year.id for year in years])
+            # First the plan: how much each part holds and what is new, so the totals shown never grow.
+            sie4_plan = run.plan_sie4() if PART_SIE4 in parts else None
+            ledger_run = run.fetch_ledgers() if PART_LEDGERS in parts else None
+            files_plan = run.plan_attachments(ledger_run) if PART_ATTACHMENTS in parts else None
+            tracker.plan_known()
+            if sie4_plan is not None:
+                result.counts[PART_SIE4] = run.sie4(sie4_plan)
             if ledger_run is not None:
-                result.counts[PART_LEDGERS] = ledger_run.counts
-            if PART_ATTACHMENTS in parts:
-                result.counts[PART_ATTACHMENTS], result.notes = run.attachments(ledger_run)
+                result.counts[PART_LEDGERS] = run.publish_ledgers(ledger_run)
+            if files_plan is not None:
+                result.counts[PART_ATTACHMENTS], result.notes = run.attachments(files_plan)
             result.requests, result.rate_limited = client.requests_made, client.rate_limited
         with store.open_db(settings.database_path) as db, store.write_lock(db):
             finish_run(db, run_id, RunStatus.OK, requests=result.requests, rate_limited=result.rate_limited,
@@ -153,42 +158,50 @@ class _Run:
         db["import_cursors"].insert({"company_id": self.company_id, "resource": resource, "since": self.next_cursor},
                                     replace=True)
 
-    def sie4(self) -> dict[str, int]:
+    def plan_sie4(self) -> Sie4Plan:
+        """The years whose SIE file is fetched: all on a first or full run, else those Fortnox says changed."""
         cursors = {year.id: self._cursor(f"sie4:{year.id}") for year in self.years}
         known = [year for year in self.years if cursors[year.id]]
         to_fetch = [year for year in self.years if not cursors[year.id]]
-        self.tracker.plan(PART_SIE4, items=len(self.years), requests=len(self.years))
         if known:
-            changed = sie4.changed_years(self.client, known, min(cursors[y.id] for y in known), self.tracker)
-            self.tracker.add_to_plan(PART_SIE4, requests=len(changed))
-            to_fetch += changed
+            to_fetch += sie4.changed_years(self.client, known, min(cursors[y.id] for y in known), self.tracker)
         staging = Staging(self.settings, self.company_id, PART_SIE4, json.dumps(sorted(y.id for y in to_fetch)),
                           fresh=self.full)
-        documents = sie4.fetch(self.client, staging, to_fetch, self.tracker)
-        self.tracker.update(PART_SIE4, items=len(self.years) - len(to_fetch), force=True)
+        self.tracker.part_planned(PART_SIE4, items=len(self.years),
+                                  remaining_requests=sum(1 for y in to_fetch if not sie4.is_staged(staging, y)))
+        return Sie4Plan(to_fetch, staging)
+
+    def sie4(self, plan: Sie4Plan) -> dict[str, int]:
+        documents = sie4.fetch(self.client, plan.staging, plan.to_fetch, self.tracker)
+        self.tracker.update(PART_SIE4, items=len(self.years) - len(plan.to_fetch), force=True)
         with store.open_db(self.settings.database_path) as db, store.write_lock(db):
             sie4.publish(db, self.company_id, documents)
             for year in self.years:
                 self._move_cursor(db, f"sie4:{year.id}")
-            staging.clear(db)
+            plan.staging.clear(db)
             return _books_counts(db, self.company_id, self.years)
 
-    def ledgers(self) -> LedgerRun:
+    def fetch_ledgers(self) -> LedgerRun:
+        """Every list of the ledgers, fetched (and staged) while the run plans: the attachments to ask Fortnox
+        about are those of these invoices."""
         end = max(year.end for year in self.years)
         since = self._cursor(f"ledgers:{end.isoformat()}")
         staging = Staging(self.settings, self.company_id, PART_LEDGERS, json.dumps([end.isoformat(), since]),
                           fresh=self.full)
         data = ledgers.fetch(self.client, staging, self.tracker, end=end, since=since)
-        with store.open_db(self.settings.database_path) as db, store.write_lock(db):
-            counts = ledgers.publish(db, self.company_id, data, replace_all=since is None)
-            self._move_cursor(db, f"ledgers:{end.isoformat()}")
-            staging.clear(db)
-        return LedgerRun(counts, data, since)
+        return LedgerRun(data, since, staging, end)
 
-    def attachments(self, ledger_run: LedgerRun | None) -> tuple[dict[str, int], list[str]]:
-        """Only the changed customer invoices are asked about when the attachments were last completed together with
-        the ledgers this run continues from; otherwise (first time, an interrupted or skipped attachments part)
-        all. Supplier invoices' files are always listed whole (see attachments.fetch)."""
+    def publish_ledgers(self, run: LedgerRun) -> dict[str, int]:
+        with store.open_db(self.settings.database_path) as db, store.write_lock(db):
+            counts = ledgers.publish(db, self.company_id, run.data, replace_all=run.since is None)
+            self._move_cursor(db, f"ledgers:{run.end.isoformat()}")
+            run.staging.clear(db)
+        return counts
+
+    def plan_attachments(self, ledger_run: LedgerRun | None) -> AttachmentsPlan:
+        """Which files to download. Only the changed customer invoices are asked about when the attachments were
+        last completed together with the ledgers this run continues from; otherwise (first time, an interrupted or
+        skipped attachments part) all. Supplier invoices' files are always listed whole (see attachments.plan)."""
         incremental = (ledger_run is not None and ledger_run.since is not None
                        and self._cursor(PART_ATTACHMENTS) == ledger_run.since)
         with store.open_db(self.settings.database_path) as db:
@@ -199,24 +212,45 @@ class _Run:
         if ledger_run is None and not published:
             raise ImportFailed("Bilagor hör till reskontrans fakturor: importera Kund- och leverantörsreskontra "
                                "först, eller välj båda delarna.")
-        customer = ledger_run.data.invoice_numbers(LedgerKind.CUSTOMER) if incremental else published
+        fetched = ledger_run.data.invoice_numbers(LedgerKind.CUSTOMER) if ledger_run is not None else []
+        if ledger_run is not None and (incremental or ledger_run.since is None):
+            customer = fetched  # the changed invoices, or (a full read) every one
+        else:
+            customer = sorted(set(published) | set(fetched))  # the ledgers being published next hold both
         staging = Staging(self.settings, self.company_id, PART_ATTACHMENTS, json.dumps(incremental), fresh=self.full)
-        data = attachments.fetch(self.client, self.settings, staging, self.tracker, customer_invoices=customer,
-                                 known=known)
+        plan = attachments.plan(self.client, staging, self.tracker, customer_invoices=customer, known=known)
+        return AttachmentsPlan(plan, staging, incremental)
+
+    def attachments(self, files_plan: AttachmentsPlan) -> tuple[dict[str, int], list[str]]:
+        data = attachments.download(self.client, self.settings, files_plan.staging, self.tracker, files_plan.plan)
         with store.open_db(self.settings.database_path) as db, store.write_lock(db):
-            counts = attachments.publish(db, self.company_id, data, replace_all=not incremental)
+            counts = attachments.publish(db, self.company_id, data, replace_all=not files_plan.incremental)
             self._move_cursor(db, PART_ATTACHMENTS)
-            staging.clear(db)
+            files_plan.staging.clear(db)
         notes = [f"Bilagan {link.name or link.file_id} till faktura {link.document} finns inte längre i Fortnox "
                  "och hämtades inte." for _, link in data.missing]
         return counts, notes
 
 
 @dataclass(frozen=True)
+class Sie4Plan:
+    to_fetch: list[FinancialYear]
+    staging: Staging
+
+
+@dataclass(frozen=True)
+class AttachmentsPlan:
+    plan: attachments.FilesPlan
+    staging: Staging
+    incremental: bool
+
+
+@dataclass(frozen=True)
 class LedgerRun:
-    counts: dict[str, int]
     data: ledgers.LedgerData
     since: str | None  # None: a full read
+    staging: Staging
+    end: date
 
 
 def _books_counts(db: Database, company_id: str, years: list[FinancialYear]) -> dict[str, int]:

@@ -114,8 +114,8 @@ def message_of(exc: Exception) -> str:
 
 
 def request_cancel(settings: Settings, run_id: int, actor: str) -> None:
-    """Ask a running import to stop at its next request (if the person may import the company); it keeps what it
-    staged."""
+    """Ask a running import to stop, if the person may import the company: it looks twice a second, and keeps what
+    it staged."""
     with store.open_db(settings.database_path) as db:
         found = db.execute("select company_id from import_runs where id = ?", [run_id]).fetchone()
     if found is None:
@@ -182,29 +182,43 @@ class Tracker:
         self._last_write = 0.0
         self.progress = RunProgress(requests_per_second)
 
-    def plan(self, part: str, *, items: int, requests: int) -> None:
+    def start(self, parts: Sequence[str], year_ids: Sequence[str]) -> None:
+        """The run's parts (in the order they are shown) and years, before anything is planned."""
+        self.progress.year_ids = list(year_ids)
+        for part in parts:
+            self.progress.part(part)
+        self.update(parts[0], force=True)
+
+    def part_planned(self, part: str, *, items: int, remaining_requests: int) -> None:
+        """The part's totals are known: `items` in all, and `remaining_requests` still to send. Set once."""
         progress = self.progress.part(part)
-        progress.items_total, progress.requests_planned = items, requests
+        if progress.planned:
+            log.error("import run %s: part %s planned twice; the first plan stands", self._run_id, part)
+            return
+        progress.items_total, progress.planned = items, True
+        progress.requests_planned = progress.requests_done + remaining_requests
         self.update(part, force=True)
 
-    def add_to_plan(self, part: str, *, items: int = 0, requests: int = 0) -> None:
-        progress = self.progress.part(part)
-        progress.items_total += items
-        progress.requests_planned += requests
+    def plan_known(self) -> None:
+        """Every part is planned: from here on no total grows, and the ETA can be shown."""
+        self.progress.planned = True
+        self.update(next(iter(self.progress.parts)), force=True)
 
     def update(self, part: str, *, items: int = 0, requests: int = 0, force: bool = False) -> None:
-        """Count `items` more done (and `requests` sent) for `part`; raises ImportCancelled when asked to stop."""
+        """Count `items` more done (and `requests` sent) for `part`; raises ImportCancelled when asked to stop
+        (seen within PROGRESS_WRITE_INTERVAL)."""
         progress = self.progress.part(part)
         progress.items_done += items
         progress.requests_done += requests
         if self._on_progress:
             self._on_progress(self.progress)
         now = time.monotonic()
+        if not force and now - self._last_write < PROGRESS_WRITE_INTERVAL:
+            return  # the row (and Avbryt) is looked at twice a second, not at each of ten thousand downloads
+        self._last_write = now
         with store.open_db(self._settings.database_path) as db:
-            if force or now - self._last_write >= PROGRESS_WRITE_INTERVAL:
-                self._last_write = now
-                db.execute("update import_runs set progress = ?, requests = ?, heartbeat_at = ? where id = ?",
-                           [self.progress.to_json(), self._requests_made(), now_iso(), self._run_id])
+            db.execute("update import_runs set progress = ?, requests = ?, heartbeat_at = ? where id = ?",
+                       [self.progress.to_json(), self._requests_made(), now_iso(), self._run_id])
             cancel = db.execute("select cancel_requested from import_runs where id = ?", [self._run_id]).fetchone()
         if cancel and cancel[0]:
             raise ImportCancelled("Importen avbröts. Det som redan hämtats sparas till nästa import; "

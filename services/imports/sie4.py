@@ -51,6 +51,11 @@ def fetch(client: FortnoxClient, staging: Staging, years: list[FinancialYear],
     return documents
 
 
+def is_staged(staging: Staging, year: FinancialYear) -> bool:
+    """Whether an earlier run already fetched the year's file (so this run sends no request for it)."""
+    return staging.has("sie", f"year-{year.id}")
+
+
 def _staged(staging: Staging, chunk: str, year: FinancialYear) -> SieDocument | None:
     data = staging.get("sie", chunk)
     if data is None:

@@ -8,7 +8,6 @@ everything again (`fresh`), which never reuses what an earlier run staged.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -44,6 +43,21 @@ class Staging:
             ).fetchone()
         return row[0] if row else None
 
+    def chunks(self, resource: str) -> dict[str, bytes]:
+        """Every staged chunk of a resource in one read (a run's plan looks up thousands of downloaded files)."""
+        with store.open_db(self._settings.database_path) as db:
+            return {row[0]: row[1] for row in db.execute(
+                "select chunk, payload from import_staging where company_id = ? and part = ? and resource = ?",
+                [*self._key, resource])}
+
+    def has(self, resource: str, chunk: str) -> bool:
+        """Whether the chunk is staged, without reading it (a run's plan counts what it still has to fetch)."""
+        with store.open_db(self._settings.database_path) as db:
+            return db.execute(
+                "select 1 from import_staging where company_id = ? and part = ? and resource = ? and chunk = ?",
+                [*self._key, resource, chunk],
+            ).fetchone() is not None
+
     def put(self, resource: str, chunk: str, payload: bytes) -> None:
         with store.open_db(self._settings.database_path) as db:
             db["import_staging"].insert(
@@ -75,9 +89,6 @@ class Staging:
         ).encode())
         return page, True
 
-    def pages(self, client: FortnoxClient, resource: str, path: str, key: str,
-              params: dict[str, Any]) -> Iterator[tuple[Page, bool]]:
-        first, fetched = self.page(client, resource, path, key, params, 1)
-        yield first, fetched
-        for number in range(2, first.total_pages + 1):
-            yield self.page(client, resource, path, key, params, number)
+    def pages_to_fetch(self, resource: str, first: Page) -> int:
+        """How many of the list's pages after `first` are not staged yet: what fetching the rest will cost."""
+        return sum(1 for number in range(2, first.total_pages + 1) if not self.has(resource, f"page-{number:06d}"))

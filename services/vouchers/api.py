@@ -100,6 +100,12 @@ def send_attachment(acting: Acting, company_id: str, voucher_id: str) -> str | N
     return export.send_attachment(acting.settings, company_id, voucher_id)
 
 
+def sie_4i_warnings(acting: Acting, company: Company, data: bytes) -> list[str]:
+    """What to know before a SIE 4I file's vouchers become drafts: another organisation number, or dates outside
+    the company's imported financial years. Nothing is added; an unreadable file gets none (adding says why)."""
+    return sie4i.sie_4i_warnings(acting.settings, company, data)
+
+
 def import_sie(acting: Acting, company_id: str, data: bytes) -> list[str]:
     """Drafts from a SIE 4I file's vouchers; nothing is added when one of them is wrong."""
     added = sie4i.import_sie(acting.settings, company_id, data, actor=acting.actor)

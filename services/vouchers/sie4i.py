@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from services import store
 from services.companies.model import Company
+from services.companies.registry import checked_orgnr
 from services.config import Settings
 from services.imports.sie4 import amount_errors
 from services.sie import SieDocument, SieError, SieMessage, SieTransaction, SieVoucher, read_sie, write_sie
@@ -19,6 +21,7 @@ COST_CENTER_DIM, PROJECT_DIM = "1", "6"  # SIE's reserved dimensions
 DIMENSION_NAMES = {COST_CENTER_DIM: "Kostnadsställe", PROJECT_DIM: "Projekt"}
 PROGRAM = ("Skatt & Bokslut", "1.0")
 MAX_SIE_4I_BYTES = 20 * 1024 * 1024  # year-end vouchers: a few hundred rows; more is not a SIE 4I file of them
+MAX_NAMED = 5  # vouchers named one by one in a warning
 
 Draft = tuple[date, str, list[AdjustmentRow]]
 
@@ -49,6 +52,37 @@ def drafts_from_sie(data: bytes) -> list[Draft]:
     if not document.vouchers:
         raise VoucherError("SIE-filen innehåller inga verifikationer (#VER). Välj en SIE 4I-fil med verifikationer.")
     return [(v.date, v.text or "Importerad verifikation", [_row(t) for t in v.rows]) for v in document.vouchers]
+
+
+def sie_4i_warnings(settings: Settings, company: Company, data: bytes) -> list[str]:
+    """What to know before a file's vouchers become the company's drafts: a file made for another organisation
+    number, or vouchers dated outside every financial year imported for the company. A file that can't be read
+    gets no warnings here; adding it says why it can't be read."""
+    try:
+        document = read_sie(data) if len(data) <= MAX_SIE_4I_BYTES else None
+    except SieError:
+        document = None
+    if document is None:
+        return []
+    warnings = []
+    file_orgnr = checked_orgnr(document.orgnr or "")
+    if document.orgnr and file_orgnr != checked_orgnr(company.orgnr or ""):
+        warnings.append(f"Filens organisationsnummer (#ORGNR) är inte {company.label}s. Kontrollera att filen hör "
+                        "till det här företaget innan du lägger till verifikationerna.")
+    with store.open_db(settings.database_path) as db:
+        years = [(date.fromisoformat(row["start"]), date.fromisoformat(row["end"])) for row in db.query(
+            'select start, "end" from financial_years where company_id = ? order by start', [company.id])]
+    outside = [v for v in document.vouchers if not any(start <= v.date <= end for start, end in years)]
+    if outside and years:
+        named = "; ".join(f"{v.date} {v.text}".strip() for v in outside[:MAX_NAMED])
+        more = f" och {len(outside) - MAX_NAMED} till" if len(outside) > MAX_NAMED else ""
+        warnings.append(f"{len(outside)} av {len(document.vouchers)} verifikationer är daterade utanför företagets "
+                        f"räkenskapsår ({years[0][0]} – {years[-1][1]}): {named}{more}. Fortnox tar bara emot "
+                        "verifikationer i ett räkenskapsår som finns där; rätta datumen efter att de lagts till.")
+    elif outside:
+        warnings.append("Inga räkenskapsår är importerade för företaget, så verifikationernas datum kunde inte "
+                        "kontrolleras. Importera SIE4-data under Underhåll → Import först.")
+    return warnings
 
 
 def import_sie(settings: Settings, company_id: str, data: bytes, *, actor: str) -> list[str]:

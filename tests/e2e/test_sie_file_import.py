@@ -49,3 +49,20 @@ def test_a_good_file_is_imported_after_its_checks(page: Page, app: RunningApp, s
     expect(page.get_by_text("SIE-filen är importerad")).to_be_visible()
     sidebar_company = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Företag")
     expect(sidebar_company).to_have_value(f"{small_tenant['name']} ({small_tenant['orgnr']})")
+
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "sie-samples"
+
+
+def test_a_file_with_warnings_says_it_can_be_imported_and_counts_them(page: Page, app: RunningApp) -> None:
+    _choose_sie_file(page, app)
+    _upload(page, SAMPLES / "BROKEN_e-conomic_sie4_missing-open-brace.se")
+    expect(page.get_by_text("Kan importeras – 24 varningar")).to_be_visible()
+    expect(page.get_by_text("Filen klarade kontrollerna")).to_have_count(0)
+    expect(page.get_by_role("button", name="Importera data")).to_be_visible()
+
+
+def test_a_sie_1_file_says_it_holds_no_vouchers_before_it_is_imported(page: Page, app: RunningApp) -> None:
+    _choose_sie_file(page, app)
+    _upload(page, SAMPLES / "visma-compact-6.00_sie1_ksumma.se")
+    expect(page.get_by_text("Filen är SIE typ 1 och innehåller inga verifikationer")).to_be_visible()

@@ -47,8 +47,10 @@ def test_a_voucher_imported_from_sie_is_exported_reversed_and_logged(page: Page,
         timeout=30_000)
 
     page.get_by_role("button", name="Skapa vändning").click()
+    page.get_by_role("button", name="Ja, skapa vändning").click()
     expect(page.get_by_text(re.compile(r"En vändning av A \d+ har skapats som utkast"))).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Vändning av A \d+ Upplupen revision"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^2025-12-31 · Vändning av A \d+ Upplupen revision"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Vändning redan skapad: «Vändning av A \d+"))).to_be_visible()
 
     wait_for_app(page)  # during a rerun the previous run's tabs are still on the page beside the new ones
     page.get_by_role("tab", name="Logg").click()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
+
+from pypdf import PdfReader
 
 from sandbox.pdf import MAX_LINES, render_pdf
 
@@ -92,3 +95,11 @@ def test_pdf_marks_lines_that_do_not_fit_on_the_page():
     assert b"(rad %d) Tj" % (MAX_LINES - 2) in pdf
     assert b"(rad %d) Tj" % (MAX_LINES - 1) not in pdf
     assert b"([fler rader utel\\344mnade]) Tj" in pdf
+
+
+def test_an_en_dash_shows_in_the_page_and_in_the_title_a_viewer_displays():
+    reader = PdfReader(io.BytesIO(render_pdf("Bokslutsdemo AB – Faktura 1001", ["Period 2025-01-01 – 2025-12-31"])))
+    assert reader.metadata.title == "Bokslutsdemo AB – Faktura 1001"
+    assert reader.metadata.producer == "Fortnox-sandlåda"
+    assert reader.pages[0].extract_text().splitlines() == ["Bokslutsdemo AB – Faktura 1001",
+                                                           "Period 2025-01-01 – 2025-12-31"]

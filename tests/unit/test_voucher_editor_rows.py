@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.vouchers.model import AdjustmentRow
-from ui.voucher_editor import rows_frame, rows_from_frame
+from ui.voucher_editor import account_label, rows_frame, rows_from_frame
 
 
 def test_kronor_with_decimals_become_exact_ore() -> None:
@@ -21,3 +21,9 @@ def test_rows_left_empty_are_dropped() -> None:
 def test_rows_survive_the_grid_unchanged() -> None:
     rows = [AdjustmentRow("7832", 100, 0, "Text", "ADM", "P1"), AdjustmentRow("1229", 0, 100)]
     assert rows_from_frame(rows_frame(rows)) == rows
+
+
+def test_a_known_account_is_shown_with_its_name_and_an_unknown_one_as_its_number() -> None:
+    accounts = {"7832": "Avskrivningar på inventarier och verktyg"}
+    assert account_label("7832", accounts) == "7832 Avskrivningar på inventarier och verktyg"
+    assert account_label("9999", accounts) == "9999"
