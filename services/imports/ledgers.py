@@ -115,15 +115,15 @@ def publish(db: Database, company_id: str, data: LedgerData, *, replace_all: boo
     """Replace the company's ledgers (a full run) or merge the changes in (incremental); inside a transaction."""
     if replace_all:
         for table in ("parties", "ledger_invoices", "ledger_payments"):
-            db[table].delete_where("company_id = ?", [company_id])
-    db["predefined_accounts"].delete_where("company_id = ?", [company_id])
-    db["predefined_accounts"].insert_all(
+            db.table(table).delete_where("company_id = ?", [company_id])
+    db.table("predefined_accounts").delete_where("company_id = ?", [company_id])
+    db.table("predefined_accounts").insert_all(
         {"company_id": company_id, "name": name, "account": account} for name, account in data.predefined_accounts.items())
-    db["parties"].insert_all(
+    db.table("parties").insert_all(
         ({"company_id": company_id, "kind": kind, "number": p.number, "name": p.name, "orgnr": p.orgnr}
          for kind, p in data.parties), replace=True)
-    db["ledger_invoices"].insert_all((_invoice_row(company_id, kind, i) for kind, i in data.invoices), replace=True)
-    db["ledger_payments"].insert_all((_payment_row(company_id, kind, p) for kind, p in data.payments), replace=True)
+    db.table("ledger_invoices").insert_all((_invoice_row(company_id, kind, i) for kind, i in data.invoices), replace=True)
+    db.table("ledger_payments").insert_all((_payment_row(company_id, kind, p) for kind, p in data.payments), replace=True)
     return counts(db, company_id)
 
 

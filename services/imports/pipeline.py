@@ -150,7 +150,7 @@ class _Run:
         return row[0] if row else None
 
     def _move_cursor(self, db: Database, resource: str) -> None:
-        db["import_cursors"].insert({"company_id": self.company_id, "resource": resource, "since": self.next_cursor},
+        db.table("import_cursors").insert({"company_id": self.company_id, "resource": resource, "since": self.next_cursor},
                                     replace=True)
 
     def sie4(self) -> dict[str, int]:

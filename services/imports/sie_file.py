@@ -184,7 +184,7 @@ def _company_for_file(db: Database, document: SieDocument, settings: Settings, a
     access.require(settings, actor, "import", company_id, orgnr, error=ImportFailed)
     if company is None:
         with store.write_lock(db):
-            db["companies"].insert({"id": company_id, "orgnr": orgnr, "name": document.company_name or orgnr,
+            db.table("companies").insert({"id": company_id, "orgnr": orgnr, "name": document.company_name or orgnr,
                                     "source": "sie", "created_at": now_iso()})
         company = find_company(db, company_id)
     return company
