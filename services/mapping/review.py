@@ -68,7 +68,7 @@ def ensure_reference_chart(db: Database) -> int:
         if db["reference_accounts"].count:
             return 0
         rows = reference_rows()
-        db["reference_accounts"].insert_all(
+        db.table("reference_accounts").insert_all(
             {"number": r.number, "name": r.name, "type": r.type, "sru": r.sru, "edited_by": None, "edited_at": None}
             for r in rows
         )
@@ -93,7 +93,7 @@ def save_reference_edits(db: Database, edits: Iterable[ReferenceAccount], actor:
     at = now_iso()
     with store.write_lock(db):
         for edit in changed:
-            db["reference_accounts"].update(edit.number, {"name": edit.name.strip(), "type": edit.type,
+            db.table("reference_accounts").update(edit.number, {"name": edit.name.strip(), "type": edit.type,
                                                           "sru": _blank(edit.sru), "edited_by": actor,
                                                           "edited_at": at})
     return len(changed)
@@ -272,7 +272,7 @@ def save_mappings(db: Database, company_id: str, edits: Iterable[MappingEdit], a
         rows.append({"company_id": company_id, "account": edit.account, "target_account": wanted[0],
                      "sru": wanted[1], "mapped_by": actor, "mapped_at": at})
     with store.write_lock(db):
-        db["account_mappings"].upsert_all(rows, pk=("company_id", "account"))
+        db.table("account_mappings").upsert_all(rows, pk=("company_id", "account"))
     return len(rows)
 
 
@@ -314,5 +314,5 @@ def record_review(db: Database, company_id: str, actor: str) -> None:
     if not runs:
         return
     with store.write_lock(db):
-        db["mapping_reviews"].upsert({"company_id": company_id, "source": runs[-1][0], "reviewed_by": actor,
+        db.table("mapping_reviews").upsert({"company_id": company_id, "source": runs[-1][0], "reviewed_by": actor,
                                       "reviewed_at": now_iso()}, pk="company_id")
