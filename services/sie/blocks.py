@@ -22,10 +22,12 @@ there, so that it is raised, or collected, exactly as that path does.
 
 from __future__ import annotations
 
+import datetime
 import re
 import zlib
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from .amounts import parse_amount_ore
 from .assembly import OUTSIDE, kronor
@@ -113,12 +115,30 @@ class _Row:
     call costs as much as filling the ten slots."""
 
     __slots__ = SieTransaction.__slots__
+    account: str
+    amount_ore: int
+    objects: tuple[tuple[str, str], ...]
+    date: date | None
+    text: str
+    quantity: Decimal | None
+    kind: str
+    line: int
+    sign: str | None
+    shadow: bool
 
 
 class _Voucher:
     """The same for a SieVoucher (``new_voucher``)."""
 
     __slots__ = SieVoucher.__slots__
+    series: str
+    number: str
+    date: date
+    text: str
+    reg_date: datetime.date | None  # `date` in this class body is the field above
+    transactions: tuple[SieTransaction, ...]
+    line: int
+    sign: str | None
 
 
 class _Fallback(Exception):
@@ -211,6 +231,7 @@ class BlockReader(LineReader):
                     self._fill_dates(ds, rs)
                     d = dates[ds]
                     reg_date = dates[rs]
+                assert d is not None  # the pattern took eight digits, which _checked_date made a date
                 if vtext[:1] == '"':
                     vtext = _unquoted(vtext)
                 ver_line = number + 1
@@ -219,7 +240,7 @@ class BlockReader(LineReader):
                 else:
                     for attempt in (1, 2):  # a cache miss: fill the caches, then again
                         try:
-                            built = []
+                            built: list[_Row] = []
                             append = built.append
                             total = 0
                             ln = number + 3
@@ -247,7 +268,7 @@ class BlockReader(LineReader):
                                 row.line = ln
                                 row.sign = _unquoted(sg) or None if sg else None
                                 row.shadow = False
-                                row.__class__ = SieTransaction
+                                row.__class__ = SieTransaction  # type: ignore[assignment]  # mypy cannot model a class switch
                                 append(row)
                                 ln += 1
                             break
@@ -255,21 +276,22 @@ class BlockReader(LineReader):
                             if attempt == 2:
                                 raise
                             self._fill(rows_found)
-                    rows = tuple(built)
+                    rows = cast("tuple[SieTransaction, ...]", tuple(built))  # each row is one now
             except _Fallback:
                 break
             if feed:
                 self._ksumma_block(m, rows_found)
-            voucher = _Voucher()
-            voucher.series = _unquoted(series) if series[:1] == '"' else series
-            voucher.number = _unquoted(vnumber) if vnumber[:1] == '"' else vnumber
-            voucher.date = d
-            voucher.text = vtext
-            voucher.reg_date = reg_date
-            voucher.transactions = rows
-            voucher.line = ver_line
-            voucher.sign = _unquoted(vsign) or None if vsign else None
-            voucher.__class__ = SieVoucher
+            twin = _Voucher()
+            twin.series = _unquoted(series) if series[:1] == '"' else series
+            twin.number = _unquoted(vnumber) if vnumber[:1] == '"' else vnumber
+            twin.date = d
+            twin.text = vtext
+            twin.reg_date = reg_date
+            twin.transactions = rows
+            twin.line = ver_line
+            twin.sign = _unquoted(vsign) or None if vsign else None
+            twin.__class__ = SieVoucher  # type: ignore[assignment]  # mypy cannot model a class switch
+            voucher = cast(SieVoucher, twin)
             number = ver_line + 2 + len(rows)  # the "}" line
             if rows:
                 any_rows = True
