@@ -61,7 +61,9 @@ class LedgerData:
     payments: list[tuple[str, LedgerPayment]] = field(default_factory=list)
 
     def add(self, resource: ListResource, record: Any) -> None:
-        target = {Party: self.parties, LedgerInvoice: self.invoices, LedgerPayment: self.payments}[type(record)]
+        lists: dict[type, list[tuple[str, Any]]] = {Party: self.parties, LedgerInvoice: self.invoices,
+                                                   LedgerPayment: self.payments}
+        target = lists[type(record)]
         target.append((resource.kind, record))
 
     def invoice_numbers(self, kind: str) -> list[str]:
@@ -98,6 +100,7 @@ def read_item(resource: ListResource, item: dict[str, Any]) -> Any:
     number = next((values.text(item.get(key)) for key in ("DocumentNumber", "GivenNumber", "Number",
                                                           "CustomerNumber", "SupplierNumber") if item.get(key)), "")
     where = " ".join(filter(None, (resource.label, number, "från Fortnox")))
+    amounts: tuple[int, ...]
     try:
         record = resource.parse(item)
         if isinstance(record, LedgerInvoice):

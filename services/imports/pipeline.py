@@ -159,7 +159,7 @@ class _Run:
         to_fetch = [year for year in self.years if not cursors[year.id]]
         self.tracker.plan(PART_SIE4, items=len(self.years), requests=len(self.years))
         if known:
-            changed = sie4.changed_years(self.client, known, min(cursors[y.id] for y in known), self.tracker)
+            changed = sie4.changed_years(self.client, known, min(cursor for cursor in cursors.values() if cursor), self.tracker)
             self.tracker.add_to_plan(PART_SIE4, requests=len(changed))
             to_fetch += changed
         staging = Staging(self.settings, self.company_id, PART_SIE4, json.dumps(sorted(y.id for y in to_fetch)),
@@ -199,7 +199,8 @@ class _Run:
         if ledger_run is None and not published:
             raise ImportFailed("Bilagor hör till reskontrans fakturor: importera Kund- och leverantörsreskontra "
                                "först, eller välj båda delarna.")
-        customer = ledger_run.data.invoice_numbers(LedgerKind.CUSTOMER) if incremental else published
+        customer = (ledger_run.data.invoice_numbers(LedgerKind.CUSTOMER) if incremental and ledger_run is not None
+                    else published)
         staging = Staging(self.settings, self.company_id, PART_ATTACHMENTS, json.dumps(incremental), fresh=self.full)
         data = attachments.fetch(self.client, self.settings, staging, self.tracker, customer_invoices=customer,
                                  known=known)

@@ -14,6 +14,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from typing import cast
 
 from sqlite_utils import Database
 
@@ -51,12 +52,12 @@ def begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: s
             raise ImportFailed("Företagets data raderas just nu, så ingen import startades.")
         if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RunStatus.RUNNING]):
             raise ImportAlreadyRunning("En import för företaget pågår redan. Vänta tills den är klar.")
-        return db.table("import_runs").insert(
+        return cast(int, db.table("import_runs").insert(
             {"company_id": company_id, "parts": json.dumps(list(parts)), "started_by": started_by,
              "started_at": now_iso(), "status": RunStatus.RUNNING, "requests": 0, "cancel_requested": 0,
              "rate_limited": 0,
              "owner": owner_token(), "heartbeat_at": now_iso()}
-        ).last_pk
+        ).last_pk)  # last_pk is typed any key; this one is the integer id
 
 
 def _abandoned(run: dict) -> bool:
