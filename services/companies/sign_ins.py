@@ -42,9 +42,12 @@ def _last_sign_out(db: Database, email: str) -> tuple[int, int]:
 
 
 def _issued_at(claims: Mapping[str, object], now: int) -> int:
+    iat = claims.get("iat")
+    if not isinstance(iat, (int, float, str)):  # what JSON can hold that int() takes
+        return now
     try:
-        return int(claims.get("iat"))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return int(iat)
+    except ValueError:
         return now
 
 

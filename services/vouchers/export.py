@@ -108,7 +108,9 @@ def _claim(settings: Settings, company_id: str, voucher_id: str) -> tuple[Adjust
         reference = voucher.reference or uuid.uuid4().hex
         db.table("adjustment_vouchers").update(voucher_id, {"status": VoucherStatus.SENDING, "reference": reference,
                                                       "attempted_at": now_iso(), "claimed_by": owner_token()})
-        return load(db, company_id, voucher_id), earlier_attempt
+        claimed = load(db, company_id, voucher_id)
+        assert claimed is not None  # updated just above, under the write lock
+        return claimed, earlier_attempt
 
 
 def _record(settings: Settings, voucher: AdjustmentVoucher, actor: str, result: ExportResult) -> None:
