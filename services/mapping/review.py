@@ -65,7 +65,7 @@ def ensure_reference_chart(db: Database) -> int:
     if db["reference_accounts"].count:  # the usual case, without taking the write lock
         return 0
     with store.write_lock(db):
-        if db["reference_accounts"].count:
+        if db.table("reference_accounts").count:  # again, now that no one else can be filling it
             return 0
         rows = reference_rows()
         db.table("reference_accounts").insert_all(
@@ -147,7 +147,7 @@ def _review(account: dict, saved: dict | None, chart: dict[str, ReferenceAccount
     else:
         target = number if number in chart else None
         status = MappingStatus.PROPOSED if target else MappingStatus.UNMAPPED
-    reference = chart.get(target) if status != MappingStatus.UNMAPPED else None
+    reference = chart.get(target) if status != MappingStatus.UNMAPPED and target is not None else None
     own_type = account["type"] or type_from_number(number)
     own_sru = account["sru"] or None
     mapped_sru = saved["sru"] if saved else None
@@ -276,10 +276,10 @@ def save_mappings(db: Database, company_id: str, edits: Iterable[MappingEdit], a
     return len(rows)
 
 
-def _book_imports(db: Database, company_id: str) -> list[tuple[str, str]]:
+def _book_imports(db: Database, company_id: str) -> list[tuple[ChartSource, str]]:
     """(source, started_at) of each successful import that brought books, oldest first; ledger-only runs do not
     count."""
-    runs = []
+    runs: list[tuple[ChartSource, str]] = []
     for row in db.query("select parts, started_at from import_runs where company_id = ? and status = 'ok' "
                         "order by id", [company_id]):
         source = next((SOURCE_OF_PART[p] for p in json.loads(row["parts"] or "[]") if p in SOURCE_OF_PART), None)
