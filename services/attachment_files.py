@@ -44,7 +44,7 @@ def keep(settings: Settings, content: bytes, content_type: str) -> str:
         os.replace(temporary, path)
     with store.open_db(settings.database_path) as db:
         db.table("files").insert({"sha256": sha256, "size": len(content), "content_type": content_type,
-                            "stored_at": now_iso()}, ignore=True)
+                                  "stored_at": now_iso()}, ignore=True)
     return sha256
 
 

@@ -33,7 +33,7 @@ def _hash(state: str) -> str:
 
 def _ensure_table(db: Database) -> None:
     db.table("oauth_states").create({"state_hash": str, "actor": str, "browser": str, "created_at": int},
-                              pk="state_hash", if_not_exists=True)
+                                    pk="state_hash", if_not_exists=True)
 
 
 def issue(settings: Settings, requester: Requester, now: float | None = None) -> str:
@@ -45,7 +45,7 @@ def issue(settings: Settings, requester: Requester, now: float | None = None) ->
         with store.write_lock(db):
             db.table("oauth_states").delete_where("created_at < ?", [now - STATE_TTL_SECONDS])
             db.table("oauth_states").insert({"state_hash": _hash(state), "actor": requester.actor,
-                                       "browser": requester.browser, "created_at": now})
+                                             "browser": requester.browser, "created_at": now})
     return state
 
 

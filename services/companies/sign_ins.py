@@ -30,9 +30,9 @@ def sign_in_key(claims: Mapping[str, object]) -> str:
 
 def _ensure_tables(db: Database) -> None:
     db.table("sign_ins").create({"key": str, "email": str, "generation": int, "started_at": int, "expires_at": int},
-                          pk="key", if_not_exists=True)
+                                pk="key", if_not_exists=True)
     db.table("staff_sign_outs").create({"email": str, "generation": int, "signed_out_at": int}, pk="email",
-                                 if_not_exists=True)
+                                       if_not_exists=True)
 
 
 def _last_sign_out(db: Database, email: str) -> tuple[int, int]:
@@ -71,7 +71,7 @@ def check(settings: Settings, email: str, claims: Mapping[str, object], now: flo
         with store.write_lock(db):
             db.table("sign_ins").delete_where("expires_at <= ?", [now])
             db.table("sign_ins").insert({"key": key, "email": email, "generation": generation, "started_at": started,
-                                   "expires_at": started + settings.sign_in_seconds}, replace=True)
+                                         "expires_at": started + settings.sign_in_seconds}, replace=True)
     return SignIn.ACTIVE
 
 
@@ -83,4 +83,4 @@ def end_all(settings: Settings, email: str, now: float | None = None) -> None:
         with store.write_lock(db):
             generation, _ = _last_sign_out(db, email)
             db.table("staff_sign_outs").upsert({"email": email, "generation": generation + 1, "signed_out_at": now},
-                                         pk="email")
+                                               pk="email")

@@ -125,8 +125,10 @@ def publish(db: Database, company_id: str, data: LedgerData, *, replace_all: boo
     db.table("parties").insert_all(
         ({"company_id": company_id, "kind": kind, "number": p.number, "name": p.name, "orgnr": p.orgnr}
          for kind, p in data.parties), replace=True)
-    db.table("ledger_invoices").insert_all((_invoice_row(company_id, kind, i) for kind, i in data.invoices), replace=True)
-    db.table("ledger_payments").insert_all((_payment_row(company_id, kind, p) for kind, p in data.payments), replace=True)
+    db.table("ledger_invoices").insert_all((_invoice_row(company_id, kind, i) for kind, i in data.invoices),
+                                           replace=True)
+    db.table("ledger_payments").insert_all((_payment_row(company_id, kind, p) for kind, p in data.payments),
+                                           replace=True)
     return counts(db, company_id)
 
 

@@ -150,8 +150,8 @@ class _Run:
         return row[0] if row else None
 
     def _move_cursor(self, db: Database, resource: str) -> None:
-        db.table("import_cursors").insert({"company_id": self.company_id, "resource": resource, "since": self.next_cursor},
-                                    replace=True)
+        db.table("import_cursors").insert({"company_id": self.company_id, "resource": resource,
+                                           "since": self.next_cursor}, replace=True)
 
     def sie4(self) -> dict[str, int]:
         cursors = {year.id: self._cursor(f"sie4:{year.id}") for year in self.years}
@@ -159,7 +159,8 @@ class _Run:
         to_fetch = [year for year in self.years if not cursors[year.id]]
         self.tracker.plan(PART_SIE4, items=len(self.years), requests=len(self.years))
         if known:
-            changed = sie4.changed_years(self.client, known, min(cursor for cursor in cursors.values() if cursor), self.tracker)
+            since = min(cursor for cursor in cursors.values() if cursor)  # the known years' earliest
+            changed = sie4.changed_years(self.client, known, since, self.tracker)
             self.tracker.add_to_plan(PART_SIE4, requests=len(changed))
             to_fetch += changed
         staging = Staging(self.settings, self.company_id, PART_SIE4, json.dumps(sorted(y.id for y in to_fetch)),

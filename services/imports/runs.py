@@ -71,7 +71,8 @@ def end_abandoned_runs(db: Database, company_id: str | None = None) -> int:
                    else ("status = ?", [RunStatus.RUNNING]))
     over = [run["id"] for run in db["import_runs"].rows_where(where, args) if _abandoned(run)]
     for run_id in over:
-        db.table("import_runs").update(run_id, {"status": RunStatus.CANCELLED, "error": ABANDONED, "finished_at": now_iso()})
+        db.table("import_runs").update(run_id, {"status": RunStatus.CANCELLED, "error": ABANDONED,
+                                                "finished_at": now_iso()})
     return len(over)
 
 

@@ -189,7 +189,7 @@ def _company_for_file(db: Database, document: SieDocument, settings: Settings, a
     if company is None:
         with store.write_lock(db):
             db.table("companies").insert({"id": company_id, "orgnr": orgnr, "name": document.company_name or orgnr,
-                                    "source": "sie", "created_at": now_iso()})
+                                          "source": "sie", "created_at": now_iso()})
         company = find_company(db, company_id)
     return company
 

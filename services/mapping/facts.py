@@ -47,7 +47,7 @@ def refresh(settings: Settings, company_id: str, year_id: str) -> Facts:
     facts = Facts(True, locked, inactive, checked_at=now_iso())
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         db.table("account_facts").upsert({"company_id": company_id, "year_id": year_id,
-                                    "locked_until": locked.isoformat() if locked else None,
-                                    "inactive": json.dumps(sorted(inactive)), "checked_at": facts.checked_at},
-                                   pk=("company_id", "year_id"))
+                                          "locked_until": locked.isoformat() if locked else None,
+                                          "inactive": json.dumps(sorted(inactive)), "checked_at": facts.checked_at},
+                                         pk=("company_id", "year_id"))
     return facts

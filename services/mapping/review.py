@@ -94,8 +94,8 @@ def save_reference_edits(db: Database, edits: Iterable[ReferenceAccount], actor:
     with store.write_lock(db):
         for edit in changed:
             db.table("reference_accounts").update(edit.number, {"name": edit.name.strip(), "type": edit.type,
-                                                          "sru": _blank(edit.sru), "edited_by": actor,
-                                                          "edited_at": at})
+                                                                "sru": _blank(edit.sru), "edited_by": actor,
+                                                                "edited_at": at})
     return len(changed)
 
 
@@ -315,4 +315,4 @@ def record_review(db: Database, company_id: str, actor: str) -> None:
         return
     with store.write_lock(db):
         db.table("mapping_reviews").upsert({"company_id": company_id, "source": runs[-1][0], "reviewed_by": actor,
-                                      "reviewed_at": now_iso()}, pk="company_id")
+                                            "reviewed_at": now_iso()}, pk="company_id")

@@ -134,10 +134,10 @@ def set_mark(acting: Acting, company_id: str, finding: Finding, status: MarkStat
     with acting.writing("reconcile", company_id) as db:
         if status is None:
             db.table("reconciliation_marks").delete_where("company_id = ? and check_id = ? and item_key = ?",
-                                                    list(key.values()))
+                                                          list(key.values()))
         else:
-            db.table("reconciliation_marks").upsert({**key, "status": str(status), "note": note, "marked_by": acting.actor,
-                                               "marked_at": now_iso()}, pk=tuple(key))
+            db.table("reconciliation_marks").upsert({**key, "status": str(status), "note": note,
+                                                     "marked_by": acting.actor, "marked_at": now_iso()}, pk=tuple(key))
         acting.audit(db, AuditAction.RECONCILE_MARK, company_id,
                      f"{finding.item.text[:120]} → {status or 'ej hanterad'}{': ' + note if note else ''}")
 

@@ -106,7 +106,7 @@ def excel(result: Outcome, heading: Heading) -> bytes:
     ])
 
 
-def _p(text: str, style: PropertySet) -> Paragraph:  # the sample sheet's styles are typed PropertySet, as Paragraph takes
+def _p(text: str, style: PropertySet) -> Paragraph:  # PropertySet: how the stubs type the sample sheet's styles
     return Paragraph(escape(text), style)
 
 

@@ -268,7 +268,7 @@ class BlockReader(LineReader):
                                 row.line = ln
                                 row.sign = _unquoted(sg) or None if sg else None
                                 row.shadow = False
-                                row.__class__ = SieTransaction  # type: ignore[assignment]  # mypy cannot model a class switch
+                                row.__class__ = SieTransaction  # type: ignore[assignment]  # class switch
                                 append(row)
                                 ln += 1
                             break
@@ -290,7 +290,7 @@ class BlockReader(LineReader):
             twin.transactions = rows
             twin.line = ver_line
             twin.sign = _unquoted(vsign) or None if vsign else None
-            twin.__class__ = SieVoucher  # type: ignore[assignment]  # mypy cannot model a class switch
+            twin.__class__ = SieVoucher  # type: ignore[assignment]  # switch mypy cannot model
             voucher = cast(SieVoucher, twin)
             number = ver_line + 2 + len(rows)  # the "}" line
             if rows:

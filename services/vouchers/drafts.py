@@ -136,8 +136,8 @@ def update_draft(settings: Settings, company_id: str, voucher_id: str, day: date
     with _writing(settings, company_id, actor) as db:
         _editable(db, company_id, voucher_id)
         db.table("adjustment_vouchers").update(voucher_id, {"date": day.isoformat(), "text": text.strip(),
-                                                      "status": VoucherStatus.DRAFT,
-                                                      "error": None, "updated_at": now_iso()})
+                                                            "status": VoucherStatus.DRAFT,
+                                                            "error": None, "updated_at": now_iso()})
         db.execute("delete from adjustment_rows where voucher_id = ?", [voucher_id])
         _insert_rows(db, voucher_id, day, text, rows)
 
@@ -174,15 +174,15 @@ def attach_pdf(settings: Settings, company_id: str, voucher_id: str, name: str, 
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         _editable(db, company_id, voucher_id)
         db.table("adjustment_vouchers").update(voucher_id, {"attachment_sha256": sha256, "attachment_name": name,
-                                                      "attachment_file_id": None, "attachment_connected": 0,
-                                                      "attachment_error": None, "updated_at": now_iso()})
+                                                            "attachment_file_id": None, "attachment_connected": 0,
+                                                            "attachment_error": None, "updated_at": now_iso()})
 
 
 def remove_attachment(settings: Settings, company_id: str, voucher_id: str, *, actor: str) -> None:
     with _writing(settings, company_id, actor) as db:
         _editable(db, company_id, voucher_id)
         db.table("adjustment_vouchers").update(voucher_id, {"attachment_sha256": None, "attachment_name": None,
-                                                      "attachment_file_id": None, "updated_at": now_iso()})
+                                                            "attachment_file_id": None, "updated_at": now_iso()})
 
 
 def series_for(settings: Settings, company_id: str) -> str:
@@ -195,7 +195,7 @@ def series_for(settings: Settings, company_id: str) -> str:
 def set_series(settings: Settings, company_id: str, series: str, actor: str) -> None:
     with _writing(settings, company_id, actor) as db:
         db.table("voucher_settings").upsert({"company_id": company_id, "series": series.strip().upper(),
-                                       "checked_at": now_iso(), "checked_by": actor}, pk="company_id")
+                                             "checked_at": now_iso(), "checked_by": actor}, pk="company_id")
         record(db, actor, AuditAction.SERIES, company_id, f"Verifikationsserie för bokslutsverifikationer: {series}")
 
 

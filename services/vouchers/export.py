@@ -107,7 +107,7 @@ def _claim(settings: Settings, company_id: str, voucher_id: str) -> tuple[Adjust
         earlier_attempt = voucher.reference is not None
         reference = voucher.reference or uuid.uuid4().hex
         db.table("adjustment_vouchers").update(voucher_id, {"status": VoucherStatus.SENDING, "reference": reference,
-                                                      "attempted_at": now_iso(), "claimed_by": owner_token()})
+                                                            "attempted_at": now_iso(), "claimed_by": owner_token()})
         claimed = load(db, company_id, voucher_id)
         assert claimed is not None  # updated just above, under the write lock
         return claimed, earlier_attempt
@@ -259,7 +259,7 @@ def _send_attachment(settings: Settings, client: FortnoxClient, voucher: Adjustm
         error = f"Bilagan {voucher.attachment_name} finns inte längre på disken. Bifoga den igen i Fortnox."
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         db.table("adjustment_vouchers").update(voucher.id, {"attachment_connected": int(error is None),
-                                                      "attachment_error": error})
+                                                            "attachment_error": error})
     return error
 
 
