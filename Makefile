@@ -38,12 +38,13 @@ run: $(VENV)/.runtime
 	PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) $(PY) -m streamlit run app.py --server.port $(PORT)
 
 # The inner loop (under a minute on the 2-core dev machine): lint, types of services/, the import contracts
-# (pyproject's [tool.importlinter]), then the unit tests spread over the cores.
+# (pyproject's [tool.importlinter]), then the unit tests spread over the cores, the property tests drawing a fifth
+# of their examples (tests/hypothesis_budget.py) and without the few marked `slow`; `make test` runs them all, fully.
 check: $(VENV)/.dev shared
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest tests/unit -n $(TEST_WORKERS) --dist load
+	HYPOTHESIS_PROFILE=check $(PY) -m pytest tests/unit -n $(TEST_WORKERS) --dist load -m "not slow"
 
 # Everything, one pytest-xdist worker per core. `--dist loadgroup`: tests/conftest.py puts each integration and
 # browser test file in a group of its own, so a file's module-scoped sandbox or Streamlit server starts once, on

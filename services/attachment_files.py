@@ -43,8 +43,8 @@ def keep(settings: Settings, content: bytes, content_type: str) -> str:
             handle.write(content)
         os.replace(temporary, path)
     with store.open_db(settings.database_path) as db:
-        db["files"].insert({"sha256": sha256, "size": len(content), "content_type": content_type,
-                            "stored_at": now_iso()}, ignore=True)
+        db.table("files").insert({"sha256": sha256, "size": len(content), "content_type": content_type,
+                                  "stored_at": now_iso()}, ignore=True)
     return sha256
 
 

@@ -62,6 +62,7 @@ def record(db: Database, actor: str, action: AuditAction, company_id: str | None
            voucher_id: str | None = None, fortnox_ref: str | None = None, at: str | None = None) -> None:
     """One audit line; the caller holds the write transaction, so the line lands with the change it describes. The
     log gets a line too (the action and the company, never the detail: it may quote client text)."""
-    db["audit_log"].insert({"at": at or now_iso(), "actor": actor, "company_id": company_id, "action": str(action),
-                            "detail": detail, "voucher_id": voucher_id, "fortnox_ref": fortnox_ref})
+    db.table("audit_log").insert({"at": at or now_iso(), "actor": actor, "company_id": company_id,
+                                  "action": str(action), "detail": detail, "voucher_id": voucher_id,
+                                  "fortnox_ref": fortnox_ref})
     logs.event(log, "audit", action=str(action), company=company_id, voucher=voucher_id)

@@ -74,7 +74,9 @@ def _cell_value(value: Any, column: str, sheet: Sheet) -> tuple[Any, str | None]
 
 def excel_bytes(sheets: Sequence[Sheet]) -> bytes:
     book = Workbook()
-    book.remove(book.active)
+    default = book.active  # a new workbook opens with one empty sheet
+    assert default is not None
+    book.remove(default)
     for sheet in sheets:
         ws = book.create_sheet(sheet.title[:31])
         for line in sheet.heading:

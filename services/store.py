@@ -22,14 +22,14 @@ TRANSACTIONS_BY_ACCOUNT = "idx_transactions_company_id_year_id_account"  # recon
 
 @migrations()
 def m001_companies_and_connections(db: Database) -> None:
-    db["companies"].create(
+    db.table("companies").create(
         {"id": str, "orgnr": str, "name": str, "source": str, "tenant_id": str, "created_at": str},
         pk="id",
         not_null={"orgnr", "name", "source"},
     )
-    db["companies"].create_index(["orgnr"])
-    db["oauth_pending"].create({"state_hash": str, "created_at": int}, pk="state_hash")
-    db["connections"].create(
+    db.table("companies").create_index(["orgnr"])
+    db.table("oauth_pending").create({"state_hash": str, "created_at": int}, pk="state_hash")
+    db.table("connections").create(
         {
             "company_id": str,
             "kind": str,
@@ -46,18 +46,18 @@ def m001_companies_and_connections(db: Database) -> None:
 
 @migrations()
 def m002_books(db: Database) -> None:
-    db["financial_years"].create(
+    db.table("financial_years").create(
         {"company_id": str, "year_id": str, "start": str, "end": str}, pk=("company_id", "year_id")
     )
-    db["accounts"].create(
+    db.table("accounts").create(
         {"company_id": str, "year_id": str, "number": str, "name": str, "type": str, "sru": str},
         pk=("company_id", "year_id", "number"),
     )
-    db["balances"].create(
+    db.table("balances").create(
         {"company_id": str, "year_id": str, "kind": str, "account": str, "amount_ore": int},
         pk=("company_id", "year_id", "kind", "account"),
     )
-    db["vouchers"].create(
+    db.table("vouchers").create(
         {
             "company_id": str,
             "year_id": str,
@@ -69,7 +69,7 @@ def m002_books(db: Database) -> None:
         },
         pk=("company_id", "year_id", "series", "number"),
     )
-    db["transactions"].create(
+    db.table("transactions").create(
         {
             "company_id": str,
             "year_id": str,
@@ -83,12 +83,12 @@ def m002_books(db: Database) -> None:
         },
         pk=("company_id", "year_id", "series", "number", "row_no"),
     )
-    db["transactions"].create_index(["company_id", "year_id", "account"], index_name=TRANSACTIONS_BY_ACCOUNT)
+    db.table("transactions").create_index(["company_id", "year_id", "account"], index_name=TRANSACTIONS_BY_ACCOUNT)
 
 
 @migrations()
 def m003_import_runs(db: Database) -> None:
-    db["import_runs"].create(
+    db.table("import_runs").create(
         {
             "id": int,
             "company_id": str,
@@ -103,12 +103,12 @@ def m003_import_runs(db: Database) -> None:
         },
         pk="id",
     )
-    db["import_runs"].create_index(["company_id", "started_at"])
+    db.table("import_runs").create_index(["company_id", "started_at"])
 
 
 @migrations()
 def m004_adjustment_vouchers(db: Database) -> None:
-    db["adjustment_vouchers"].create(
+    db.table("adjustment_vouchers").create(
         {
             "id": str,
             "company_id": str,
@@ -126,9 +126,9 @@ def m004_adjustment_vouchers(db: Database) -> None:
         pk="id",
         not_null={"company_id", "date", "text", "status"},
     )
-    db["adjustment_vouchers"].create_index(["company_id"])
-    db["adjustment_vouchers"].create_index(["reference"], unique=True)
-    db["adjustment_rows"].create(
+    db.table("adjustment_vouchers").create_index(["company_id"])
+    db.table("adjustment_vouchers").create_index(["reference"], unique=True)
+    db.table("adjustment_rows").create(
         {
             "voucher_id": str,
             "row_no": int,
@@ -142,7 +142,7 @@ def m004_adjustment_vouchers(db: Database) -> None:
         pk=("voucher_id", "row_no"),
         foreign_keys=[("voucher_id", "adjustment_vouchers", "id")],
     )
-    db["audit_log"].create(
+    db.table("audit_log").create(
         {"id": int, "at": str, "actor": str, "company_id": str, "action": str, "detail": str}, pk="id"
     )
 
@@ -151,19 +151,19 @@ def m004_adjustment_vouchers(db: Database) -> None:
 def m005_attempts_and_connection_time(db: Database) -> None:
     """When an export attempt started (to recognise one that never finished), and when a company was connected
     (token refreshes must not change which company the app opens on)."""
-    db["adjustment_vouchers"].add_column("attempted_at", str)
-    db["connections"].add_column("connected_at", str)
+    db.table("adjustment_vouchers").add_column("attempted_at", str)
+    db.table("connections").add_column("connected_at", str)
 
 
 @migrations()
 def m006_ledgers_attachments_and_staging(db: Database) -> None:
     """Customer and supplier ledgers, their attachments (content stored once by sha256), the staging area an
     interrupted import resumes from, the incremental cursors, and live progress and cancelling of a run."""
-    db["parties"].create(
+    db.table("parties").create(
         {"company_id": str, "kind": str, "number": str, "name": str, "orgnr": str},
         pk=("company_id", "kind", "number"),
     )
-    db["ledger_invoices"].create(
+    db.table("ledger_invoices").create(
         {
             "company_id": str, "kind": str, "number": str, "party_number": str, "party_name": str,
             "invoice_date": str, "due_date": str, "total": int, "balance": int, "currency": str,
@@ -172,33 +172,33 @@ def m006_ledgers_attachments_and_staging(db: Database) -> None:
         },
         pk=("company_id", "kind", "number"),
     )
-    db["ledger_payments"].create(
+    db.table("ledger_payments").create(
         {
             "company_id": str, "kind": str, "number": str, "invoice": str, "amount_ore": int, "currency": str,
             "payment_date": str, "booked": int, "voucher_series": str, "voucher_number": str, "voucher_year": str,
         },
         pk=("company_id", "kind", "number"),
     )
-    db["ledger_payments"].create_index(["company_id", "kind", "invoice"])
-    db["files"].create({"sha256": str, "size": int, "content_type": str, "stored_at": str}, pk="sha256")
-    db["attachments"].create(
+    db.table("ledger_payments").create_index(["company_id", "kind", "invoice"])
+    db.table("files").create({"sha256": str, "size": int, "content_type": str, "stored_at": str}, pk="sha256")
+    db.table("attachments").create(
         {"company_id": str, "kind": str, "document": str, "file_id": str, "name": str, "sha256": str},
         pk=("company_id", "kind", "document", "file_id"),
         foreign_keys=[("sha256", "files", "sha256")],
     )
-    db["import_staging"].create(
+    db.table("import_staging").create(
         {"company_id": str, "part": str, "resource": str, "chunk": str, "signature": str, "payload": bytes,
          "staged_at": str},
         pk=("company_id", "part", "resource", "chunk"),
     )
-    db["import_cursors"].create({"company_id": str, "resource": str, "since": str}, pk=("company_id", "resource"))
-    db["connection_permissions"].create(
+    db.table("import_cursors").create({"company_id": str, "resource": str, "since": str}, pk=("company_id", "resource"))
+    db.table("connection_permissions").create(
         {"company_id": str, "checked_at": str, "missing": str}, pk="company_id",
         foreign_keys=[("company_id", "companies", "id")],
     )
-    db["import_runs"].add_column("progress", str)
-    db["import_runs"].add_column("cancel_requested", int)
-    db["import_runs"].add_column("rate_limited", int)
+    db.table("import_runs").add_column("progress", str)
+    db.table("import_runs").add_column("cancel_requested", int)
+    db.table("import_runs").add_column("rate_limited", int)
 
 
 @migrations()
@@ -206,20 +206,20 @@ def m007_control_accounts_reconciliation_and_mapping(db: Database) -> None:
     """Fortnox's predefined accounts (which accounts are the ledgers' control accounts), the marks people put on
     reconciliation findings, the editable reference chart (BAS with SRU), each company's mapping onto it, and when
     someone last confirmed a company's mappings for an import source."""
-    db["predefined_accounts"].create({"company_id": str, "name": str, "account": str}, pk=("company_id", "name"))
-    db["reconciliation_marks"].create(
+    db.table("predefined_accounts").create({"company_id": str, "name": str, "account": str}, pk=("company_id", "name"))
+    db.table("reconciliation_marks").create(
         {"company_id": str, "check_id": str, "item_key": str, "status": str, "note": str, "marked_by": str,
          "marked_at": str},
         pk=("company_id", "check_id", "item_key"),
     )
-    db["reference_accounts"].create(
+    db.table("reference_accounts").create(
         {"number": str, "name": str, "type": str, "sru": str, "edited_by": str, "edited_at": str}, pk="number"
     )
-    db["account_mappings"].create(
+    db.table("account_mappings").create(
         {"company_id": str, "account": str, "target_account": str, "sru": str, "mapped_by": str, "mapped_at": str},
         pk=("company_id", "account"),
     )
-    db["mapping_reviews"].create(
+    db.table("mapping_reviews").create(
         {"company_id": str, "source": str, "reviewed_by": str, "reviewed_at": str}, pk="company_id"
     )
 
@@ -232,16 +232,16 @@ def m008_voucher_authoring_and_export(db: Database) -> None:
     the voucher and Fortnox's reference."""
     for column in ("source", "reverses", "claimed_by", "updated_at", "attachment_sha256", "attachment_name",
                    "attachment_file_id", "attachment_error"):
-        db["adjustment_vouchers"].add_column(column, str)
-    db["adjustment_vouchers"].add_column("outcome_unknown", int)
-    db["adjustment_vouchers"].add_column("attachment_connected", int)
-    db["voucher_settings"].create(
+        db.table("adjustment_vouchers").add_column(column, str)
+    db.table("adjustment_vouchers").add_column("outcome_unknown", int)
+    db.table("adjustment_vouchers").add_column("attachment_connected", int)
+    db.table("voucher_settings").create(
         {"company_id": str, "series": str, "checked_at": str, "checked_by": str}, pk="company_id",
         foreign_keys=[("company_id", "companies", "id")],
     )
-    db["audit_log"].add_column("voucher_id", str)
-    db["audit_log"].add_column("fortnox_ref", str)
-    db["audit_log"].create_index(["company_id", "at"])
+    db.table("audit_log").add_column("voucher_id", str)
+    db.table("audit_log").add_column("fortnox_ref", str)
+    db.table("audit_log").create_index(["company_id", "at"])
 
 
 @migrations()
@@ -250,15 +250,15 @@ def m009_reconciliation_work_and_fortnox_facts(db: Database) -> None:
     signed off a check or the whole reconciliation at a balance date and on which figures (so an import that changes
     them reopens it), and the locked period and inactive accounts as Fortnox last said (one source for Avstämning
     and Kontomappning)."""
-    db["reconciliation_links"].create(
+    db.table("reconciliation_links").create(
         {"company_id": str, "check_id": str, "item_key": str, "voucher_id": str, "linked_by": str, "linked_at": str},
         pk=("company_id", "check_id", "item_key"))
-    db["reconciliation_links"].create_index(["voucher_id"])
-    db["reconciliation_signoffs"].create(
+    db.table("reconciliation_links").create_index(["voucher_id"])
+    db.table("reconciliation_signoffs").create(
         {"company_id": str, "balance_date": str, "check_id": str, "signed_by": str, "signed_at": str,
          "fingerprint": str, "figures": str, "reopened_by": str, "reopened_at": str, "changes": str},
         pk=("company_id", "balance_date", "check_id"))
-    db["account_facts"].create(
+    db.table("account_facts").create(
         {"company_id": str, "year_id": str, "locked_until": str, "inactive": str, "checked_at": str},
         pk=("company_id", "year_id"))
 
@@ -268,7 +268,7 @@ def m010_struck_transactions(db: Database) -> None:
     """Rows struck by a correction in Fortnox (SIE `#BTRANS`, API `"Removed": true`): kept for the drill-down to
     show as struck, in a table of their own so that no sum over `transactions` ever counts them. `row_no` numbers
     a voucher's struck rows in file order; `struck_by` is who corrected the voucher, as Fortnox names them."""
-    db["struck_transactions"].create(
+    db.table("struck_transactions").create(
         {
             "company_id": str,
             "year_id": str,
@@ -289,9 +289,9 @@ def m010_struck_transactions(db: Database) -> None:
 def m011_import_run_owners_and_company_lock(db: Database) -> None:
     """Which process runs an import and when it last showed life (a run whose process has ended is over at once,
     whatever the reason it ended), and which process is deleting a company (no import may start meanwhile)."""
-    db["import_runs"].add_column("owner", str)
-    db["import_runs"].add_column("heartbeat_at", str)
-    db["companies"].add_column("deleting_by", str)
+    db.table("import_runs").add_column("owner", str)
+    db.table("import_runs").add_column("heartbeat_at", str)
+    db.table("companies").add_column("deleting_by", str)
 
 
 def connect(path: Path) -> Database:

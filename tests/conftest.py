@@ -18,6 +18,7 @@ import pytest
 from sandbox.background import RunningSandbox, start_server
 from services import store
 from services.config import Settings, load_settings
+from tests import hypothesis_budget
 from tests.client_speed import FAST_CLIENT
 
 SMALL_COMPANY = 0  # index in GET /sandbox/tenants
@@ -28,8 +29,11 @@ def _start_sandbox(data_dir: Path) -> RunningSandbox:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    hypothesis_budget.load_profile()
     config.addinivalue_line("markers", "writes_to_fortnox: the module changes the sandbox (exports, uploads, its "
                                        "clock), so it runs against a sandbox of its own")
+    config.addinivalue_line("markers", "slow: a unit test that generates a whole sandbox world again (same seed, "
+                                       "same bytes); make check leaves it to make test")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

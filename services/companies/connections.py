@@ -114,7 +114,7 @@ def _store_connection(settings: Settings, tokens: TokenSet, *, kind: str, actor:
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         company = upsert_fortnox_company(db, tenant_id or info.tenant_id, info.orgnr, info.name)
         _save_tokens(db, cipher, company.id, tokens, kind)
-        db["connections"].update(company.id, {"connected_at": now_iso()})
+        db.table("connections").update(company.id, {"connected_at": now_iso()})
         record(db, actor, AuditAction.CONNECT, company.id,
                "Fortnox anslöts" + (" (tjänstekonto)" if kind == "service" else ""))
     return company
@@ -129,7 +129,7 @@ def _revoke_quietly(settings: Settings, tokens: TokenSet) -> None:
 
 
 def _save_tokens(db: Database, cipher: TokenCipher, company_id: str, tokens: TokenSet, kind: str) -> None:
-    db["connections"].upsert(
+    db.table("connections").upsert(
         {
             "company_id": company_id,
             "kind": kind,
@@ -167,7 +167,7 @@ class StoredTokens:
                     return fresh_token
                 tokens = self._renew(db, cipher, fresh)
                 if tokens is None:
-                    db["connections"].delete_where("company_id = ?", [self.company_id])
+                    db.table("connections").delete_where("company_id = ?", [self.company_id])
                 else:
                     _save_tokens(db, cipher, self.company_id, tokens, fresh["kind"])
             logs.event(log, "token.refresh", company=self.company_id, kind=fresh["kind"],
@@ -238,8 +238,8 @@ def disconnect(settings: Settings, company_id: str, actor: str) -> str | None:
             warning = (f"Anslutningen är borttagen här men kunde inte återkallas hos Fortnox: {exc.message} "
                        "Ta bort integrationen under Fortnox → Integrationer.")
     with store.open_db(settings.database_path) as db, store.write_lock(db):
-        db["connections"].delete_where("company_id = ?", [company_id])
-        db["connection_permissions"].delete_where("company_id = ?", [company_id])
+        db.table("connections").delete_where("company_id = ?", [company_id])
+        db.table("connection_permissions").delete_where("company_id = ?", [company_id])
         record(db, actor, AuditAction.DISCONNECT, company_id,
                "Fortnox-anslutningen kopplades från" + (" (ej återkallad)" if warning else ""))
     return warning

@@ -69,12 +69,12 @@ def _claimed(settings: Settings, company_id: str) -> Iterator[None]:
         end_abandoned_runs(db, company_id)
         if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RunStatus.RUNNING]):
             raise DeleteRefused("En import pågår för företaget. Avbryt den eller vänta tills den är klar.")
-        db["companies"].update(company_id, {"deleting_by": owner_token()})
+        db.table("companies").update(company_id, {"deleting_by": owner_token()})
     try:
         yield
     except BaseException:
         with store.open_db(settings.database_path) as db:
-            db["companies"].update(company_id, {"deleting_by": None})
+            db.table("companies").update(company_id, {"deleting_by": None})
         raise
 
 
@@ -89,17 +89,17 @@ def _delete_rows(settings: Settings, company_id: str, actor: str) -> list[str]:
             "select attachment_sha256 from adjustment_vouchers where company_id = ? and status != ? "
             "and attachment_sha256 is not null", [company_id, VoucherStatus.EXPORTED])}
         for voucher_id in drafts:
-            db["adjustment_rows"].delete_where("voucher_id = ?", [voucher_id])
-            db["adjustment_vouchers"].delete_where("id = ?", [voucher_id])
+            db.table("adjustment_rows").delete_where("voucher_id = ?", [voucher_id])
+            db.table("adjustment_vouchers").delete_where("id = ?", [voucher_id])
         for table in company_tables(db):
-            db[table].delete_where("company_id = ?", [company_id])
-        db["companies"].delete_where("id = ?", [company_id])
+            db.table(table).delete_where("company_id = ?", [company_id])
+        db.table("companies").delete_where("id = ?", [company_id])
         still_used = {row[0] for row in db.execute(
             "select sha256 from attachments union select attachment_sha256 from adjustment_vouchers "
             "where attachment_sha256 is not null")}
         orphans = sorted(files - still_used)
         for sha256 in orphans:
-            db["files"].delete_where("sha256 = ?", [sha256])
+            db.table("files").delete_where("sha256 = ?", [sha256])
         record(db, actor, AuditAction.DELETE_COMPANY, company_id, "Företagets data raderades")
     return orphans
 

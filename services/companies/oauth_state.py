@@ -32,8 +32,8 @@ def _hash(state: str) -> str:
 
 
 def _ensure_table(db: Database) -> None:
-    db["oauth_states"].create({"state_hash": str, "actor": str, "browser": str, "created_at": int},
-                              pk="state_hash", if_not_exists=True)
+    db.table("oauth_states").create({"state_hash": str, "actor": str, "browser": str, "created_at": int},
+                                    pk="state_hash", if_not_exists=True)
 
 
 def issue(settings: Settings, requester: Requester, now: float | None = None) -> str:
@@ -43,9 +43,9 @@ def issue(settings: Settings, requester: Requester, now: float | None = None) ->
     with store.open_db(settings.database_path) as db:
         _ensure_table(db)
         with store.write_lock(db):
-            db["oauth_states"].delete_where("created_at < ?", [now - STATE_TTL_SECONDS])
-            db["oauth_states"].insert({"state_hash": _hash(state), "actor": requester.actor,
-                                       "browser": requester.browser, "created_at": now})
+            db.table("oauth_states").delete_where("created_at < ?", [now - STATE_TTL_SECONDS])
+            db.table("oauth_states").insert({"state_hash": _hash(state), "actor": requester.actor,
+                                             "browser": requester.browser, "created_at": now})
     return state
 
 
@@ -60,7 +60,7 @@ def _take(settings: Settings, state: str, requester: Requester) -> dict | None:
                 return None
             if (rows[0]["actor"], rows[0]["browser"]) != (requester.actor, requester.browser):
                 raise StateRefused(SOMEONE_ELSES)
-            db["oauth_states"].delete_where("state_hash = ?", [_hash(state)])
+            db.table("oauth_states").delete_where("state_hash = ?", [_hash(state)])
     return rows[0]
 
 

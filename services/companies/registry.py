@@ -41,7 +41,7 @@ def upsert_fortnox_company(db: Database, tenant_id: str, orgnr: str, name: str) 
     row = {"id": company_id, "orgnr": orgnr, "name": name, "source": "fortnox", "tenant_id": tenant_id}
     if not existing:
         row["created_at"] = now_iso()
-    db["companies"].upsert(row, pk="id")
+    db.table("companies").upsert(row, pk="id")
     return Company(id=company_id, orgnr=orgnr, name=name, source="fortnox", tenant_id=tenant_id, connected=True)
 
 

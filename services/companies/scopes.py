@@ -53,7 +53,7 @@ def check(settings: Settings, company_id: str) -> list[Blocker]:
                 except (NotFound, FortnoxApiError):
                     pass  # answered, so neither scope nor licence is missing; the import will say what is wrong
     with store.open_db(settings.database_path) as db:
-        db["connection_permissions"].insert(
+        db.table("connection_permissions").insert(
             {"company_id": company_id, "checked_at": now_iso(), "missing": json.dumps([asdict(b) for b in blockers])},
             replace=True,
         )

@@ -29,10 +29,10 @@ def sign_in_key(claims: Mapping[str, object]) -> str:
 
 
 def _ensure_tables(db: Database) -> None:
-    db["sign_ins"].create({"key": str, "email": str, "generation": int, "started_at": int, "expires_at": int},
-                          pk="key", if_not_exists=True)
-    db["staff_sign_outs"].create({"email": str, "generation": int, "signed_out_at": int}, pk="email",
-                                 if_not_exists=True)
+    db.table("sign_ins").create({"key": str, "email": str, "generation": int, "started_at": int, "expires_at": int},
+                                pk="key", if_not_exists=True)
+    db.table("staff_sign_outs").create({"email": str, "generation": int, "signed_out_at": int}, pk="email",
+                                       if_not_exists=True)
 
 
 def _last_sign_out(db: Database, email: str) -> tuple[int, int]:
@@ -42,9 +42,12 @@ def _last_sign_out(db: Database, email: str) -> tuple[int, int]:
 
 
 def _issued_at(claims: Mapping[str, object], now: int) -> int:
+    iat = claims.get("iat")
+    if not isinstance(iat, (int, float, str)):  # what JSON can hold that int() takes
+        return now
     try:
-        return int(claims.get("iat"))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return int(iat)
+    except ValueError:
         return now
 
 
@@ -66,9 +69,9 @@ def check(settings: Settings, email: str, claims: Mapping[str, object], now: flo
         if now >= started + settings.sign_in_seconds:
             return SignIn.EXPIRED
         with store.write_lock(db):
-            db["sign_ins"].delete_where("expires_at <= ?", [now])
-            db["sign_ins"].insert({"key": key, "email": email, "generation": generation, "started_at": started,
-                                   "expires_at": started + settings.sign_in_seconds}, replace=True)
+            db.table("sign_ins").delete_where("expires_at <= ?", [now])
+            db.table("sign_ins").insert({"key": key, "email": email, "generation": generation, "started_at": started,
+                                         "expires_at": started + settings.sign_in_seconds}, replace=True)
     return SignIn.ACTIVE
 
 
@@ -79,5 +82,5 @@ def end_all(settings: Settings, email: str, now: float | None = None) -> None:
         _ensure_tables(db)
         with store.write_lock(db):
             generation, _ = _last_sign_out(db, email)
-            db["staff_sign_outs"].upsert({"email": email, "generation": generation + 1, "signed_out_at": now},
-                                         pk="email")
+            db.table("staff_sign_outs").upsert({"email": email, "generation": generation + 1, "signed_out_at": now},
+                                               pk="email")

@@ -124,8 +124,8 @@ def known_files(db: Database, company_id: str) -> dict[str, str]:
 
 def publish(db: Database, company_id: str, data: AttachmentData, *, replace_all: bool) -> dict[str, int]:
     if replace_all:
-        db["attachments"].delete_where("company_id = ?", [company_id])
-    db["attachments"].insert_all(
+        db.table("attachments").delete_where("company_id = ?", [company_id])
+    db.table("attachments").insert_all(
         ({"company_id": company_id, "kind": kind, "document": link.document, "file_id": link.file_id,
           "name": link.name
           or f"{'Faktura' if kind == LedgerKind.CUSTOMER else 'Leverantörsfaktura'} {link.document}.pdf",

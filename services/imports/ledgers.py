@@ -62,7 +62,9 @@ class LedgerData:
     payments: list[tuple[str, LedgerPayment]] = field(default_factory=list)
 
     def add(self, resource: ListResource, record: Any) -> None:
-        target = {Party: self.parties, LedgerInvoice: self.invoices, LedgerPayment: self.payments}[type(record)]
+        lists: dict[type, list[tuple[str, Any]]] = {Party: self.parties, LedgerInvoice: self.invoices,
+                                                   LedgerPayment: self.payments}
+        target = lists[type(record)]
         target.append((resource.kind, record))
 
     def invoice_numbers(self, kind: str) -> list[str]:
@@ -111,6 +113,7 @@ def read_item(resource: ListResource, item: dict[str, Any]) -> Any:
     number = next((values.text(item.get(key)) for key in ("DocumentNumber", "GivenNumber", "Number",
                                                           "CustomerNumber", "SupplierNumber") if item.get(key)), "")
     where = " ".join(filter(None, (resource.label, number, "från Fortnox")))
+    amounts: tuple[int, ...]
     try:
         record = resource.parse(item)
         if isinstance(record, LedgerInvoice):
@@ -128,15 +131,17 @@ def publish(db: Database, company_id: str, data: LedgerData, *, replace_all: boo
     """Replace the company's ledgers (a full run) or merge the changes in (incremental); inside a transaction."""
     if replace_all:
         for table in ("parties", "ledger_invoices", "ledger_payments"):
-            db[table].delete_where("company_id = ?", [company_id])
-    db["predefined_accounts"].delete_where("company_id = ?", [company_id])
-    db["predefined_accounts"].insert_all(
+            db.table(table).delete_where("company_id = ?", [company_id])
+    db.table("predefined_accounts").delete_where("company_id = ?", [company_id])
+    db.table("predefined_accounts").insert_all(
         {"company_id": company_id, "name": name, "account": account} for name, account in data.predefined_accounts.items())
-    db["parties"].insert_all(
+    db.table("parties").insert_all(
         ({"company_id": company_id, "kind": kind, "number": p.number, "name": p.name, "orgnr": p.orgnr}
          for kind, p in data.parties), replace=True)
-    db["ledger_invoices"].insert_all((_invoice_row(company_id, kind, i) for kind, i in data.invoices), replace=True)
-    db["ledger_payments"].insert_all((_payment_row(company_id, kind, p) for kind, p in data.payments), replace=True)
+    db.table("ledger_invoices").insert_all((_invoice_row(company_id, kind, i) for kind, i in data.invoices),
+                                           replace=True)
+    db.table("ledger_payments").insert_all((_payment_row(company_id, kind, p) for kind, p in data.payments),
+                                           replace=True)
     return counts(db, company_id)
 
 

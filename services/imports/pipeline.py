@@ -155,8 +155,8 @@ class _Run:
         return row[0] if row else None
 
     def _move_cursor(self, db: Database, resource: str) -> None:
-        db["import_cursors"].insert({"company_id": self.company_id, "resource": resource, "since": self.next_cursor},
-                                    replace=True)
+        db.table("import_cursors").insert({"company_id": self.company_id, "resource": resource,
+                                           "since": self.next_cursor}, replace=True)
 
     def plan_sie4(self) -> Sie4Plan:
         """The years whose SIE file is fetched: all on a first or full run, else those Fortnox says changed."""
@@ -164,7 +164,8 @@ class _Run:
         known = [year for year in self.years if cursors[year.id]]
         to_fetch = [year for year in self.years if not cursors[year.id]]
         if known:
-            to_fetch += sie4.changed_years(self.client, known, min(cursors[y.id] for y in known), self.tracker)
+            since = min(cursor for cursor in cursors.values() if cursor)  # the known years' earliest
+            to_fetch += sie4.changed_years(self.client, known, since, self.tracker)
         staging = Staging(self.settings, self.company_id, PART_SIE4, json.dumps(sorted(y.id for y in to_fetch)),
                           fresh=self.full)
         self.tracker.part_planned(PART_SIE4, items=len(self.years),

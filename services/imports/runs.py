@@ -14,6 +14,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from typing import cast
 
 from sqlite_utils import Database
 
@@ -52,12 +53,12 @@ def begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: s
             raise ImportFailed("Företagets data raderas just nu, så ingen import startades.")
         if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RunStatus.RUNNING]):
             raise ImportAlreadyRunning("En import för företaget pågår redan. Vänta tills den är klar.")
-        return db["import_runs"].insert(
+        return cast(int, db.table("import_runs").insert(
             {"company_id": company_id, "parts": json.dumps(list(parts)), "started_by": started_by,
              "started_at": now_iso(), "status": RunStatus.RUNNING, "requests": 0, "cancel_requested": 0,
              "rate_limited": 0,
              "owner": owner_token(), "heartbeat_at": now_iso()}
-        ).last_pk
+        ).last_pk)  # last_pk is typed any key; this one is the integer id
 
 
 def _abandoned(run: dict) -> bool:
@@ -71,13 +72,14 @@ def end_abandoned_runs(db: Database, company_id: str | None = None) -> int:
                    else ("status = ?", [RunStatus.RUNNING]))
     over = [run["id"] for run in db["import_runs"].rows_where(where, args) if _abandoned(run)]
     for run_id in over:
-        db["import_runs"].update(run_id, {"status": RunStatus.CANCELLED, "error": ABANDONED, "finished_at": now_iso()})
+        db.table("import_runs").update(run_id, {"status": RunStatus.CANCELLED, "error": ABANDONED,
+                                                "finished_at": now_iso()})
     return len(over)
 
 
 def finish_run(db: Database, run_id: int, status: str, *, requests: int, rate_limited: int = 0,
                counts: dict | None = None, error: str | None = None) -> None:
-    db["import_runs"].update(run_id, {
+    db.table("import_runs").update(run_id, {
         "status": status, "finished_at": now_iso(), "requests": requests, "rate_limited": rate_limited,
         "counts": json.dumps(counts) if counts is not None else None, "error": error,
     })

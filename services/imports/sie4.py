@@ -109,20 +109,20 @@ def clear_year(db: Database, company_id: str, year: FinancialYear) -> None:
     """The year's books gone and the year itself recorded: what a publish starts with."""
     key = [company_id, year.id]
     for table in ("financial_years", "accounts", "balances", "vouchers", "transactions", "struck_transactions"):
-        db[table].delete_where("company_id = ? and year_id = ?", key)
-    db["financial_years"].insert(
+        db.table(table).delete_where("company_id = ? and year_id = ?", key)
+    db.table("financial_years").insert(
         {"company_id": company_id, "year_id": year.id, "start": year.start.isoformat(), "end": year.end.isoformat()}
     )
 
 
 def insert_chart(db: Database, company_id: str, year: FinancialYear, document: SieDocument) -> None:
     """The accounts and the year's opening and closing balances (known once the whole file is read)."""
-    db["accounts"].insert_all(
+    db.table("accounts").insert_all(
         {"company_id": company_id, "year_id": year.id, "number": account.number, "name": account.name,
          "type": account.type, "sru": account.sru}
         for account in document.accounts.values()
     )
-    db["balances"].insert_all(
+    db.table("balances").insert_all(
         ({"company_id": company_id, "year_id": year.id, "kind": balance.kind, "account": balance.account,
           "amount_ore": balance.amount_ore} for balance in document.balances if balance.year == 0),
         replace=True,  # a repeated balance line: the last one counts
@@ -131,20 +131,20 @@ def insert_chart(db: Database, company_id: str, year: FinancialYear, document: S
 
 def insert_vouchers(db: Database, company_id: str, year: FinancialYear, vouchers: Sequence[SieVoucher]) -> None:
     """Vouchers and their current rows (all of a file's at once, or a batch of them while it streams)."""
-    db["vouchers"].insert_all(
+    db.table("vouchers").insert_all(
         {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
          "date": voucher.date.isoformat(), "text": voucher.text,
          "reg_date": voucher.reg_date.isoformat() if voucher.reg_date else None}
         for voucher in vouchers
     )
-    db["transactions"].insert_all(
+    db.table("transactions").insert_all(
         {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
          "row_no": row_no, "account": row.account, "amount_ore": row.amount_ore, "text": row.text,
          "objects": json.dumps(row.objects)}
         for voucher in vouchers
         for row_no, row in enumerate(voucher.rows, start=1)
     )
-    db["struck_transactions"].insert_all(
+    db.table("struck_transactions").insert_all(
         {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
          "row_no": row_no, "account": row.account, "amount_ore": row.amount_ore, "text": row.text,
          "objects": json.dumps(row.objects), "struck_by": row.sign}

@@ -50,7 +50,8 @@ def _read(source: SieSource, on_voucher: Callable[[SieVoucher, SieDocument], Non
 
 def review_sie_file(source: SieSource) -> SieFileReview:
     """Read (leniently, streaming) and check a SIE file; never raises."""
-    checker, voucher_errors = Checker(), []
+    checker = Checker()
+    voucher_errors: list[SieMessage] = []
 
     def check(voucher: SieVoucher, document: SieDocument) -> None:
         checker.voucher(voucher, document)
@@ -138,9 +139,11 @@ def import_sie_file(settings: Settings, source: SieSource, *, started_by: str = 
     review = review_sie_file(source)
     if not review.importable:
         raise ImportFailed(f"Filen importerades inte: {review.errors[0].message}")
-    sie_year = review.document.year(0)
+    document = review.document
+    sie_year = document.year(0) if document else None
+    assert document is not None and sie_year is not None  # importable: read, and with a #RAR 0 (_identity_errors)
     with store.open_db(settings.database_path) as db:
-        company = _company_for_file(db, review.document, settings, started_by)
+        company = _company_for_file(db, document, settings, started_by)
         run_id = begin_run(db, company.id, [PART], started_by)
         try:
             with store.write_lock(db):
@@ -175,7 +178,8 @@ def _publish(db: Database, company_id: str, year: FinancialYear, source: SieSour
 def _company_for_file(db: Database, document: SieDocument, settings: Settings, actor: str) -> Company:
     """The company with the file's organisation number (a new one when it is not known yet), if the person may
     import into it."""
-    orgnr = checked_orgnr(document.orgnr or "")  # the review let only a valid one through
+    orgnr = checked_orgnr(document.orgnr or "")
+    assert orgnr is not None  # the review let only a valid one through
     try:
         company = find_company(db, orgnr)
     except UnknownCompany:
@@ -184,8 +188,8 @@ def _company_for_file(db: Database, document: SieDocument, settings: Settings, a
     access.require(settings, actor, "import", company_id, orgnr, error=ImportFailed)
     if company is None:
         with store.write_lock(db):
-            db["companies"].insert({"id": company_id, "orgnr": orgnr, "name": document.company_name or orgnr,
-                                    "source": "sie", "created_at": now_iso()})
+            db.table("companies").insert({"id": company_id, "orgnr": orgnr, "name": document.company_name or orgnr,
+                                          "source": "sie", "created_at": now_iso()})
         company = find_company(db, company_id)
     return company
 

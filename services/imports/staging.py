@@ -60,7 +60,7 @@ class Staging:
 
     def put(self, resource: str, chunk: str, payload: bytes) -> None:
         with store.open_db(self._settings.database_path) as db:
-            db["import_staging"].insert(
+            db.table("import_staging").insert(
                 {"company_id": self._key[0], "part": self._key[1], "resource": resource, "chunk": chunk,
                  "signature": self._signature, "payload": payload, "staged_at": now_iso()},
                 replace=True,

@@ -40,14 +40,14 @@ def refresh(settings: Settings, company_id: str, year_id: str) -> Facts:
         with store.open_db(settings.database_path) as db:
             last = stored(db, company_id, year_id)
         reason = f"Låst period och inaktiva konton kunde inte hämtas från Fortnox: {exc.message}"
-        if last.known:
+        if last.known and last.checked_at is not None:
             return Facts(True, last.locked_until, last.inactive_accounts,
                          f"{reason} Visar svaret från {last.checked_at[:16].replace('T', ' ')}.", last.checked_at)
         return Facts(False, note=reason)
     facts = Facts(True, locked, inactive, checked_at=now_iso())
     with store.open_db(settings.database_path) as db, store.write_lock(db):
-        db["account_facts"].upsert({"company_id": company_id, "year_id": year_id,
-                                    "locked_until": locked.isoformat() if locked else None,
-                                    "inactive": json.dumps(sorted(inactive)), "checked_at": facts.checked_at},
-                                   pk=("company_id", "year_id"))
+        db.table("account_facts").upsert({"company_id": company_id, "year_id": year_id,
+                                          "locked_until": locked.isoformat() if locked else None,
+                                          "inactive": json.dumps(sorted(inactive)), "checked_at": facts.checked_at},
+                                         pk=("company_id", "year_id"))
     return facts

@@ -65,10 +65,10 @@ def ensure_reference_chart(db: Database) -> int:
     if db["reference_accounts"].count:  # the usual case, without taking the write lock
         return 0
     with store.write_lock(db):
-        if db["reference_accounts"].count:
+        if db.table("reference_accounts").count:  # again, now that no one else can be filling it
             return 0
         rows = reference_rows()
-        db["reference_accounts"].insert_all(
+        db.table("reference_accounts").insert_all(
             {"number": r.number, "name": r.name, "type": r.type, "sru": r.sru, "edited_by": None, "edited_at": None}
             for r in rows
         )
@@ -93,9 +93,9 @@ def save_reference_edits(db: Database, edits: Iterable[ReferenceAccount], actor:
     at = now_iso()
     with store.write_lock(db):
         for edit in changed:
-            db["reference_accounts"].update(edit.number, {"name": edit.name.strip(), "type": edit.type,
-                                                          "sru": _blank(edit.sru), "edited_by": actor,
-                                                          "edited_at": at})
+            db.table("reference_accounts").update(edit.number, {"name": edit.name.strip(), "type": edit.type,
+                                                                "sru": _blank(edit.sru), "edited_by": actor,
+                                                                "edited_at": at})
     return len(changed)
 
 
@@ -147,7 +147,7 @@ def _review(account: dict, saved: dict | None, chart: dict[str, ReferenceAccount
     else:
         target = number if number in chart else None
         status = MappingStatus.PROPOSED if target else MappingStatus.UNMAPPED
-    reference = chart.get(target) if status != MappingStatus.UNMAPPED else None
+    reference = chart.get(target) if status != MappingStatus.UNMAPPED and target is not None else None
     own_type = account["type"] or type_from_number(number)
     own_sru = account["sru"] or None
     mapped_sru = saved["sru"] if saved else None
@@ -272,14 +272,14 @@ def save_mappings(db: Database, company_id: str, edits: Iterable[MappingEdit], a
         rows.append({"company_id": company_id, "account": edit.account, "target_account": wanted[0],
                      "sru": wanted[1], "mapped_by": actor, "mapped_at": at})
     with store.write_lock(db):
-        db["account_mappings"].upsert_all(rows, pk=("company_id", "account"))
+        db.table("account_mappings").upsert_all(rows, pk=("company_id", "account"))
     return len(rows)
 
 
-def _book_imports(db: Database, company_id: str) -> list[tuple[str, str]]:
+def _book_imports(db: Database, company_id: str) -> list[tuple[ChartSource, str]]:
     """(source, started_at) of each successful import that brought books, oldest first; ledger-only runs do not
     count."""
-    runs = []
+    runs: list[tuple[ChartSource, str]] = []
     for row in db.query("select parts, started_at from import_runs where company_id = ? and status = 'ok' "
                         "order by id", [company_id]):
         source = next((SOURCE_OF_PART[p] for p in json.loads(row["parts"] or "[]") if p in SOURCE_OF_PART), None)
@@ -314,5 +314,5 @@ def record_review(db: Database, company_id: str, actor: str) -> None:
     if not runs:
         return
     with store.write_lock(db):
-        db["mapping_reviews"].upsert({"company_id": company_id, "source": runs[-1][0], "reviewed_by": actor,
-                                      "reviewed_at": now_iso()}, pk="company_id")
+        db.table("mapping_reviews").upsert({"company_id": company_id, "source": runs[-1][0], "reviewed_by": actor,
+                                            "reviewed_at": now_iso()}, pk="company_id")

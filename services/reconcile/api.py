@@ -133,11 +133,11 @@ def set_mark(acting: Acting, company_id: str, finding: Finding, status: MarkStat
     key = {"company_id": company_id, "check_id": str(finding.check_id), "item_key": finding.item.key}
     with acting.writing("reconcile", company_id) as db:
         if status is None:
-            db["reconciliation_marks"].delete_where("company_id = ? and check_id = ? and item_key = ?",
-                                                    list(key.values()))
+            db.table("reconciliation_marks").delete_where("company_id = ? and check_id = ? and item_key = ?",
+                                                          list(key.values()))
         else:
-            db["reconciliation_marks"].upsert({**key, "status": str(status), "note": note, "marked_by": acting.actor,
-                                               "marked_at": now_iso()}, pk=tuple(key))
+            db.table("reconciliation_marks").upsert({**key, "status": str(status), "note": note,
+                                                     "marked_by": acting.actor, "marked_at": now_iso()}, pk=tuple(key))
         acting.audit(db, AuditAction.RECONCILE_MARK, company_id,
                      f"{finding.item.text[:120]} → {status or 'ej hanterad'}{': ' + note if note else ''}")
 
@@ -156,7 +156,7 @@ def sign_off(acting: Acting, result: Outcome, check_id: str | None = None) -> No
         raise Conflict(f"{what[0].upper()}{what[1:]} kan inte signeras förrän inget är öppet: "
                        f"{'; '.join(blocked)}. Rätta eller markera fynden först.")
     with acting.writing("reconcile", company_id) as db:
-        db["reconciliation_signoffs"].upsert(
+        db.table("reconciliation_signoffs").upsert(
             marks.sign_off_row(company_id, day, check_id or marks.WHOLE, result.result, acting.actor, now_iso()),
             pk=("company_id", "balance_date", "check_id"))
         acting.audit(db, AuditAction.RECONCILE_SIGN_OFF, company_id, f"{what} per {day}")

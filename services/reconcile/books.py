@@ -16,7 +16,7 @@ from services.reconcile import queries
 from services.reconcile.model import Year
 
 
-def frame(db: Database, sql: str, params: Sequence[object] | Mapping[str, object]) -> pd.DataFrame:
+def frame(db: Database, sql: str, params: Sequence[str | int] | Mapping[str, str | int]) -> pd.DataFrame:
     return pd.read_sql_query(sql, db.conn, params=dict(params) if isinstance(params, Mapping) else list(params))
 
 

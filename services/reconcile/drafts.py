@@ -67,7 +67,7 @@ def store_correction(db: Database, company_id: str, check_id: str, keys: Sequenc
     """Store the draft and link it to the findings it corrects (the caller holds the write transaction)."""
     _check_accounts(db, company_id, year_id, rows, day, facts.inactive_accounts, moved)
     voucher_id = create_draft(db, company_id, day, text, rows, source=VoucherSource.RECONCILIATION)
-    db["reconciliation_links"].upsert_all(
+    db.table("reconciliation_links").upsert_all(
         [{"company_id": company_id, "check_id": check_id, "item_key": key, "voucher_id": voucher_id,
           "linked_by": actor, "linked_at": now_iso()} for key in keys], pk=("company_id", "check_id", "item_key"))
     return voucher_id

@@ -7,10 +7,11 @@ transaction rows reconciles in well under two seconds.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol, cast
 
 import pandas as pd
 from sqlite_utils import Database
@@ -25,8 +26,30 @@ from services.reconcile.model import Check, CheckId, Item, ItemKind, VoucherKey,
 # Which of Fortnox's predefined accounts is each ledger's control account, with BAS defaults when it is missing.
 CONTROL_ACCOUNTS = {CheckId.AR_VS_GL: (LedgerKind.CUSTOMER, "CUSTCLAIM", "1510"),
                     CheckId.AP_VS_GL: (LedgerKind.SUPPLIER, "SUPDEBT", "2440")}
-DOCUMENT = {LedgerKind.CUSTOMER: ("Kundfaktura", "kundfordringar", "Kundreskontran"),
+DOCUMENT: dict[str, tuple[str, str, str]] = {LedgerKind.CUSTOMER: ("Kundfaktura", "kundfordringar", "Kundreskontran"),
             LedgerKind.SUPPLIER: ("Leverantörsfaktura", "leverantörsskulder", "Leverantörsreskontran")}
+
+
+Params = dict[str, str | int]  # the named parameters of the ledger queries (see `params_for`)
+
+
+class ForeignInvoice(Protocol):
+    """A row of `queries.FOREIGN_INVOICES` as `itertuples()` gives it (pandas types every column as any scalar)."""
+
+    iid: int
+    number: str
+    party_name: str
+    invoice_date: str
+    total: int
+    balance: int
+    currency: str
+    currency_rate: str
+    currency_unit: str | None
+    value: int
+
+
+def _foreign_rows(invoices: pd.DataFrame) -> Iterator[ForeignInvoice]:
+    return cast("Iterator[ForeignInvoice]", invoices.itertuples())
 
 
 @dataclass
@@ -41,10 +64,10 @@ class Foreign:
     open_amount: dict[int, int]
 
 
-def foreign(db: Database, params: Mapping[str, object]) -> Foreign:
+def foreign(db: Database, params: Params) -> Foreign:
     invoices = frame(db, queries.FOREIGN_INVOICES, params)
     payments = db.execute(queries.FOREIGN_PAYMENTS, params).fetchall()
-    info = {row.iid: row for row in invoices.itertuples()}
+    info = {row.iid: row for row in _foreign_rows(invoices)}
     whole: dict[int, int] = {}
     for _, iid, amount, _ in payments:
         whole[iid] = whole.get(iid, 0) + amount
@@ -68,7 +91,7 @@ def foreign(db: Database, params: Mapping[str, object]) -> Foreign:
     return Foreign(invoices, reductions, open_value, open_amount)
 
 
-def params_for(company_id: str, kind: str, year: Year, day: date, account: str = "") -> dict[str, object]:
+def params_for(company_id: str, kind: str, year: Year, day: date, account: str = "") -> Params:
     return {"company": company_id, "kind": kind, "year": year.id, "start": year.start.isoformat(),
             "day": day.isoformat(), "account": account, "sign": 1 if kind == LedgerKind.CUSTOMER else -1}
 
@@ -79,7 +102,7 @@ def _reductions(db: Database, reductions: Mapping[int, int]) -> None:
     db.conn.executemany(queries.INSERT_REDUCTION, list(reductions.items()))
 
 
-def _scratch(db: Database, params: Mapping[str, object], late: bool) -> None:
+def _scratch(db: Database, params: Params, late: bool) -> None:
     for statement in queries.CREATE_SCRATCH:
         db.execute(statement)
     db.execute(queries.FILL_CONTROL, params)
@@ -89,7 +112,7 @@ def _scratch(db: Database, params: Mapping[str, object], late: bool) -> None:
     db.execute(queries.FILL_POSTED)
 
 
-def _unmatched(db: Database, params: Mapping[str, object]) -> tuple[list[int], set[int]]:
+def _unmatched(db: Database, params: Params) -> tuple[list[int], set[int]]:
     """Pair each payment of the window with a voucher that day posting what it takes off on the control account
     (the n-th payment with the n-th voucher of the same day and amount, both by id); returns the payments left
     without one and the control-account vouchers that neither book an invoice nor were paired."""
@@ -107,7 +130,7 @@ def _sorted_ids(concatenated: str | None) -> list[int]:
     return sorted(int(value) for value in concatenated.split(",")) if concatenated else []
 
 
-def _ids(values: Sequence[int]) -> str:
+def _ids(values: Iterable[int]) -> str:
     return json.dumps([int(v) for v in values])
 
 
@@ -154,7 +177,7 @@ def ledger_check(db: Database, company_id: str, check_id: CheckId, year: Year, d
                  f"Kontrollkonto {account} ({DOCUMENT[kind][1]}).")
 
 
-def _invoice_items(db: Database, params: Mapping[str, object], account: str, year: Year) -> list[Item]:
+def _invoice_items(db: Database, params: Params, account: str, year: Year) -> list[Item]:
     """Invoices whose own vouchers post another amount on the control account than their value (none: unbooked)."""
     rows = frame(db, queries.INVOICES_POSTING_OTHERWISE, params)
     if rows.empty:
@@ -199,7 +222,7 @@ def _pair(left: pd.DataFrame, left_on: list[str], right: pd.DataFrame, right_on:
     return left.merge(right, left_on=[*left_on, "_nth"], right_on=[*right_on, "_nth"], suffixes=("", "_v"))
 
 
-def _payment_items(db: Database, params: Mapping[str, object], account: str, year: Year, pids: list[int],
+def _payment_items(db: Database, params: Params, account: str, year: Year, pids: list[int],
                    reductions: Mapping[int, int], free: set[int]) -> tuple[list[Item], set[int]]:
     """Payments no voucher that day posts on the control account as expected: look for a voucher that day moving
     the money (the bank side) and say where it went. Returns the items and the vouchers they account for."""
@@ -251,7 +274,7 @@ def _revaluations(kind: str, account: str, found: Foreign, rates: Mapping[str, D
     """Open foreign items valued at the balance-date rate the user gave for their currency (none given: no item)."""
     sign = 1 if kind == LedgerKind.CUSTOMER else -1
     items = []
-    for row in found.invoices[found.invoices["currency"].isin(list(rates))].itertuples():
+    for row in _foreign_rows(found.invoices[found.invoices["currency"].isin(list(rates))]):
         open_value, open_amount = found.open_value[row.iid], found.open_amount[row.iid]
         if not open_value or not open_amount:
             continue
@@ -271,7 +294,7 @@ def open_currencies(db: Database, company_id: str, year: Year, day: date) -> dic
     rates: dict[str, Decimal] = {}
     for kind in (LedgerKind.CUSTOMER, LedgerKind.SUPPLIER):
         found = foreign(db, params_for(company_id, kind, year, day))
-        for row in found.invoices.sort_values("invoice_date").itertuples():
+        for row in _foreign_rows(found.invoices.sort_values("invoice_date")):
             if found.open_value[row.iid]:
                 rates[row.currency] = Decimal(row.currency_rate)
     return dict(sorted(rates.items()))

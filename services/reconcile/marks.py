@@ -147,7 +147,8 @@ def whole_fingerprint(result: Reconciliation) -> str:
 def apply(result: Reconciliation, stored: Stored) -> tuple[Outcome, list[str]]:
     """The outcome, and the checks (WHOLE for the whole) whose sign-off the figures no longer match: the caller
     records those as reopened."""
-    outcomes, stale = [], []
+    outcomes: list[CheckOutcome] = []
+    stale: list[str] = []
     for computed in result.checks:
         check = _merge_own(computed, stored)
         findings = tuple(
@@ -174,7 +175,7 @@ def record_reopened(db: Database, company_id: str, day: date, result: Reconcilia
                     at: str) -> list[tuple[str, str]]:
     """Mark stale sign-offs reopened, saying what changed; returns (check id, changes) for the audit log."""
     said = []
-    checks = {check.id: check for check in result.checks}
+    checks: dict[str, Check] = {check.id: check for check in result.checks}
     for check_id in stale:
         row = db.execute("select figures from reconciliation_signoffs where company_id = ? and balance_date = ? "
                          "and check_id = ?", [company_id, day.isoformat(), check_id]).fetchone()
@@ -194,6 +195,7 @@ def record_reopened(db: Database, company_id: str, day: date, result: Reconcilia
 
 
 def sign_off_row(company_id: str, day: date, check_id: str, result: Reconciliation, actor: str, at: str) -> dict:
+    shown: Mapping[str, object]
     if check_id == WHOLE:
         current, shown = whole_fingerprint(result), {check.id: figures(check) for check in result.checks}
     else:

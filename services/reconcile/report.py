@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 import pandas as pd
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, PropertySet, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
@@ -106,7 +106,7 @@ def excel(result: Outcome, heading: Heading) -> bytes:
     ])
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
+def _p(text: str, style: PropertySet) -> Paragraph:  # PropertySet: how the stubs type the sample sheet's styles
     return Paragraph(escape(text), style)
 
 

@@ -26,10 +26,12 @@ raised, or collected, exactly as that path does.
 
 from __future__ import annotations
 
+import datetime
 import re
 import zlib
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from .assembly import OUTSIDE, kronor
 from .errors import SieError, where
@@ -129,12 +131,30 @@ class _Row:
     call costs as much as filling the ten slots."""
 
     __slots__ = SieTransaction.__slots__
+    account: str
+    amount_ore: int
+    objects: tuple[tuple[str, str], ...]
+    date: date | None
+    text: str
+    quantity: Decimal | None
+    kind: str
+    line: int
+    sign: str | None
+    shadow: bool
 
 
 class _Voucher:
     """The same for a SieVoucher (``new_voucher``)."""
 
     __slots__ = SieVoucher.__slots__
+    series: str
+    number: str
+    date: date
+    text: str
+    reg_date: datetime.date | None  # `date` in this class body is the field above
+    transactions: tuple[SieTransaction, ...]
+    line: int
+    sign: str | None
 
 
 class _Fallback(Exception):
@@ -243,6 +263,7 @@ class BlockReader(LineReader):
                     self._fill_dates(ds, rs)
                     d = dates[ds]
                     reg_date = dates[rs]
+                assert d is not None  # the pattern took eight digits, which _checked_date made a date
                 rows = None
                 if "RTRANS" in row_lines or "BTRANS" in row_lines:
                     rows, total = general_rows(rows_found, first_row, vtext, warnings)
@@ -283,16 +304,17 @@ class BlockReader(LineReader):
             if rows is None:
                 on_rows(series, vnumber, d, ver_line, accounts, amounts, range(first_row, number), doc)  # type: ignore[misc]
             else:
-                voucher = _Voucher()
-                voucher.series = series
-                voucher.number = vnumber
-                voucher.date = d
-                voucher.text = vtext
-                voucher.reg_date = reg_date
-                voucher.transactions = rows
-                voucher.line = ver_line
-                voucher.sign = _unquoted(vsign) or None if vsign else None
-                voucher.__class__ = SieVoucher
+                twin = _Voucher()
+                twin.series = series
+                twin.number = vnumber
+                twin.date = d
+                twin.text = vtext
+                twin.reg_date = reg_date
+                twin.transactions = rows
+                twin.line = ver_line
+                twin.sign = _unquoted(vsign) or None if vsign else None
+                twin.__class__ = SieVoucher  # type: ignore[assignment]  # a class switch mypy cannot model
+                voucher = cast(SieVoucher, twin)
                 if keep:
                     vouchers.append(voucher)
                 if on_voucher is not None:
@@ -324,7 +346,7 @@ class BlockReader(LineReader):
         objects_cache = self._objects_cache
         dates = self._bulk_dates
         quantities = self._bulk_quantities
-        built = []
+        built: list[_Row] = []
         append = built.append
         total = 0
         ln = first_row
@@ -346,10 +368,10 @@ class BlockReader(LineReader):
             row.line = ln
             row.sign = _unquoted(sg) or None if sg else None
             row.shadow = False
-            row.__class__ = SieTransaction
+            row.__class__ = SieTransaction  # type: ignore[assignment]  # a class switch mypy cannot model
             append(row)
             ln += 1
-        return tuple(built), total
+        return cast("tuple[SieTransaction, ...]", tuple(built)), total  # each row is one now
 
     def _general_rows(
         self, rows_found: list[tuple[str, ...]], first_row: int, vtext: str, warnings: list[tuple[str, str, int]]

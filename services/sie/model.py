@@ -11,8 +11,10 @@ Conventions:
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field, fields
 from datetime import date
+from typing import TYPE_CHECKING
 from decimal import Decimal
 
 from .errors import SieMessage
@@ -145,7 +147,7 @@ class SieVoucher:
     number: str
     date: date
     text: str
-    reg_date: date | None
+    reg_date: datetime.date | None  # `date` in this class body is the field above
     transactions: tuple[SieTransaction, ...]
     line: int
     sign: str | None = None
@@ -187,12 +189,12 @@ def voucher_label(series: str, number: str) -> str:
 # frozen SieTransaction / SieVoucher, equal to one made the usual way.
 
 
-class new_transaction:
+class _TransactionTwin:
     """``new_transaction(...)`` is ``SieTransaction(...)`` (all arguments positional), faster."""
 
     __slots__ = SieTransaction.__slots__
 
-    def __init__(self, account, amount_ore, objects, date, text, quantity, kind, line, sign=None, shadow=False):  # type: ignore[no-untyped-def]
+    def __init__(self, account, amount_ore, objects, date, text, quantity, kind, line, sign=None, shadow=False):
         self.account = account
         self.amount_ore = amount_ore
         self.objects = objects
@@ -206,12 +208,12 @@ class new_transaction:
         self.__class__ = SieTransaction  # type: ignore[assignment]
 
 
-class new_voucher:
+class _VoucherTwin:
     """``new_voucher(...)`` is ``SieVoucher(...)`` (all arguments positional), faster."""
 
     __slots__ = SieVoucher.__slots__
 
-    def __init__(self, series, number, date, text, reg_date, transactions, line, sign=None):  # type: ignore[no-untyped-def]
+    def __init__(self, series, number, date, text, reg_date, transactions, line, sign=None):
         self.series = series
         self.number = number
         self.date = date
@@ -225,11 +227,18 @@ class new_voucher:
 
 def _same_fields(twin: type, cls: type) -> bool:
     names = [f.name for f in fields(cls)]
-    code = twin.__init__.__code__  # type: ignore[misc]
-    return list(twin.__slots__) == names and list(code.co_varnames[1 : code.co_argcount]) == names
+    code = vars(twin)["__init__"].__code__
+    return list(vars(twin)["__slots__"]) == names and list(code.co_varnames[1 : code.co_argcount]) == names
 
 
-assert _same_fields(new_transaction, SieTransaction) and _same_fields(new_voucher, SieVoucher)
+assert _same_fields(_TransactionTwin, SieTransaction) and _same_fields(_VoucherTwin, SieVoucher)
+
+if TYPE_CHECKING:  # what a twin's call returns, checked against the frozen class's own signature
+    new_transaction = SieTransaction
+    new_voucher = SieVoucher
+else:
+    new_transaction = _TransactionTwin
+    new_voucher = _VoucherTwin
 
 
 @dataclass(slots=True)

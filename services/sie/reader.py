@@ -61,7 +61,7 @@ __all__ = ["STRICT_TOLERATED", "parse_amount_ore", "parse_date", "read_lines", "
 
 
 def read_sie(
-    data: bytes,
+    data: bytes | bytearray | memoryview,
     *,
     strict: bool = False,
     on_voucher: Callable[[SieVoucher, SieDocument], None] | None = None,

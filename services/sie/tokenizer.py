@@ -142,7 +142,7 @@ def _simple(s: str, line: int) -> SieLine:
         k += 1
     if not tokens or not isinstance(tokens[0], str) or 0 in quoted:
         return _scan(s, line)  # no plain label first: let the scanner decide
-    return SieLine(tokens[0], tokens[1:], tuple(q - 1 for q in quoted))  # type: ignore[arg-type]
+    return SieLine(tokens[0], tokens[1:], tuple(q - 1 for q in quoted))
 
 
 def _scan(s: str, line: int) -> SieLine:

@@ -70,6 +70,7 @@ from .encoding import CP437, detect_encoding
 from .errors import SieError, SieMessage
 from .model import BTRANS, RTRANS, TRANS, SieDocument, SieTransaction, SieVoucher
 
+_ksumma_of: Callable[[Iterable[bytes | str]], int] | None
 try:  # written by the #KSUMMA work; optional so the writer stands alone
     from .ksumma import ksumma_of as _ksumma_of
 except ImportError:  # pragma: no cover - depends on the package version
@@ -427,7 +428,7 @@ class _Writer:
             self.emit(
                 "#ADRESS",
                 *(
-                    self.text(getattr(address, name), lambda label=label: f"{label} i #ADRESS")
+                    self.text(getattr(address, name), partial("{} i #ADRESS".format, label))
                     for name, label in (
                         ("contact", "kontaktpersonen"),
                         ("street", "utdelningsadressen"),
@@ -469,23 +470,23 @@ class _Writer:
         for number, acc in doc.accounts.items():
             what = partial("konto {}".format, number)
             acct = self.ident(number, what)
-            self.emit("#KONTO", acct, self.text(acc.name, lambda number=number: f"namnet på konto {number}"))
+            self.emit("#KONTO", acct, self.text(acc.name, partial("namnet på konto {}".format, number)))
             if acc.type:
-                self.emit("#KTYP", acct, self.ident(acc.type, lambda number=number: f"kontotypen för konto {number}"))
+                self.emit("#KTYP", acct, self.ident(acc.type, partial("kontotypen för konto {}".format, number)))
             unit = getattr(acc, "unit", None)
             if unit:
-                self.emit("#ENHET", acct, self.text(unit, lambda number=number: f"enheten för konto {number}"))
+                self.emit("#ENHET", acct, self.text(unit, partial("enheten för konto {}".format, number)))
             codes = tuple(getattr(acc, "sru_codes", ()) or ())
             if not codes and acc.sru:
                 codes = (acc.sru,)
             for code in codes:
-                self.emit("#SRU", acct, self.ident(code, lambda number=number: f"SRU-koden för konto {number}"))
+                self.emit("#SRU", acct, self.ident(code, partial("SRU-koden för konto {}".format, number)))
         subdims = getattr(doc, "subdimensions", {}) or {}
         for dim, name in doc.dimensions.items():
-            d = self.ident(dim, lambda dim=dim: f"dimension {dim}")
-            n = self.text(name, lambda dim=dim: f"namnet på dimension {dim}")
+            d = self.ident(dim, partial("dimension {}".format, dim))
+            n = self.text(name, partial("namnet på dimension {}".format, dim))
             if dim in subdims:
-                self.emit("#UNDERDIM", d, n, self.ident(subdims[dim], lambda dim=dim: f"överdimensionen för {dim}"))
+                self.emit("#UNDERDIM", d, n, self.ident(subdims[dim], partial("överdimensionen för {}".format, dim)))
             else:
                 self.emit("#DIM", d, n)
         for (dim, obj), name in doc.objects.items():
@@ -494,7 +495,7 @@ class _Writer:
                 "#OBJEKT",
                 self.ident(dim, what),
                 self.text(obj, what),
-                self.text(name, lambda what=what: f"namnet på {what()}"),
+                self.text(name, partial("namnet på objekt {} i dimension {}".format, obj, dim)),
             )
 
     def balances(self, doc: SieDocument) -> None:

@@ -7,15 +7,18 @@ against the company's books as Fortnox has them right now (`FortnoxBooks`, read 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from services.fortnox import resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import MissingLicence, MissingScope
 from services.money import format_sek, oversized
 from services.vouchers.model import AdjustmentVoucher
+
+T = TypeVar("T")
 
 TEXT_LIMIT = 200  # Voucher.Description
 ROW_TEXT_LIMIT = 100  # VoucherRow.TransactionInformation
@@ -72,7 +75,7 @@ class FortnoxBooks:
         return next((year for year in self.years if year.contains(day)), None)
 
 
-def _optional(fetch, client: FortnoxClient) -> dict | None:
+def _optional(fetch: Callable[[FortnoxClient], T], client: FortnoxClient) -> T | None:
     """A dimension list the token may have no scope or licence for: then Fortnox's own check stands alone."""
     try:
         return fetch(client)

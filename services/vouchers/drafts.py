@@ -34,7 +34,7 @@ def _insert_rows(db: Database, voucher_id: str, day: date, text: str, rows: Sequ
     for row_no, row in enumerate(rows, start=1):
         if refusal := oversized(f"«{text.strip()}» ({day}), rad {row_no}", row.debit_ore, row.credit_ore):
             raise VoucherError(refusal)
-    db["adjustment_rows"].insert_all(
+    db.table("adjustment_rows").insert_all(
         {
             "voucher_id": voucher_id,
             "row_no": row_no,
@@ -53,7 +53,7 @@ def create_draft(db: Database, company_id: str, day: date, text: str, rows: Sequ
                  source: str = VoucherSource.MANUAL, reverses: str | None = None) -> str:
     """Store a new draft; callers hold the transaction."""
     voucher_id = uuid.uuid4().hex
-    db["adjustment_vouchers"].insert(
+    db.table("adjustment_vouchers").insert(
         {"id": voucher_id, "company_id": company_id, "date": day.isoformat(), "text": text.strip(),
          "status": VoucherStatus.DRAFT,
          "created_at": now_iso(), "updated_at": now_iso(), "source": source, "reverses": reverses}
@@ -135,9 +135,9 @@ def update_draft(settings: Settings, company_id: str, voucher_id: str, day: date
     """Replace a draft's date, text and rows; a refused voucher becomes a draft again."""
     with _writing(settings, company_id, actor) as db:
         _editable(db, company_id, voucher_id)
-        db["adjustment_vouchers"].update(voucher_id, {"date": day.isoformat(), "text": text.strip(),
-                                                      "status": VoucherStatus.DRAFT,
-                                                      "error": None, "updated_at": now_iso()})
+        db.table("adjustment_vouchers").update(voucher_id, {"date": day.isoformat(), "text": text.strip(),
+                                                            "status": VoucherStatus.DRAFT,
+                                                            "error": None, "updated_at": now_iso()})
         db.execute("delete from adjustment_rows where voucher_id = ?", [voucher_id])
         _insert_rows(db, voucher_id, day, text, rows)
 
@@ -173,16 +173,16 @@ def attach_pdf(settings: Settings, company_id: str, voucher_id: str, name: str, 
     sha256 = attachment_files.keep(settings, content, "application/pdf")  # it takes the write lock itself
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         _editable(db, company_id, voucher_id)
-        db["adjustment_vouchers"].update(voucher_id, {"attachment_sha256": sha256, "attachment_name": name,
-                                                      "attachment_file_id": None, "attachment_connected": 0,
-                                                      "attachment_error": None, "updated_at": now_iso()})
+        db.table("adjustment_vouchers").update(voucher_id, {"attachment_sha256": sha256, "attachment_name": name,
+                                                            "attachment_file_id": None, "attachment_connected": 0,
+                                                            "attachment_error": None, "updated_at": now_iso()})
 
 
 def remove_attachment(settings: Settings, company_id: str, voucher_id: str, *, actor: str) -> None:
     with _writing(settings, company_id, actor) as db:
         _editable(db, company_id, voucher_id)
-        db["adjustment_vouchers"].update(voucher_id, {"attachment_sha256": None, "attachment_name": None,
-                                                      "attachment_file_id": None, "updated_at": now_iso()})
+        db.table("adjustment_vouchers").update(voucher_id, {"attachment_sha256": None, "attachment_name": None,
+                                                            "attachment_file_id": None, "updated_at": now_iso()})
 
 
 def series_for(settings: Settings, company_id: str) -> str:
@@ -194,8 +194,8 @@ def series_for(settings: Settings, company_id: str) -> str:
 
 def set_series(settings: Settings, company_id: str, series: str, actor: str) -> None:
     with _writing(settings, company_id, actor) as db:
-        db["voucher_settings"].upsert({"company_id": company_id, "series": series.strip().upper(),
-                                       "checked_at": now_iso(), "checked_by": actor}, pk="company_id")
+        db.table("voucher_settings").upsert({"company_id": company_id, "series": series.strip().upper(),
+                                             "checked_at": now_iso(), "checked_by": actor}, pk="company_id")
         record(db, actor, AuditAction.SERIES, company_id, f"Verifikationsserie för bokslutsverifikationer: {series}")
 
 

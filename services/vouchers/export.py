@@ -106,9 +106,11 @@ def _claim(settings: Settings, company_id: str, voucher_id: str) -> tuple[Adjust
                                 "flik eller av någon annan). Vänta en stund och titta igen.")
         earlier_attempt = voucher.reference is not None
         reference = voucher.reference or uuid.uuid4().hex
-        db["adjustment_vouchers"].update(voucher_id, {"status": VoucherStatus.SENDING, "reference": reference,
-                                                      "attempted_at": now_iso(), "claimed_by": owner_token()})
-        return load(db, company_id, voucher_id), earlier_attempt
+        db.table("adjustment_vouchers").update(voucher_id, {"status": VoucherStatus.SENDING, "reference": reference,
+                                                            "attempted_at": now_iso(), "claimed_by": owner_token()})
+        claimed = load(db, company_id, voucher_id)
+        assert claimed is not None  # updated just above, under the write lock
+        return claimed, earlier_attempt
 
 
 def _record(settings: Settings, voucher: AdjustmentVoucher, actor: str, result: ExportResult) -> None:
@@ -125,7 +127,7 @@ def _record(settings: Settings, voucher: AdjustmentVoucher, actor: str, result: 
             update["reference"] = None
         action, ref = (AuditAction.EXPORT_UNKNOWN if result.unknown else AuditAction.EXPORT_REFUSED), None
     with store.open_db(settings.database_path) as db, store.write_lock(db):
-        db["adjustment_vouchers"].update(voucher.id, update)
+        db.table("adjustment_vouchers").update(voucher.id, update)
         record(db, actor, action, voucher.company_id, f"{voucher.name}: {result.message}", voucher_id=voucher.id,
                fortnox_ref=ref)
 
@@ -244,7 +246,7 @@ def _send_attachment(settings: Settings, client: FortnoxClient, voucher: Adjustm
             content = attachment_files.content(settings, voucher.attachment_sha256 or "")
             file_id = files.upload_to_inbox(client, voucher.attachment_name or "bilaga.pdf", content, "application/pdf")
             with store.open_db(settings.database_path) as db, store.write_lock(db):
-                db["adjustment_vouchers"].update(voucher.id, {"attachment_file_id": file_id})
+                db.table("adjustment_vouchers").update(voucher.id, {"attachment_file_id": file_id})
         try:
             files.connect_to_voucher(client, file_id, result.series or "", result.number or "", result.year or "")
         except (FortnoxApiError, FortnoxUnavailable):
@@ -256,8 +258,8 @@ def _send_attachment(settings: Settings, client: FortnoxClient, voucher: Adjustm
     except OSError:
         error = f"Bilagan {voucher.attachment_name} finns inte längre på disken. Bifoga den igen i Fortnox."
     with store.open_db(settings.database_path) as db, store.write_lock(db):
-        db["adjustment_vouchers"].update(voucher.id, {"attachment_connected": int(error is None),
-                                                      "attachment_error": error})
+        db.table("adjustment_vouchers").update(voucher.id, {"attachment_connected": int(error is None),
+                                                            "attachment_error": error})
     return error
 
 

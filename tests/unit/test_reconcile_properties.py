@@ -18,6 +18,7 @@ from services.mapping.model import Facts
 from services.reconcile import api, compute
 from services.reconcile.model import ItemKind, Reconciliation, RemedyKind, Status, VoucherKey
 from tests.conftest import settings_for
+from tests.hypothesis_budget import examples
 from tests.reconcile_books import COMPANY, CONTROL, END, START, YEAR, Books, books_of, export_and_import_back, invoices
 
 
@@ -27,7 +28,7 @@ def _reconcile(books: Books, path: Path, day: date) -> Reconciliation:
         return compute.reconcile(db, COMPANY, day, {}, Facts(False))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=invoices, offset=st.integers(0, 364))
 def test_consistently_booked_invoices_and_payments_reconcile_to_zero(tmp_path_factory, specs, offset) -> None:
     result = _reconcile(books_of(specs), tmp_path_factory.mktemp("books") / "app.db", START + timedelta(days=offset))
@@ -36,7 +37,7 @@ def test_consistently_booked_invoices_and_payments_reconcile_to_zero(tmp_path_fa
         assert (check.difference_ore, check.items) == (0, ()), check.items
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=invoices, amount=st.integers(1, 10**9), posted=st.integers(0, 364), later=st.integers(0, 364))
 def test_a_manual_posting_on_the_customer_ledger_account_is_the_difference_and_names_its_voucher(
     tmp_path_factory, specs, amount, posted, later
@@ -51,7 +52,7 @@ def test_a_manual_posting_on_the_customer_ledger_account_is_the_difference_and_n
                                                            (VoucherKey(series, number, YEAR),))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=invoices, offsets=st.lists(st.integers(0, 364), min_size=1, max_size=3))
 def test_reskontras_open_sek_is_the_ledger_side_of_the_reconciliation_to_the_ore(tmp_path_factory, specs,
                                                                                   offsets) -> None:
@@ -65,7 +66,7 @@ def test_reskontras_open_sek_is_the_ledger_side_of_the_reconciliation_to_the_ore
                 assert open_sek == CONTROL[kind][1] * result.check(check_id).ledger_ore, (kind, day)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=invoices, postings=st.lists(st.tuples(st.sampled_from(["customer", "supplier"]), st.integers(1, 10**8),
                                                    st.integers(0, 364)), min_size=1, max_size=4))
 def test_findings_fixed_with_their_proposed_corrections_and_imported_back_leave_nothing_open(

@@ -122,6 +122,7 @@ def test_the_large_company_has_twenty_thousand_vouchers_and_thousands_of_invoice
     assert len(company.documents.supplier_invoices) >= 3_000
 
 
+@pytest.mark.slow
 def test_the_large_company_is_the_same_for_the_same_seed():
     first = generate_company(1, LARGE_TENANT_ID)
     generate_company.cache_clear()
@@ -148,6 +149,7 @@ def test_opening_a_store_lists_the_large_company_without_generating_it(tmp_path,
         fresh.close()
 
 
+@pytest.mark.slow
 def test_first_use_of_the_large_company_generates_it_and_a_restart_reuses_the_file(tmp_path, monkeypatch):
     first = open_books(tmp_path, 1)
     count = len(first.vouchers(LARGE_TENANT_ID, 1))

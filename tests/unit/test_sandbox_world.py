@@ -45,6 +45,7 @@ def _all_sie(store) -> list[bytes]:
             for c in store.companies() for y in store.financial_years(c.tenant_id)]
 
 
+@pytest.mark.slow
 def test_same_seed_gives_byte_identical_sie_files(tmp_path, store):
     fresh = open_books(tmp_path, 1)
     try:

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from services.sie import SieDocument, SieError, read_sie
 from services.sie.checks import check_document
+from tests.hypothesis_budget import examples
 
 from .test_sie_corpus import GOOD_FILES, SAMPLES
 
@@ -22,7 +23,7 @@ SEEDS = [
     if (SAMPLES / name).exists()
 ] or [b'#FLAGGA 0\r\n#SIETYP 4\r\n#VER A 1 20240101 ""\r\n{\r\n#TRANS 1930 {1 "x"} 1\r\n}\r\n']
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def read_both_modes(data: bytes) -> None:

@@ -36,6 +36,7 @@ from services.sie import (
     read_sie,
 )
 from services.sie.writer import canonical_voucher_order, cp437_replace, cp437_text, write_sie
+from tests.hypothesis_budget import examples
 
 try:  # fields added with the extended reader; the writer writes them when present
     from services.sie.model import SieAddress, SieObjectBalance, SiePeriodBalance
@@ -298,7 +299,7 @@ def rtrans_shadows_are_identical(doc: SieDocument) -> bool:
 # ------------------------------------------------------------ random documents
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_random_document_survives_write_and_read(doc):
     data, _ = write_sie(doc, kind="4E", text_limit=None)
@@ -308,7 +309,7 @@ def test_random_document_survives_write_and_read(doc):
     assert rtrans_shadows_are_identical(back)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_random_document_written_twice_gives_the_same_bytes(doc):
     data, _ = write_sie(doc, kind="4E", text_limit=None, ksumma=True)
@@ -317,7 +318,7 @@ def test_random_document_written_twice_gives_the_same_bytes(doc):
     assert read_sie(data).ksumma == "verified"
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_random_document_as_4i_keeps_its_vouchers_and_drops_balances(doc):
     data, _ = write_sie(doc, kind="4I", text_limit=None)
