@@ -11,7 +11,7 @@ from services.connections import start_authorization
 from services.imports.runs import STATUS_LABELS, import_runs
 from services.permissions import PART_LABELS
 from services.timestamps import local_time
-from ui import company_admin, context, fortnox_import, sie_file
+from ui import company_admin, context, fortnox_import, sie_file, tables
 from ui.text import escape_markdown
 
 SOURCES = ["Fortnox", "SIE-fil"]
@@ -59,7 +59,7 @@ def _draw_history(company) -> None:
             "Fel": [run["error"] or "" for run in runs],
         }
     )
-    st.dataframe(table, hide_index=True)
+    tables.show(table, key="underhall.historik", file_name="importhistorik")
 
 
 st.title("Underhåll")

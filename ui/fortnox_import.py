@@ -8,6 +8,7 @@ import streamlit as st
 from services import import_jobs, permissions
 from services.companies import Company
 from services.fortnox.errors import FortnoxError
+from services.numbers import format_count, format_size
 from services.importer import PART_ATTACHMENTS, PART_LEDGERS, PART_SIE4, available_years
 from services.imports.runs import (
     CANCELLED,
@@ -160,10 +161,10 @@ def _draw_outcome(company: Company) -> None:
         metrics += [("Bilagor", counts[PART_ATTACHMENTS]["files"])]
     metrics.append(("Anrop till Fortnox", run["requests"]))
     for column, (label, value) in zip(st.columns(len(metrics)), metrics, strict=True):
-        column.metric(label, value)
+        column.metric(label, format_count(value))
     missing = counts.get(PART_ATTACHMENTS, {}).get("missing")
     if missing:
         st.warning(f"{missing} bilagor fanns inte längre i Fortnox och hämtades inte.", icon=":material/warning:")
     if PART_ATTACHMENTS in counts:
-        st.caption(f"Bilagorna tar {counts[PART_ATTACHMENTS]['bytes'] / 1_048_576:.1f} MB.".replace(".", ","))
+        st.caption(f"Bilagorna tar {format_size(counts[PART_ATTACHMENTS]['bytes'])}.")
     st.page_link("app_pages/verifikationer.py", label="Vidare till Verifikationer", icon=":material/receipt_long:")

@@ -17,7 +17,7 @@ from services import vouchers
 from services.money import MAX_ORE, format_sek, kronor_to_ore
 from services.voucher_checks import draft_problems
 from services.vouchers import AdjustmentRow, AdjustmentVoucher, VoucherError
-from ui import context
+from ui import context, tables
 from ui.text import escape_markdown
 
 COLUMNS = {"account": "Konto", "debit": "Debet", "credit": "Kredit", "cost_center": "Kostnadsställe",
@@ -90,7 +90,7 @@ def editor(key: str, company_id: str, voucher: AdjustmentVoucher | None, account
                         format="YYYY-MM-DD")
     text = st.text_input("Text", value=voucher.text if voucher else "", key=f"{key}.text", max_chars=200)
     frame = st.data_editor(rows_frame(voucher.rows if voucher else []), key=f"{key}.rows", num_rows="dynamic",
-                           hide_index=True, column_config=_column_config(accounts), width="stretch")
+                           hide_index=True, column_config=_column_config(accounts), width="stretch", placeholder="")
     rows = rows_from_frame(frame)
     draft = AdjustmentVoucher("", company_id, day, text, vouchers.DRAFT, tuple(rows))
     debit, credit = sum(r.debit_ore for r in rows), sum(r.credit_ore for r in rows)
@@ -113,8 +113,8 @@ def editor(key: str, company_id: str, voucher: AdjustmentVoucher | None, account
 def _rows_table(voucher: AdjustmentVoucher) -> pd.DataFrame:
     return pd.DataFrame({
         "Konto": [r.account for r in voucher.rows],
-        "Debet": [format_sek(r.debit_ore) if r.debit_ore else "" for r in voucher.rows],
-        "Kredit": [format_sek(r.credit_ore) if r.credit_ore else "" for r in voucher.rows],
+        "Debet": pd.Series([r.debit_ore or None for r in voucher.rows], dtype="Int64"),
+        "Kredit": pd.Series([r.credit_ore or None for r in voucher.rows], dtype="Int64"),
         "Kostnadsställe": [r.cost_center for r in voucher.rows],
         "Projekt": [r.project for r in voucher.rows],
         "Radtext": [r.text for r in voucher.rows],
@@ -176,7 +176,7 @@ def card(voucher: AdjustmentVoucher, accounts: dict[str, str], on_resend: Callab
             st.warning(escape_markdown(voucher.attachment_error), icon=":material/attach_file:")
             if voucher.status == vouchers.EXPORTED and st.button("Skicka bilagan igen", key=f"resend.{voucher.id}"):
                 on_resend(voucher)
-        st.dataframe(_rows_table(voucher), hide_index=True, column_config={
-            column: st.column_config.TextColumn(column, alignment="right") for column in ("Debet", "Kredit")})
+        shown, config = tables.prepared(_rows_table(voucher), ["Debet", "Kredit"])
+        st.dataframe(shown, hide_index=True, column_config=config, placeholder="")
         _draw_actions(voucher, accounts)
     return ticked and voucher.exportable
