@@ -42,11 +42,13 @@ def test_reskontra_and_avstamning_downloads_arrive_every_time(page: Page, app: R
     wait_for_app(page)
     panel = page.get_by_role("tabpanel").first
     csv = panel.get_by_role("button", name=ROWS)
-    expect(csv.first).to_be_visible(timeout=30_000)
-    _download_many(page, [csv.nth(index) for index in range(min(csv.count(), 3))], CLICKS_PER_PAGE)
+    expect(csv).to_have_count(3, timeout=60_000)  # ageing, per customer, open items
+    wait_for_app(page)
+    _download_many(page, [csv.nth(index) for index in range(3)], CLICKS_PER_PAGE)
 
     page.get_by_role("link", name="Avstämning").click()
     wait_for_app(page)
     csv = page.get_by_role("button", name=ROWS)
-    expect(csv.first).to_be_visible(timeout=30_000)
+    expect(csv.first).to_be_visible(timeout=60_000)
+    wait_for_app(page)  # the buttons are read once the page is whole, not while it is still being drawn
     _download_many(page, [csv.nth(index) for index in range(min(csv.count(), 3))], CLICKS_PER_PAGE)
