@@ -145,8 +145,6 @@ def excel_bytes(sheets: Sequence[Sheet]) -> bytes:
             ws.column_dimensions[get_column_letter(index)].width = width
         for line in sheet.heading:
             ws.append([_text_cell(ws, line)])
-        if sheet.heading:
-            ws.append([])
         ws.append([_text_cell(ws, str(column)) for column in columns])
         for record in sheet.frame.itertuples(index=False, name=None):
             ws.append([_cell(ws, raw, kinds[column]) for column, raw in zip(columns, record, strict=True)])
