@@ -224,11 +224,17 @@ def _listed(outcome: CheckOutcome) -> list[Finding]:
     return found
 
 
+def _short(text: str, limit: int = 110) -> str:
+    """A finding's start as a choice (the whole sentence is drawn right below it, and in the list above); longer
+    labels make the box's fuzzy search match the wrong finding."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 @st.fragment
 def _evidence(company: Company, result: Outcome, outcome: CheckOutcome, shown: list[Finding], known: Facts) -> None:
     """The finding whose vouchers and invoices are shown: picking another reruns only this part of the page."""
     index = st.selectbox("Visa underlag för", range(len(shown)), key=f"avstamning.{outcome.check.id}.item",
-                         format_func=lambda i: shown[i].item.text)
+                         format_func=lambda i: _short(shown[i].item.text))
     _drill_down(company, result, shown[index], known)
 
 
