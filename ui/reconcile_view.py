@@ -131,12 +131,12 @@ def summary(company: Company, result: Outcome) -> None:
             _sign_off_button(result, None, "Signera hela avstämningen")
         elif not result.closable:
             st.caption("Hela avstämningen kan signeras när inget fynd är öppet.")
-    pdf, excel, _ = st.columns([2, 2, 3])
+    reports = st.container(horizontal=True)  # side by side, each as wide as its label
     name = f"avstamningsrapport-{company.orgnr}-{result.result.balance_date}"
-    tables.download(pdf, "Avstämningsrapport (PDF)",
+    tables.download(reports, "Avstämningsrapport (PDF)",
                     lambda: api.report_pdf(context.acting(), result, company.name, company.orgnr), f"{name}.pdf",
                     "application/pdf", "avstamning.report.pdf")
-    tables.download(excel, "Avstämningsrapport (Excel)",
+    tables.download(reports, "Avstämningsrapport (Excel)",
                     lambda: api.report_excel(context.acting(), result, company.name, company.orgnr), f"{name}.xlsx",
                     tables.EXCEL, "avstamning.report.xlsx")
     tables.show(report.summary_frame(result), money=report.MONEY[:-1], key="avstamning.summary",
