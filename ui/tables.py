@@ -13,6 +13,7 @@ list, filters applied, and say how many rows; amounts stay exact there (`service
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -83,11 +84,15 @@ def _text_column(label: str, values: pd.Series) -> st.column_config.TextColumn:
 
 
 def _whole_numbers(values: pd.Series) -> bool:
-    """Counts, also with gaps (which pandas holds as floats)."""
-    if pd.api.types.is_bool_dtype(values.dtype) or not pd.api.types.is_numeric_dtype(values.dtype):
-        return False
+    """Counts, also with gaps (which pandas holds as floats, or as objects beside None)."""
     present = values.dropna()
-    return pd.api.types.is_integer_dtype(values.dtype) or bool((present == present.round()).all())
+    if pd.api.types.is_bool_dtype(values.dtype) or not len(present):
+        return False
+    if not pd.api.types.is_numeric_dtype(values.dtype):
+        if not all(isinstance(v, numbers.Number) and not isinstance(v, bool) for v in present):
+            return False
+        present = pd.to_numeric(present)
+    return pd.api.types.is_integer_dtype(present.dtype) or bool((present == present.round()).all())
 
 
 def prepared(frame: pd.DataFrame, money: Sequence[str], shares: Sequence[str] = ()) -> tuple[pd.DataFrame,
@@ -106,8 +111,13 @@ def prepared(frame: pd.DataFrame, money: Sequence[str], shares: Sequence[str] = 
             config[column] = st.column_config.NumberColumn(str(column), format="percent", step=0.001,
                                                            width=_width(str(column), len("100,0 %")))
         elif _whole_numbers(values):
-            shown[column] = values.astype("Int64")
+            shown[column] = pd.to_numeric(values).astype("Int64")
             config[column] = _count_column(str(column), values)
+        elif pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+            shown[column] = values  # other numbers (rates): the browser's decimal comma, every decimal kept
+            longest = int(values.dropna().map(lambda v: len(str(v))).max()) if values.notna().any() else 0
+            config[column] = st.column_config.NumberColumn(str(column), format="localized",
+                                                           width=_width(str(column), longest + longest // 3))
         else:
             shown[column] = ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values]
             config[column] = _text_column(str(column), shown[column])
