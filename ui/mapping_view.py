@@ -11,15 +11,14 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
-from services.mapping import (
+from services.mapping.model import (
     ACCOUNT_TYPES,
-    INACTIVE_WITH_BALANCE,
     PROBLEM_LABELS,
-    PROPOSED,
     STATUS_LABELS,
-    UNMAPPED,
     AccountReview,
     MappingEdit,
+    MappingStatus,
+    Problem,
     ReferenceAccount,
 )
 from services.numbers import format_count
@@ -27,7 +26,8 @@ from services.timestamps import local_time
 from ui import tables
 
 ALL, ANY_PROBLEM = "all", "any_problem"
-FILTERS = {ALL: "Alla konton", ANY_PROBLEM: "Alla avvikelser", PROPOSED: "Förslag (ej sparade)", **PROBLEM_LABELS}
+FILTERS = {ALL: "Alla konton", ANY_PROBLEM: "Alla avvikelser", MappingStatus.PROPOSED: "Förslag (ej sparade)",
+           **PROBLEM_LABELS}
 
 
 def chosen(reviews: list[AccountReview], kind: str) -> list[AccountReview]:
@@ -36,8 +36,8 @@ def chosen(reviews: list[AccountReview], kind: str) -> list[AccountReview]:
         return reviews
     if kind == ANY_PROBLEM:
         return [r for r in reviews if r.problems]
-    if kind == PROPOSED:
-        return [r for r in reviews if r.status == PROPOSED]
+    if kind == MappingStatus.PROPOSED:
+        return [r for r in reviews if r.status == MappingStatus.PROPOSED]
     return [r for r in reviews if kind in r.problems]
 
 
@@ -53,10 +53,10 @@ def draw_summary(reviews: list[AccountReview]) -> None:
     for column, (status, count) in zip(columns[1:], by_status.items(), strict=True):
         column.metric(STATUS_LABELS[status], format_count(count))
     inactive_known = any(r.active is not None for r in reviews)
-    problems = {problem: label for problem, label in PROBLEM_LABELS.items() if problem != UNMAPPED}
+    problems = {problem: label for problem, label in PROBLEM_LABELS.items() if problem != Problem.UNMAPPED}
     for column, (problem, label) in zip(st.columns(len(problems)), problems.items(), strict=True):
         count = sum(problem in r.problems for r in reviews)
-        unknown = problem == INACTIVE_WITH_BALANCE and not inactive_known
+        unknown = problem == Problem.INACTIVE_WITH_BALANCE and not inactive_known
         column.metric(label, "–" if unknown else format_count(count),
                       help="Fortnox har inte kunnat tillfrågas om vilka konton som är inaktiva." if unknown else None)
     derived = sum(not r.type_stated for r in reviews)

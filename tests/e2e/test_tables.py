@@ -12,8 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Locator, Page, expect
 
-from services import ledger_views as views
 from services import store
+from services.ledgers import open_items as views
+from services.ledgers.model import BUCKETS, ItemFilter, LedgerKind
 from services.numbers import format_part_of
 from tests.conftest import settings_for
 from tests.e2e.conftest import RunningApp, wait_for_app
@@ -36,7 +37,7 @@ def open_items(app: RunningApp, sandbox, large_company: str) -> pd.DataFrame:
     settings = settings_for(app.data_dir, sandbox.port)
     with store.open_db(settings.database_path) as db:
         day: date = views.default_balance_date(db, large_company)
-        return views.open_items(db, large_company, views.CUSTOMER, day)
+        return views.open_items(db, large_company, LedgerKind.CUSTOMER, day)
 
 
 @pytest.fixture
@@ -53,8 +54,8 @@ def reskontra(page: Page, app: RunningApp, large_company: str) -> Locator:
 
 
 def _party_frame(items: pd.DataFrame) -> pd.DataFrame:
-    money = ["Kvar (SEK)", "Förfallet (SEK)", *views.BUCKETS]
-    return ledger_view._shown(ledger_view._party_frame(views.party_totals(items), views.CUSTOMER), money)
+    money = ["Kvar (SEK)", "Förfallet (SEK)", *BUCKETS]
+    return ledger_view._shown(ledger_view._party_frame(views.party_totals(items), LedgerKind.CUSTOMER), money)
 
 
 def _widths(frame: pd.DataFrame, money: list[str]) -> list[int]:
@@ -85,7 +86,7 @@ def test_per_customer_list_sorts_amounts_as_numbers_over_every_customer(reskontr
                                                                          open_items: pd.DataFrame) -> None:
     frame = _party_frame(open_items)
     grid = reskontra.get_by_test_id("stDataFrame").nth(1)
-    widths = _widths(frame, ["Kvar (SEK)", "Förfallet (SEK)", *views.BUCKETS])
+    widths = _widths(frame, ["Kvar (SEK)", "Förfallet (SEK)", *BUCKETS])
     column = list(frame.columns).index("Förfallet (SEK)")
     _click_header(grid, widths, column)
     _click_header(grid, widths, column)  # second click: largest first
@@ -114,7 +115,7 @@ def test_downloads_hold_the_whole_filtered_list_and_say_how_many_rows(page: Page
     search = reskontra.get_by_label("Sök")
     search.fill("Konsult")
     search.press("Enter")
-    wanted = views.filter_items(open_items, views.ItemFilter(search="Konsult"))
+    wanted = views.filter_items(open_items, ItemFilter(search="Konsult"))
     matching = f"{format_part_of(len(wanted), len(open_items))} poster matchar"
     expect(reskontra.get_by_text(re.compile(f"^{matching}"))).to_be_visible(timeout=30_000)
     wait_for_app(page)
@@ -149,8 +150,8 @@ def _kronor_sv(grid: Locator, ore: list[int]) -> list[str]:
 
 def test_no_amount_name_header_or_button_label_is_cut(reskontra: Locator, open_items: pd.DataFrame) -> None:
     grids = reskontra.get_by_test_id("stDataFrame")
-    frames = {1: (_party_frame(open_items), ["Kvar (SEK)", "Förfallet (SEK)", *views.BUCKETS]),
-              2: (ledger_view.item_frame(open_items, views.CUSTOMER), ledger_view.ITEM_MONEY)}
+    frames = {1: (_party_frame(open_items), ["Kvar (SEK)", "Förfallet (SEK)", *BUCKETS]),
+              2: (ledger_view.item_frame(open_items, LedgerKind.CUSTOMER), ledger_view.ITEM_MONEY)}
     for nth, (frame, money) in frames.items():
         grid = grids.nth(nth)
         for column, width in zip(frame.columns, _widths(frame, money), strict=True):
