@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING, WriteOnlyCell
+from openpyxl.cell.cell import TYPE_STRING, Cell, WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from services.money import ore_to_decimal
@@ -96,27 +96,29 @@ def _column_kind(sheet: Sheet, column: str) -> str:
     return "date" if _iso_dates(sheet.frame[column]) else "plain"
 
 
-def _cell(ws: Any, value: Any, kind: str) -> WriteOnlyCell:
+def _cell(ws: Any, value: Any, kind: str) -> Cell:
+    """The value is set after the cell is made: openpyxl takes Decimal and date cells, its stubs' WriteOnlyCell()
+    does not say so, the Cell.value setter does."""
+    cell = WriteOnlyCell(ws)
     if _missing(value):
-        return WriteOnlyCell(ws, None)
+        return cell
     if kind == "money":
-        cell = WriteOnlyCell(ws, ore_to_decimal(int(value)))
+        cell.value = ore_to_decimal(int(value))
         cell.number_format = MONEY_FORMAT
     elif kind == "share":
-        cell = WriteOnlyCell(ws, Decimal(str(value)))
+        cell.value = Decimal(str(value))
         cell.number_format = SHARE_FORMAT
     elif kind == "date":
-        cell = WriteOnlyCell(ws, date.fromisoformat(value))
+        cell.value = date.fromisoformat(value)
         cell.number_format = DATE_FORMAT
     elif isinstance(value, str):
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = TYPE_STRING
+        return _text_cell(ws, value)
     else:
-        cell = WriteOnlyCell(ws, value.item() if hasattr(value, "item") else value)  # numpy scalars
+        cell.value = value.item() if hasattr(value, "item") else value  # numpy scalars
     return cell
 
 
-def _text_cell(ws: Any, text: str) -> WriteOnlyCell:
+def _text_cell(ws: Any, text: str) -> Cell:
     cell = WriteOnlyCell(ws, text)
     cell.data_type = TYPE_STRING
     return cell
