@@ -14,6 +14,7 @@ from services.imports.model import ImportPart
 from services.ledgers import api as ledgers
 from services.ledgers.model import ItemFilter, LedgerKind
 from services.money import format_sek
+from services.numbers import format_part_of
 from ui import context, import_status, ledger_view
 from ui.text import escape_markdown
 
@@ -37,7 +38,7 @@ def draw_ledger(company_id: str, kind: str, day: date, version: str) -> None:
         st.info("Inga öppna poster matchar sökningen och filtren.", icon=":material/filter_alt_off:")
         return
     if len(filtered) < len(items):
-        st.caption(f"{len(filtered)} av {len(items)} poster matchar, "
+        st.caption(f"{format_part_of(len(filtered), len(items))} poster matchar, "
                    f"{format_sek(int(filtered['remaining_sek'].sum()))} SEK kvar.")
     view = ledger_view.signature(company_id, day, version, wanted)
     st.markdown(f"**Per {party_noun}** – markera en rad för att se bara dess fakturor.")

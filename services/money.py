@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from services.numbers import grouped
+
 
 def format_sek(ore: int) -> str:
     """12345678 → '123 456,78' (a non-breaking space between thousands, so it never wraps)."""
     sign = "-" if ore < 0 else ""
     kronor, rest = divmod(abs(ore), 100)
-    return f"{sign}{kronor:,}".replace(",", "\u00a0") + f",{rest:02d}"
+    return f"{sign}{grouped(kronor)},{rest:02d}"
 
 
 def ore_to_decimal(ore: int) -> Decimal:

@@ -9,7 +9,7 @@ from services.companies.model import Blocker, Company
 from services.errors import ServiceError
 from services.imports import api as imports
 from services.imports.model import ImportAlreadyRunning, ImportPart, PartProgress, RunProgress, RunStatus
-from services.numbers import format_count, format_part_of
+from services.numbers import format_count, format_part_of, format_size
 from ui import context
 from ui.text import escape_markdown
 
@@ -189,10 +189,10 @@ def _draw_outcome(company: Company) -> None:
         metrics += [("Bilagor", counts[ImportPart.ATTACHMENTS]["files"])]
     metrics.append(("Anrop till Fortnox", run["requests"]))
     for column, (label, value) in zip(st.columns(len(metrics)), metrics, strict=True):
-        column.metric(label, value)
+        column.metric(label, format_count(value))
     missing = counts.get(ImportPart.ATTACHMENTS, {}).get("missing")
     if missing:
         st.warning(f"{missing} bilagor fanns inte längre i Fortnox och hämtades inte.", icon=":material/warning:")
     if ImportPart.ATTACHMENTS in counts:
-        st.caption(f"Bilagorna tar {counts[ImportPart.ATTACHMENTS]['bytes'] / 1_048_576:.1f} MB.".replace(".", ","))
+        st.caption(f"Bilagorna tar {format_size(counts[ImportPart.ATTACHMENTS]['bytes'])}.")
     st.page_link("app_pages/verifikationer.py", label="Vidare till Verifikationer", icon=":material/receipt_long:")

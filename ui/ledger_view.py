@@ -1,7 +1,7 @@
-"""The Reskontra page's pieces: cached open items, Swedish tables, paging, and an invoice's attachments.
+"""The Reskontra page's pieces: cached open items, Swedish tables, and an invoice's attachments.
 
-A ledger can hold 50 000 open items, so nothing draws them all: the open items are read once per company, ledger,
-balance date and import (cached), tables show a page at a time, and the whole list downloads only when asked.
+A ledger can hold 50 000 open items: they are read once per company, ledger, balance date and import (cached), each
+list is one table the browser scrolls (so it sorts over the whole list), and its files are written only when asked.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import math
 from datetime import date
 
 import pandas as pd
@@ -18,14 +17,13 @@ import streamlit as st
 from services.ledgers import api as ledgers
 from services.ledgers.model import BUCKETS, ItemFilter, LedgerKind
 from services.money import format_sek
+from services.numbers import format_count
 from ui import context, tables
 from ui.text import escape_markdown
 
-PAGE_SIZE = 100
-PARTY_PAGE_SIZE = 50
-WORDS = {  # (party, party number, the ledger in a file name)
-    LedgerKind.CUSTOMER: ("Kund", "Kundnr", "kundreskontra"),
-    LedgerKind.SUPPLIER: ("Leverantör", "Leverantörsnr", "leverantorsreskontra"),
+WORDS = {  # (party, party number, the ledger and the party in a file name)
+    LedgerKind.CUSTOMER: ("Kund", "Kundnr", "kundreskontra", "kund"),
+    LedgerKind.SUPPLIER: ("Leverantör", "Leverantörsnr", "leverantorsreskontra", "leverantor"),
 }
 BOOKED_CHOICES = {"Alla": None, "Bokförda": True, "Ej bokförda": False}
 ALL = "Alla"
@@ -52,11 +50,11 @@ def signature(*parts: object) -> str:
 def draw_summary(items: pd.DataFrame) -> None:
     summary = ledgers.summarise(items)
     columns = st.columns([1.2, 2, 2, 1, 1.6])
-    columns[0].metric("Öppna poster", f"{summary.items:,}".replace(",", "\u00a0"))
+    columns[0].metric("Öppna poster", format_count(summary.items))
     columns[1].metric("Kvar att betala (SEK)", format_sek(summary.remaining_sek))
     columns[2].metric("Varav förfallet (SEK)", format_sek(summary.overdue_sek))
-    columns[3].metric("Ej bokförda", summary.unbooked)
-    columns[4].metric("Betalda efter balansdagen", summary.paid_after)
+    columns[3].metric("Ej bokförda", format_count(summary.unbooked))
+    columns[4].metric("Betalda efter balansdagen", format_count(summary.paid_after))
     if summary.foreign:
         st.caption("I utländsk valuta: " + ", ".join(
             f"{format_sek(amount)} {currency}" for currency, amount in sorted(summary.foreign.items()))
@@ -66,10 +64,10 @@ def draw_summary(items: pd.DataFrame) -> None:
 def draw_ageing(items: pd.DataFrame, kind: str) -> None:
     table = ledgers.ageing(items)
     total = int(table["remaining_sek"].sum())
-    shares = [f"{100 * int(v) / total:.1f} %".replace(".", ",") if total else "" for v in table["remaining_sek"]]
+    shares = [int(v) / total if total else None for v in table["remaining_sek"]]
     frame = pd.DataFrame({"Ålder": table["bucket"], "Antal": table["items"], "Kvar (SEK)": table["remaining_sek"],
                           "Andel": shares})
-    tables.show(_shown(frame, ["Kvar (SEK)"]), money=["Kvar (SEK)"], key=f"reskontra.{kind}.ageing",
+    tables.show(_shown(frame, ["Kvar (SEK)"]), money=["Kvar (SEK)"], shares=["Andel"], key=f"reskontra.{kind}.ageing",
                 file_name=f"aldersanalys-{WORDS[kind][2]}")
 
 
@@ -85,19 +83,8 @@ def choose_filter(items: pd.DataFrame, kind: str) -> ItemFilter:
                             currency=None if money == ALL else money, search=term)
 
 
-def _page(frame: pd.DataFrame, size: int, key: str, noun: str) -> pd.DataFrame:
-    """One page of `frame`, with a page picker when there is more than one."""
-    pages = max(1, math.ceil(len(frame) / size))
-    number = 1
-    if pages > 1:
-        picker, note = st.columns([1, 5], vertical_alignment="bottom")
-        number = picker.number_input(f"Sida (av {pages})", 1, pages, 1, key=key)
-        note.caption(f"Visar {noun} {(number - 1) * size + 1}–{min(number * size, len(frame))} av {len(frame)}.")
-    return frame.iloc[(number - 1) * size: number * size]
-
-
 def _party_frame(totals: pd.DataFrame, kind: str) -> pd.DataFrame:
-    party, number, _ = WORDS[kind]
+    party, number, *_ = WORDS[kind]
     frame = pd.DataFrame({number: totals["party_number"], party: totals["party_name"], "Poster": totals["items"],
                           "Kvar (SEK)": totals["remaining_sek"], "Förfallet (SEK)": totals["overdue_sek"]})
     for bucket in BUCKETS:
@@ -106,13 +93,11 @@ def _party_frame(totals: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 
 def choose_party(items: pd.DataFrame, kind: str, key: str) -> tuple[str, str] | None:
-    """The per-party totals, a page at a time; the selected row's (number, name), if any."""
+    """The per-party totals, every party; the selected row's (number, name), if any."""
     party_money = ["Kvar (SEK)", "Förfallet (SEK)", *BUCKETS]
-    every = _shown(_party_frame(ledgers.party_totals(items), kind), party_money)
-    shown = _page(every, PARTY_PAGE_SIZE, f"{key}.page", "rad")
-    event = tables.show(shown, money=party_money, key=f"{key}.{signature(tuple(shown.iloc[:, 0]))}",
-                        file_name=f"per-part-{WORDS[kind][2]}", selectable=True, whole=lambda: every,
-                        whole_rows=len(every))
+    shown = _shown(_party_frame(ledgers.party_totals(items), kind), party_money)
+    event = tables.show(shown, money=party_money, key=key, file_name=f"per-{WORDS[kind][3]}-{WORDS[kind][2]}",
+                        selectable=True)
     rows = event.selection.rows
     if not rows:
         return None
@@ -121,7 +106,7 @@ def choose_party(items: pd.DataFrame, kind: str, key: str) -> tuple[str, str] | 
 
 
 def item_frame(items: pd.DataFrame, kind: str) -> pd.DataFrame:
-    party, number, _ = WORDS[kind]
+    party, number, *_ = WORDS[kind]
     after = [f"{status} {day}" if status else "" for status, day in zip(items["after_status"], items["after_date"],
                                                                        strict=True)]
     return _shown(pd.DataFrame({
@@ -133,17 +118,12 @@ def item_frame(items: pd.DataFrame, kind: str) -> pd.DataFrame:
     }), ITEM_MONEY)
 
 
-
 def choose_item(items: pd.DataFrame, kind: str, key: str) -> str | None:
-    """The open items a page at a time, the whole list downloadable; the selected invoice's number, if any."""
-    shown = _page(items, PAGE_SIZE, f"{key}.page", "post")
-    event = tables.show(item_frame(shown, kind), money=ITEM_MONEY,
-                        key=f"{key}.{signature(tuple(shown['number']))}",
-                        file_name=f"oppna-poster-{WORDS[kind][2]}", selectable=True,
-                        whole=lambda: item_frame(items, kind), whole_rows=len(items),
-                        dates=["Fakturadatum", "Förfallodatum"])
+    """Every open item in one table; the selected invoice's number, if any."""
+    event = tables.show(item_frame(items, kind), money=ITEM_MONEY, key=key,
+                        file_name=f"oppna-poster-{WORDS[kind][2]}", selectable=True)
     rows = event.selection.rows
-    return str(shown.iloc[rows[0]]["number"]) if rows else None
+    return str(items.iloc[rows[0]]["number"]) if rows else None
 
 
 def draw_attachments(company_id: str, kind: str, number: str) -> None:

@@ -21,8 +21,9 @@ from services.mapping.model import (
     Problem,
     ReferenceAccount,
 )
-from services.money import format_sek
+from services.numbers import format_count
 from services.timestamps import local_time
+from ui import tables
 
 ALL, ANY_PROBLEM = "all", "any_problem"
 FILTERS = {ALL: "Alla konton", ANY_PROBLEM: "Alla avvikelser", MappingStatus.PROPOSED: "Förslag (ej sparade)",
@@ -48,15 +49,15 @@ def draw_summary(reviews: list[AccountReview]) -> None:
     """How many accounts are mapped, and how many of each difference there is."""
     by_status = {status: sum(r.status == status for r in reviews) for status in STATUS_LABELS}
     columns = st.columns(1 + len(by_status))
-    columns[0].metric("Konton", len(reviews))
+    columns[0].metric("Konton", format_count(len(reviews)))
     for column, (status, count) in zip(columns[1:], by_status.items(), strict=True):
-        column.metric(STATUS_LABELS[status], count)
+        column.metric(STATUS_LABELS[status], format_count(count))
     inactive_known = any(r.active is not None for r in reviews)
     problems = {problem: label for problem, label in PROBLEM_LABELS.items() if problem != Problem.UNMAPPED}
     for column, (problem, label) in zip(st.columns(len(problems)), problems.items(), strict=True):
         count = sum(problem in r.problems for r in reviews)
         unknown = problem == Problem.INACTIVE_WITH_BALANCE and not inactive_known
-        column.metric(label, "–" if unknown else count,
+        column.metric(label, "–" if unknown else format_count(count),
                       help="Fortnox har inte kunnat tillfrågas om vilka konton som är inaktiva." if unknown else None)
     derived = sum(not r.type_stated for r in reviews)
     if derived:
@@ -73,7 +74,7 @@ def editor_frame(reviews: Iterable[AccountReview]) -> pd.DataFrame:
     return pd.DataFrame({
         "Konto": [r.number for r in rows],
         "Namn": [r.name for r in rows],
-        "Saldo": [format_sek(r.balance_ore) for r in rows],
+        "Saldo": tables.kronor(pd.Series([r.balance_ore for r in rows], dtype="int64")),
         "Målkonto": [r.target_account for r in rows],
         "SRU": [r.proposed_sru for r in rows],
         "Referensnamn": [r.target_name for r in rows],
@@ -89,15 +90,15 @@ def editor_frame(reviews: Iterable[AccountReview]) -> pd.DataFrame:
 EDITABLE = ("Målkonto", "SRU")
 EDITOR_CONFIG = {
     "Konto": st.column_config.TextColumn("Konto", pinned=True, width="small"),
-    "Saldo": st.column_config.TextColumn("Saldo", width="small", alignment="right", help="Utgående saldo (kr)"),
     "Målkonto": st.column_config.TextColumn("Målkonto", width="small", help="Konto i referenskontoplanen"),
     "SRU": st.column_config.TextColumn("SRU", width="small", help="Fyra siffror; tomt = bokföringens SRU-kod"),
 }
 
 
 def draw_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    return st.data_editor(frame, key=key, hide_index=True, num_rows="fixed", column_config=EDITOR_CONFIG,
-                          disabled=[c for c in frame.columns if c not in EDITABLE])
+    config = {**EDITOR_CONFIG, "Saldo": tables.money_column("Saldo", frame["Saldo"])}
+    return st.data_editor(frame, key=key, hide_index=True, num_rows="fixed", column_config=config,
+                          disabled=[c for c in frame.columns if c not in EDITABLE], placeholder="")
 
 
 def _text(value: object) -> str | None:
@@ -151,7 +152,7 @@ REFERENCE_CONFIG = {
 
 def draw_reference_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return st.data_editor(frame, key=key, hide_index=True, num_rows="fixed", column_config=REFERENCE_CONFIG,
-                          disabled=["Konto", "Ändrad av", "Ändrad"])
+                          disabled=["Konto", "Ändrad av", "Ändrad"], placeholder="")
 
 
 def reference_edits(frame: pd.DataFrame) -> list[ReferenceAccount]:

@@ -15,8 +15,10 @@ from services.companies.model import Company
 from services.errors import ServiceError
 from services.mapping.model import Facts
 from services.money import format_rate, format_sek
+from services.numbers import format_part_of
 from services.reconcile import api
 from services.reconcile.model import (
+    CHECK_LABELS,
     KIND_LABELS,
     MARK_LABELS,
     STATUS_LABELS,
@@ -32,12 +34,12 @@ from services.reconcile.model import (
     Status,
     Year,
 )
+from services.spreadsheets import file_stem
 from ui import context, ledger_view, tables
 from ui.text import escape_markdown
 
 ICONS = {Status.OK: ":material/check_circle:", Status.EXPLAINED: ":material/task_alt:",
          Status.DIFFERENCE: ":material/error:", Status.UNKNOWN: ":material/help:"}
-PAGE_SIZE = 25  # findings drawn at a time, each sentence whole; a check can hold tens of thousands
 RATES_KEY = "avstamning.rates"
 NOTICE_KEY = "avstamning.notice"
 WANTED_DAY_KEY = "avstamning.day"
@@ -130,8 +132,9 @@ def summary(company: Company, result: Outcome) -> None:
     """Progress for the company at the balance date, the sign-off of the whole, the report, the checks table."""
     counts = {status: sum(o.status == status for o in result.checks) for status in Status}
     left, middle, right = st.columns([1, 2, 2])
-    left.metric("Hanterade fynd", f"{result.handled} av {result.total}")
-    middle.metric("Kontroller", f"{counts[Status.OK] + counts[Status.EXPLAINED]} av {len(result.checks)} klara",
+    left.metric("Hanterade fynd", format_part_of(result.handled, result.total))
+    ready = counts[Status.OK] + counts[Status.EXPLAINED]
+    middle.metric("Kontroller", f"{format_part_of(ready, len(result.checks))} klara",
                   help="Ok eller förklarade; okända saknar underlag och räknas inte som klara.")
     with right:
         if result.signed_off:
@@ -142,12 +145,12 @@ def summary(company: Company, result: Outcome) -> None:
             _sign_off_button(result, None, "Signera hela avstämningen")
         elif not result.closable:
             st.caption("Hela avstämningen kan signeras när inget fynd är öppet.")
-    pdf, excel, _ = st.columns([2, 2, 3])
+    reports = st.container(horizontal=True)  # side by side, each as wide as its label
     name = f"avstamningsrapport-{company.orgnr}-{result.result.balance_date}"
-    tables.download(pdf, "Avstämningsrapport (PDF)",
+    tables.download(reports, "Avstämningsrapport (PDF)",
                     lambda: api.report_pdf(context.acting(), result, company.name, company.orgnr), f"{name}.pdf",
                     "application/pdf", "avstamning.report.pdf")
-    tables.download(excel, "Avstämningsrapport (Excel)",
+    tables.download(reports, "Avstämningsrapport (Excel)",
                     lambda: api.report_excel(context.acting(), result, company.name, company.orgnr), f"{name}.xlsx",
                     tables.EXCEL, "avstamning.report.xlsx")
     tables.show(api.summary_frame(result), money=api.REPORT_MONEY[:-1], key="avstamning.summary",
@@ -169,7 +172,7 @@ def check_section(company: Company, result: Outcome, outcome: CheckOutcome, vers
     """One expander per check, open while something in it is open; drawn only while open (closed checks cost
     nothing: the trial balance and long lists of findings are the page's heaviest parts)."""
     check = outcome.check
-    progress = f" · {outcome.handled} av {len(outcome.findings)} hanterade" if outcome.findings else ""
+    progress = f" · {format_part_of(outcome.handled, len(outcome.findings))} hanterade" if outcome.findings else ""
     signed = f" · {api.signed_text(outcome)}" if outcome.signed_off else ""
     title = f"{check.label} – {STATUS_LABELS[outcome.status]}{progress}{signed}"
     section = st.expander(title, expanded=outcome.status == Status.DIFFERENCE, icon=ICONS[outcome.status],
@@ -190,7 +193,7 @@ def check_section(company: Company, result: Outcome, outcome: CheckOutcome, vers
                         money=list(TRIAL_COLUMNS.values())[2:], key="avstamning.trial_balance",
                         file_name=f"rabalans-{result.result.balance_date}", height=300)
         if outcome.findings:
-            shown = _paged(outcome)
+            shown = _listed(outcome)
             if shown:
                 _evidence(company, result, outcome, shown, known)
             if any(f.item.kind == ItemKind.CURRENCY_DIFFERENCE for f in outcome.findings):
@@ -219,36 +222,33 @@ def _matches(finding: Finding, words: list[str]) -> bool:
     return all(word in haystack for word in words)
 
 
-def _paged(outcome: CheckOutcome) -> list[Finding]:
-    """The findings matching the search, a page at a time, each sentence whole; the whole list downloadable.
-    Returns the page's findings, which the drill-down chooses among."""
+def _listed(outcome: CheckOutcome) -> list[Finding]:
+    """The findings matching the search, all of them in one table that sorts over the whole list, each sentence
+    whole; the same list downloadable. Returns them for the drill-down to choose among."""
     base = f"avstamning.{outcome.check.id}"
-    search, paging = st.columns([3, 1])
-    words = search.text_input("Sök bland fynden", key=f"{base}.search",
-                              placeholder="verifikation, faktura, konto eller text").lower().split()
+    words = st.text_input("Sök bland fynden", key=f"{base}.search",
+                          placeholder="verifikation, faktura, konto eller text").lower().split()
     found = [f for f in outcome.findings if _matches(f, words)] if words else list(outcome.findings)
-    pages = max(1, -(-len(found) // PAGE_SIZE))
-    page = paging.number_input(f"Sida (av {pages})", min_value=1, max_value=pages, value=1, step=1,
-                               key=f"{base}.page.{pages}") if pages > 1 else 1
-    shown = found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    if words or pages > 1:
-        st.caption(f"Visar fynd {(page - 1) * PAGE_SIZE + 1 if shown else 0}–{(page - 1) * PAGE_SIZE + len(shown)} "
-                   f"av {len(found)}" + (f" som matchar (av {len(outcome.findings)})" if words else "") + ".")
-    lines = ["| Fynd | Belopp | Status |", "| --- | ---: | --- |"]
-    lines += [f"| {escape_markdown(f.item.text)} | {format_sek(f.item.amount_ore)} | {escape_markdown(_state(f))} |"
-              for f in shown]
-    if shown:
-        st.markdown("\n".join(lines))
-    tables.download_pair(lambda: _findings_frame(found), len(found), ["Belopp"],
-                         f"fynd-{outcome.check.id}", f"{base}.all")
-    return shown
+    if words:
+        st.caption(f"{format_part_of(len(found), len(outcome.findings))} fynd matchar sökningen.")
+    if found:
+        frame = _findings_frame(found)
+        tables.show(frame.drop(columns=["Id"]), money=["Belopp"], key=f"{base}.list.{len(found)}",
+                    file_name=file_stem("fynd", outcome.check.label), height=min(400, 38 + 35 * len(found)))
+    return found
+
+
+def _short(text: str, limit: int = 110) -> str:
+    """A finding's start as a choice (the whole sentence is drawn right below it, and in the list above); longer
+    labels make the box's fuzzy search match the wrong finding."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 @st.fragment
 def _evidence(company: Company, result: Outcome, outcome: CheckOutcome, shown: list[Finding], known: Facts) -> None:
     """The finding whose vouchers and invoices are shown: picking another reruns only this part of the page."""
     index = st.selectbox("Visa underlag för", range(len(shown)), key=f"avstamning.{outcome.check.id}.item",
-                         format_func=lambda i: f"{shown[i].item.text[:110]}")
+                         format_func=lambda i: _short(shown[i].item.text))
     _drill_down(company, result, shown[index], known)
 
 
@@ -261,12 +261,12 @@ def _drill_down(company: Company, result: Outcome, finding: Finding, known: Fact
         rows = api.voucher_rows(acting, company.id, item.vouchers).drop(columns=["year_id"])
         rows["struck_by"] = [f"Struken av {by}" if by else ("Struken" if by == "" else "") for by in rows["struck_by"]]
         tables.show(rows.rename(columns=VOUCHER_COLUMNS), money=["Belopp"], key=f"{key}.vouchers",
-                    file_name=f"verifikationer-{finding.check_id}")
+                    file_name=file_stem("verifikationer", CHECK_LABELS[finding.check_id]))
     if item.invoice and item.invoice_kind:
         invoices = api.invoice_rows(acting, company.id, item.invoice_kind, [item.invoice], result.result.balance_date)
         invoices["booked"] = invoices["booked"].map({1: "Ja", 0: "Nej"})
         tables.show(invoices.rename(columns=INVOICE_COLUMNS), money=["Belopp i valuta", "Belopp SEK", "Betalt SEK"],
-                    key=f"{key}.invoices", file_name=f"fakturor-{finding.check_id}", dates=["Fakturadatum"])
+                    key=f"{key}.invoices", file_name=file_stem("fakturor", CHECK_LABELS[finding.check_id]))
         with st.expander(f"Fakturans bilagor ({item.invoice})", icon=":material/attach_file:"):
             ledger_view.draw_attachments(company.id, item.invoice_kind, item.invoice)
     notice = st.session_state.pop(f"{NOTICE_KEY}.{finding.id}", None)

@@ -1,12 +1,19 @@
-"""Tables as Swedes read them: amounts as 1 234 567,50 (negatives with a minus, right-aligned), dates ISO, and every
-table downloadable whole as CSV (semicolon, decimal comma: what Swedish Excel opens) and as Excel.
+"""Tables as Swedes read them and every download button of the app.
 
-Amounts arrive as integer öre and stay integers until drawn; the files carry exact kronor and texts as text
-(`services.spreadsheets`).
+A list is drawn whole in one table (the grid scrolls virtually, so 50 000 rows cost no more to show than a page),
+which is what lets every column sort over the whole list, not a page of it. Amounts arrive as integer öre: the table
+gets kronor as numbers, so they sort as numbers, drawn by the browser in its own locale with two decimals
+(1 234,50 in the Swedish browsers staff use); counts are grouped the same way (21 122). Every column is made wide
+enough for its longest value, so no amount or sentence is ever cut (the grid scrolls sideways instead), and a
+missing value is an empty cell, never "None".
+
+Beside each list, its CSV (semicolon, decimal comma: what Swedish Excel opens) and Excel files hold the same whole
+list, filters applied, and say how many rows; amounts stay exact there (`services.spreadsheets`).
 """
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -15,48 +22,115 @@ from streamlit.delta_generator import DeltaGenerator
 
 from services import spreadsheets
 from services.money import format_sek
+from services.numbers import format_count
 
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def csv_bytes(frame: pd.DataFrame, money: Sequence[str] = ()) -> bytes:
-    return spreadsheets.csv_bytes(frame, money)
-
-
-def excel_bytes(frame: pd.DataFrame, money: Sequence[str] = (), sheet: str = "Tabell",
-                dates: Sequence[str] = ()) -> bytes:
-    return spreadsheets.excel_bytes([spreadsheets.Sheet(sheet, frame, money, dates)])
+CHAR_PX = 8  # a generous width of one character in the grid's 14 px font: digits and capitals fit
+CELL_PADDING_PX = 24  # the grid's padding on both sides of a cell
+HEADER_PADDING_PX = 48  # a header also holds the sort arrow and the column menu
+MIN_WIDTH_PX = 60
 
 
 def download(where: DeltaGenerator, label: str, data: bytes | Callable[[], bytes], file_name: str, mime: str,
              key: str) -> None:
-    """Every download button of the app. It never reruns the page on click: a rerun starting while the file is
-    still queued for the browser drops it, and the button then spins for good."""
+    """Every download button of the app. It never reruns the page on click: the file's answer travels in the same
+    outgoing queue as the page, and a rerun starting while it waits there drops it (the button then spins for
+    good); the click only asks for the file."""
     where.download_button(label, data, file_name, mime, key=key, icon=":material/download:", on_click="ignore")
 
 
 def download_pair(frame: Callable[[], pd.DataFrame], rows: int, money: Sequence[str], file_name: str, key: str,
-                  dates: Sequence[str] = ()) -> None:
-    """CSV and Excel of a whole list (written when clicked), saying how many rows they hold."""
-    left, right, _ = st.columns([1, 1, 3])
-    count = f"{rows:,}".replace(",", "\u00a0")
-    download(left, f"CSV ({count} rader)", lambda: csv_bytes(frame(), money), f"{file_name}.csv", "text/csv",
-             f"{key}.csv")
-    download(right, f"Excel ({count} rader)", lambda: excel_bytes(frame(), money, file_name, dates),
+                  shares: Sequence[str] = ()) -> None:
+    """CSV and Excel of a whole list (written when clicked), each saying how many rows it holds; side by side,
+    each as wide as its label."""
+    count = format_count(rows)
+    row = st.container(horizontal=True)
+    download(row, f"CSV ({count} rader)", lambda: spreadsheets.csv_bytes(frame(), money, shares),
+             f"{file_name}.csv", "text/csv", f"{key}.csv")
+    download(row, f"Excel ({count} rader)",
+             lambda: spreadsheets.excel_bytes([spreadsheets.Sheet(file_name, frame(), money, shares)]),
              f"{file_name}.xlsx", EXCEL, f"{key}.xlsx")
 
 
+def _width(label: str, longest: int) -> int:
+    return max(MIN_WIDTH_PX, len(label) * CHAR_PX + HEADER_PADDING_PX, longest * CHAR_PX + CELL_PADDING_PX)
+
+
+def kronor(ore: pd.Series) -> pd.Series:
+    """Öre as kronor for a table cell (display only: files and sums keep the integers)."""
+    return pd.to_numeric(ore, errors="coerce").astype("float64") / 100
+
+
+def money_column(label: str, kronor_values: pd.Series) -> st.column_config.NumberColumn:
+    """A column of amounts in kronor (from `kronor`) that sorts as numbers and shows 1 234,50, wide enough for the
+    largest."""
+    values = kronor_values.dropna()
+    ends = (values.max(), values.min()) if len(values) else ()
+    longest = max((len(format_sek(round(v * 100))) for v in ends), default=0)
+    return st.column_config.NumberColumn(label, format="localized", step=0.01, width=_width(label, longest),
+                                         alignment="right")
+
+
+def _count_column(label: str, values: pd.Series) -> st.column_config.NumberColumn:
+    numbers = values.dropna()
+    ends = (numbers.max(), numbers.min()) if len(numbers) else ()
+    longest = max((len(format_count(int(v))) for v in ends), default=0)
+    return st.column_config.NumberColumn(label, format="localized", step=1, width=_width(label, longest))
+
+
+def _text_column(label: str, values: pd.Series) -> st.column_config.TextColumn:
+    longest = int(values.str.len().max()) if len(values) else 0
+    return st.column_config.TextColumn(label, width=_width(label, longest))
+
+
+def _whole_numbers(values: pd.Series) -> bool:
+    """Counts, also with gaps (which pandas holds as floats, or as objects beside None)."""
+    present = values.dropna()
+    if pd.api.types.is_bool_dtype(values.dtype) or not len(present):
+        return False
+    if not pd.api.types.is_numeric_dtype(values.dtype):
+        if not all(isinstance(v, numbers.Number) and not isinstance(v, bool) for v in present):
+            return False
+        present = pd.to_numeric(present)
+    return pd.api.types.is_integer_dtype(present.dtype) or bool((present == present.round()).all())
+
+
+def prepared(frame: pd.DataFrame, money: Sequence[str], shares: Sequence[str] = ()) -> tuple[pd.DataFrame,
+                                                                                               dict[str, object]]:
+    """`frame` as the grid draws it: amounts in kronor, shares in per cent, counts as numbers, missing texts empty;
+    and the columns' configuration (formats and widths)."""
+    shown = pd.DataFrame(index=frame.index)
+    config: dict[str, object] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if column in money:
+            shown[column] = kronor(values)
+            config[column] = money_column(str(column), shown[column])
+        elif column in shares:
+            shown[column] = pd.to_numeric(values, errors="coerce").astype("float64")
+            config[column] = st.column_config.NumberColumn(str(column), format="percent", step=0.001,
+                                                           width=_width(str(column), len("100,0 %")))
+        elif _whole_numbers(values):
+            shown[column] = pd.to_numeric(values).astype("Int64")
+            config[column] = _count_column(str(column), values)
+        elif pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+            shown[column] = values  # other numbers (rates): the browser's decimal comma, every decimal kept
+            longest = int(values.dropna().map(lambda v: len(str(v))).max()) if values.notna().any() else 0
+            config[column] = st.column_config.NumberColumn(str(column), format="localized",
+                                                           width=_width(str(column), longest + longest // 3))
+        else:
+            shown[column] = ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values]
+            config[column] = _text_column(str(column), shown[column])
+    return shown, config
+
+
 def show(frame: pd.DataFrame, *, money: Sequence[str] = (), key: str, file_name: str,
-         height: int | str = "auto", selectable: bool = False, whole: Callable[[], pd.DataFrame] | None = None,
-         whole_rows: int | None = None, dates: Sequence[str] = ()) -> object:
-    """Draw `frame` with Swedish amounts and the downloads of the whole list (`whole`, when `frame` is one page of
-    it); returns the selection event when `selectable`."""
-    shown = frame.copy()
-    for column in money:
-        shown[column] = [format_sek(int(v)) if v is not None and not pd.isna(v) else "" for v in shown[column]]
-    config = {column: st.column_config.TextColumn(column, alignment="right") for column in money}
+         height: int | str = "auto", selectable: bool = False, shares: Sequence[str] = ()) -> object:
+    """Draw the whole list `frame` and its downloads; returns the selection event when `selectable` (its rows are
+    positions in `frame`, whatever order the person sorted the table in)."""
+    shown, config = prepared(frame, money, shares)
     selection = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
-    event = st.dataframe(shown, hide_index=True, column_config=config, key=key, height=height, **selection)
-    download_pair(whole or (lambda: frame), len(frame) if whole_rows is None else whole_rows, money, file_name, key,
-                  dates)
+    event = st.dataframe(shown, hide_index=True, column_config=config, key=key, height=height, placeholder="",
+                         **selection)
+    download_pair(lambda: frame, len(frame), money, file_name, key, shares)
     return event

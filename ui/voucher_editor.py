@@ -17,7 +17,7 @@ from services.errors import ServiceError
 from services.money import MAX_ORE, format_sek, kronor_to_ore
 from services.vouchers import api as vouchers
 from services.vouchers.model import AdjustmentRow, AdjustmentVoucher, VoucherStatus
-from ui import context
+from ui import context, tables
 from ui.text import escape_markdown
 
 COLUMNS = {"account": "Konto", "debit": "Debet", "credit": "Kredit", "cost_center": "Kostnadsställe",
@@ -90,7 +90,7 @@ def editor(key: str, company_id: str, voucher: AdjustmentVoucher | None, account
                         format="YYYY-MM-DD")
     text = st.text_input("Text", value=voucher.text if voucher else "", key=f"{key}.text", max_chars=200)
     frame = st.data_editor(rows_frame(voucher.rows if voucher else []), key=f"{key}.rows", num_rows="dynamic",
-                           hide_index=True, column_config=_column_config(accounts), width="stretch")
+                           hide_index=True, column_config=_column_config(accounts), width="stretch", placeholder="")
     rows = rows_from_frame(frame)
     draft = AdjustmentVoucher("", company_id, day, text, VoucherStatus.DRAFT, tuple(rows))
     debit, credit = sum(r.debit_ore for r in rows), sum(r.credit_ore for r in rows)
@@ -119,8 +119,8 @@ def account_label(number: str, accounts: dict[str, str]) -> str:
 def _rows_table(voucher: AdjustmentVoucher, accounts: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({
         "Konto": [account_label(r.account, accounts) for r in voucher.rows],
-        "Debet": [format_sek(r.debit_ore) if r.debit_ore else "" for r in voucher.rows],
-        "Kredit": [format_sek(r.credit_ore) if r.credit_ore else "" for r in voucher.rows],
+        "Debet": pd.Series([r.debit_ore or None for r in voucher.rows], dtype="Int64"),
+        "Kredit": pd.Series([r.credit_ore or None for r in voucher.rows], dtype="Int64"),
         "Kostnadsställe": [r.cost_center for r in voucher.rows],
         "Projekt": [r.project for r in voucher.rows],
         "Radtext": [r.text for r in voucher.rows],
@@ -211,7 +211,7 @@ def card(voucher: AdjustmentVoucher, accounts: dict[str, str], on_resend: Callab
             if voucher.status == VoucherStatus.EXPORTED and st.button("Skicka bilagan igen",
                                                                       key=f"resend.{voucher.id}"):
                 on_resend(voucher)
-        st.dataframe(_rows_table(voucher, accounts), hide_index=True, column_config={
-            column: st.column_config.TextColumn(column, alignment="right") for column in ("Debet", "Kredit")})
+        shown, config = tables.prepared(_rows_table(voucher, accounts), ["Debet", "Kredit"])
+        st.dataframe(shown, hide_index=True, column_config=config, placeholder="")
         _draw_actions(voucher, accounts, reversal)
     return ticked and voucher.exportable

@@ -119,7 +119,8 @@ def _record(settings: Settings, voucher: AdjustmentVoucher, actor: str, result: 
         update = {"status": VoucherStatus.EXPORTED, "fortnox_series": result.series, "fortnox_number": result.number,
                   "fortnox_year": result.year, "error": None, "outcome_unknown": 0, "exported_at": now_iso(),
                   "claimed_by": None}
-        action, ref = AuditAction.EXPORT, f"{result.series} {result.number} (räkenskapsår {result.year})"
+        # Fortnox's year id (1, 2, …) means nothing to a reader; the voucher's date names its financial year.
+        action, ref = AuditAction.EXPORT, f"{result.series} {result.number} ({voucher.date:%Y-%m-%d})"
     else:
         update = {"status": VoucherStatus.FAILED, "error": result.message, "outcome_unknown": int(result.unknown),
                   "claimed_by": None}
