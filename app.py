@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import context
+from ui import assets, context
 
-st.set_page_config(page_title="Skatt & Bokslut", page_icon=":material/account_balance:", layout="wide")
+st.set_page_config(page_title="Skatt & Bokslut", page_icon=assets.FAVICON, layout="wide")
+assets.apply()
 context.require_sign_in()
 
 underhall = st.Page("app_pages/underhall.py", title="Underhåll", icon=":material/build:", url_path="underhall")
@@ -26,9 +27,9 @@ verifikationer = st.Page(
 anslut = st.Page("app_pages/anslut.py", title="Anslut", icon=":material/link:", url_path="anslut", visibility="hidden")
 start = st.Page(lambda: st.switch_page(underhall), title="Start", default=True, visibility="hidden")
 
-navigation = st.navigation(
-    {"Bokslut": [underhall, reskontra, avstamning, kontomappning, verifikationer], "": [anslut, start]}
-)
+# One flat list: a section header ("Bokslut") makes Streamlit put a <div> inside the menu's <ul>, which screen readers
+# then announce as a broken list (axe: serious; tests/e2e/test_accessibility.py).
+navigation = st.navigation([underhall, reskontra, avstamning, kontomappning, verifikationer, anslut, start])
 
 settings = context.settings()
 with st.sidebar:
@@ -53,9 +54,9 @@ with st.sidebar:
         )
         context.choose_company(picked.id)
         if picked.connected:
-            st.caption(":material/check_circle: Ansluten till Fortnox")
+            assets.caption("check_circle", "Ansluten till Fortnox")
         else:
-            st.caption(":material/link_off: Inte ansluten – klicka på Anslut under Underhåll → Import.")
+            assets.caption("link_off", "Inte ansluten – klicka på Anslut under Underhåll → Import.")
 
 try:
     navigation.run()

@@ -16,7 +16,7 @@ from services.timestamps import local_time
 from services.voucher_export import ExportRefused, ExportResult
 from services.voucher_sie import import_sie, sie_4i
 from services.vouchers import AdjustmentVoucher, VoucherError
-from ui import context, tables, voucher_editor
+from ui import assets, context, tables, voucher_editor
 from ui.text import escape_markdown
 
 CONFIRM_KEY = "verifikationer.confirm"
@@ -106,7 +106,7 @@ def _draw_export_bar(company: Company, chosen: list[AdjustmentVoucher]) -> None:
     export, download = st.columns([1, 1])
     permission = context.allowed("export", company)
     if not permission.allowed:
-        export.caption(f":material/lock: {permission.reason_sv}")
+        assets.caption("lock", permission.reason_sv, export)
     elif export.button("Exportera till Fortnox", type="primary", key="verifikationer.export"):
         if chosen:
             st.session_state[CONFIRM_KEY] = [voucher.id for voucher in chosen]

@@ -8,7 +8,7 @@ from services.access import AccessDenied
 from services.companies import Company
 from services.company_data import DeleteRefused, delete_company_data
 from services.connections import disconnect
-from ui import context
+from ui import assets, context
 from ui.text import escape_markdown
 
 CONFIRM_KEY = "company_admin.confirm_delete"
@@ -64,7 +64,7 @@ def draw(company: Company | None) -> None:
         st.rerun()
     permission = context.allowed("delete", company)
     if not permission.allowed:
-        delete_column.caption(f":material/lock: {permission.reason_sv}")
+        assets.caption("lock", permission.reason_sv, delete_column)
     elif delete_column.button("Radera företagets data", key="company_admin.delete", icon=":material/delete:"):
         st.session_state[CONFIRM_KEY] = company.id
     if st.session_state.get(CONFIRM_KEY) == company.id:

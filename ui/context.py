@@ -15,6 +15,7 @@ from services.config import Settings
 from services.errors import ServiceError
 from services.oauth_state import Requester
 from services.startup import prepare
+from ui import assets
 from ui.text import escape_markdown
 
 COMPANY_KEY = "company_id"
@@ -185,13 +186,13 @@ def require_sign_in() -> None:
 def draw_identity() -> None:
     """Who is signed in (and a way out), or plainly that sign-in is off."""
     if not sign_in_configured():
-        st.caption(":material/lock_open: Inloggning är avstängd (demoläge)" if settings().demo_mode
-                   else ":material/lock_open: Inloggning är avstängd: alla som når appen kan använda den.")
+        assets.caption("lock_open", "Inloggning är avstängd (demoläge)" if settings().demo_mode
+                       else "Inloggning är avstängd: alla som når appen kan använda den.")
         return
     who = actor()
     person = access.identify(settings().staff, who)
     role = f" · roll {person.role}" if person else ""
-    st.caption(f":material/person: {escape_markdown(st.user.get('name') or who)} ({escape_markdown(who)}){role}")
+    assets.caption("person", f"{escape_markdown(st.user.get('name') or who)} ({escape_markdown(who)}){role}")
     st.button("Logga ut", on_click=sign_out, key="sidebar.logout")
 
 

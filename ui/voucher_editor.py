@@ -17,7 +17,7 @@ from services import vouchers
 from services.money import MAX_ORE, format_sek, kronor_to_ore
 from services.voucher_checks import draft_problems
 from services.vouchers import AdjustmentRow, AdjustmentVoucher, VoucherError
-from ui import context
+from ui import assets, context
 from ui.text import escape_markdown
 
 COLUMNS = {"account": "Konto", "debit": "Debet", "credit": "Kredit", "cost_center": "Kostnadsställe",
@@ -171,7 +171,7 @@ def card(voucher: AdjustmentVoucher, accounts: dict[str, str], on_resend: Callab
             st.error(escape_markdown(voucher.error), icon=":material/error:")
         if voucher.attachment_name:
             sent = " (skickad till Fortnox)" if voucher.attachment_connected else ""
-            st.caption(f":material/attach_file: {escape_markdown(voucher.attachment_name)}{sent}")
+            assets.caption("attach_file", f"{escape_markdown(voucher.attachment_name)}{sent}")
         if voucher.attachment_error:
             st.warning(escape_markdown(voucher.attachment_error), icon=":material/attach_file:")
             if voucher.status == vouchers.EXPORTED and st.button("Skicka bilagan igen", key=f"resend.{voucher.id}"):
