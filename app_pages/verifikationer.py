@@ -66,7 +66,7 @@ def _confirm(company_id: str, chosen: list[AdjustmentVoucher], series: str) -> N
 
 
 def _draw_results(results: list[ExportResult], by_id: dict[str, AdjustmentVoucher]) -> None:
-    st.subheader("Resultat av exporten")
+    st.subheader("Resultat av exporten", anchor=False)
     for result in results:
         voucher = by_id.get(result.voucher_id)
         name = escape_markdown(f"{voucher.date} · {voucher.text}" if voucher else "Export")
@@ -155,7 +155,7 @@ def _resend(voucher: AdjustmentVoucher) -> None:
     st.rerun()
 
 
-st.title("Verifikationer")
+st.title("Verifikationer", anchor=False)
 company = context.company_or_stop("Anslut under Underhåll → Import.")
 st.caption(f"Bokslutsverifikationer för {escape_markdown(company.label)}")
 context.show_flash()

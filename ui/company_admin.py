@@ -56,7 +56,7 @@ def draw(company: Company | None) -> None:
     if company is None:
         return
     st.divider()
-    st.subheader("Anslutning och data")
+    st.subheader("Anslutning och data", anchor=False)
     disconnect_column, delete_column = st.columns(2)
     if company.connected and disconnect_column.button("Koppla från", key="company_admin.disconnect",
                                                       icon=":material/link_off:"):

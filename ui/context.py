@@ -124,7 +124,7 @@ def sign_in_configured() -> bool:
 
 
 def _refuse(message: str) -> None:
-    st.title("Skatt & Bokslut")
+    st.title("Skatt & Bokslut", anchor=False)
     st.error(message, icon=":material/block:")
     if _signed_in():
         st.button("Logga ut", on_click=sign_out, key="gate.logout")
@@ -142,7 +142,7 @@ def _stop_unless_active(address: str) -> None:
     status = sign_ins.check(settings(), address, st.user.to_dict())
     if status is sign_ins.SignIn.ACTIVE:
         return
-    st.title("Skatt & Bokslut")
+    st.title("Skatt & Bokslut", anchor=False)
     st.warning(SIGN_IN_ENDED[status], icon=":material/lock_clock:")
     st.button("Logga in igen", type="primary", on_click=st.login, key="gate.sign_in_again", icon=":material/login:")
     st.stop()
@@ -165,7 +165,7 @@ def require_sign_in() -> None:
                     ".streamlit/secrets.toml (se README).")
         return
     if not st.user.is_logged_in:
-        st.title("Skatt & Bokslut")
+        st.title("Skatt & Bokslut", anchor=False)
         st.write("Logga in med ditt jobbkonto för att fortsätta. Appen visar klientföretagens bokföring och kan "
                  "skriva verifikationer i Fortnox, så bara behörig personal kommer in.")
         st.button("Logga in", type="primary", on_click=st.login, key="gate.login", icon=":material/login:")

@@ -60,7 +60,7 @@ def draw(company: Company) -> None:
     _draw_permissions(company, blocked)
     run = running_run(context.settings(), company.id)
     running = run is not None  # the choices stay, greyed, while it runs
-    st.subheader("Vad vill du hämta?")
+    st.subheader("Vad vill du hämta?", anchor=False)
     sie4 = st.checkbox("SIE4-data", key="underhall.sie4", disabled=running or PART_SIE4 in blocked,
                        help="Kontoplan, saldon och verifikationer.")
     try:
@@ -145,7 +145,7 @@ def _draw_outcome(company: Company) -> None:
                  icon=":material/error:")
         return
     st.success("Importen är klar", icon=":material/check_circle:")
-    st.subheader("Resultat")
+    st.subheader("Resultat", anchor=False)
     counts = run["counts"]
     metrics = []
     if PART_SIE4 in counts:

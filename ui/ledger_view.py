@@ -159,7 +159,7 @@ def draw_attachments(company_id: str, kind: str, number: str) -> None:
     settings = context.settings()
     with store.open_db(settings.database_path) as db:
         found = views.invoice_attachments(db, company_id, kind, number)
-    st.subheader(f"Bilagor till faktura {escape_markdown(number)}")
+    st.subheader(f"Bilagor till faktura {escape_markdown(number)}", anchor=False)
     if not found:
         st.info(f"Faktura {escape_markdown(number)} har ingen importerad bilaga. Bilagor hämtas med delen Bilagor "
                 "under "
