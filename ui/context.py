@@ -183,6 +183,12 @@ def require_sign_in() -> None:
                 "appen lägga till dig i listan över personal, eller logga ut och logga in med ett annat konto.")
 
 
+def _unlinked(text: str) -> str:
+    """`text` escaped for Markdown, with a <wbr> before any @ so that an address is not turned into a mailto: link
+    (to oneself, and in a pale blue that fails WCAG contrast in the sidebar). Only for captions that allow HTML."""
+    return escape_markdown(text).replace("\\@", "<wbr>\\@")
+
+
 def draw_identity() -> None:
     """Who is signed in (and a way out), or plainly that sign-in is off."""
     if not sign_in_configured():
@@ -192,7 +198,7 @@ def draw_identity() -> None:
     who = actor()
     person = access.identify(settings().staff, who)
     role = f" · roll {person.role}" if person else ""
-    assets.caption("person", f"{escape_markdown(st.user.get('name') or who)} ({escape_markdown(who)}){role}")
+    assets.caption("person", f"{_unlinked(st.user.get('name') or who)} ({_unlinked(who)}){role}")
     st.button("Logga ut", on_click=sign_out, key="sidebar.logout")
 
 
