@@ -33,6 +33,7 @@ navigation = st.navigation([underhall, reskontra, avstamning, kontomappning, ver
 
 settings = context.settings()
 with st.sidebar:
+    assets.mark_page_swedish()
     st.markdown("### Skatt & Bokslut")
     context.draw_identity()
     if settings.demo_mode:

@@ -19,10 +19,14 @@ _SWEDISH_PAGE = "<script>document.documentElement.lang = 'sv'</script>"
 
 
 def apply() -> None:
-    """Once per run, before anything is drawn: the stylesheet and the page's language."""
+    """Once per run, before anything is drawn: the stylesheet (it takes no room on the page)."""
     st.html(STYLESHEET)
-    with st.sidebar:
-        st.html(_SWEDISH_PAGE, unsafe_allow_javascript=True, width="content")
+
+
+def mark_page_swedish() -> None:
+    """lang="sv" on the page, from a script drawn where it is called (the sidebar: a sign-in or refusal page has
+    none and must not get one)."""
+    st.html(_SWEDISH_PAGE, unsafe_allow_javascript=True, width="content")
 
 
 def caption(icon: str, markdown: str, where: DeltaGenerator | None = None) -> None:
