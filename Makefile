@@ -5,8 +5,10 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SANDBOX_PORT ?= 8765
 CHROMIUM ?= /usr/bin/chromium
+TEST_WORKERS ?= $(shell nproc)
+PYTEST_ARGS ?=
 
-.PHONY: run test bench sandbox chromium shared clean lock audit
+.PHONY: run check test bench sandbox chromium shared clean lock audit
 
 # Dependencies: requirements.in and requirements-dev.in are edited by hand; `make lock` resolves the whole tree into
 # requirements.txt and requirements-dev.txt, every package pinned with its hashes (pip-tools), and installs take
@@ -35,8 +37,19 @@ shared:
 run: $(VENV)/.runtime
 	PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) $(PY) -m streamlit run app.py --server.port $(PORT)
 
+# The inner loop (under a minute on the 2-core dev machine): lint, types of services/, the import contracts
+# (pyproject's [tool.importlinter]), then the unit tests spread over the cores.
+check: $(VENV)/.dev shared
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest tests/unit -n $(TEST_WORKERS) --dist load
+
+# Everything, one pytest-xdist worker per core. `--dist loadgroup`: tests/conftest.py puts each integration and
+# browser test file in a group of its own, so a file's module-scoped sandbox or Streamlit server starts once, on
+# one worker; unit tests spread one by one.
 test: $(VENV)/.dev chromium shared
-	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest
+	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(PY) -m benchmarks
@@ -56,4 +69,4 @@ audit: $(VENV)/.dev
 	$(PY) -m pip_audit --strict --require-hashes --disable-pip -r requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

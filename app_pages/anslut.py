@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services.connections import ConnectError, finish_authorization
+from services.companies import api as companies
+from services.errors import ServiceError
 from ui import context
 
 params = st.query_params.to_dict()
@@ -15,11 +16,11 @@ if not {"code", "state", "error"} & params.keys():
     st.stop()
 
 try:
-    company = finish_authorization(
-        context.settings(), code=params.get("code"), state=params.get("state"), error=params.get("error"),
-        requester=context.requester())
-except ConnectError as exc:
-    context.flash("error", str(exc))
+    company = companies.finish_connection(
+        context.acting(), context.requester(), code=params.get("code"), state=params.get("state"),
+        error=params.get("error"))
+except ServiceError as exc:
+    context.flash("error", exc.message)
 else:
     context.choose_company(company.id)  # Underhåll then says "Ansluten till <företag> (<orgnr>)"
 st.query_params.clear()

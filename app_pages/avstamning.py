@@ -29,7 +29,7 @@ try:
     known = reconcile_view.facts(company.id, year.id)
     result = api.outcome(acting, reconcile_view.run(company.id, day, tuple(sorted(rates.items())), known, version))
 except ServiceError as exc:
-    st.error(exc.message, icon=":material/error:")
+    context.show_error(exc)
     st.stop()
 if not known.known or known.note:
     st.warning(known.note, icon=":material/cloud_off:")

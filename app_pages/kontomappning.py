@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
-from sqlite_utils import Database
 
-from services import access, mapping, store
+from services.errors import ServiceError
+from services.mapping import api as mapping
+from services.mapping.model import AccountReview, MappingError, ReferenceAccount, SourceChange
 from services.reconcile import api as reconcile_api
 from ui import context, mapping_view, reconcile_view, tables
 from ui.text import escape_markdown
@@ -31,35 +32,33 @@ def _draw_errors(messages: list[str]) -> None:
              icon=":material/error:")
 
 
-def _draw_source_change(company_id: str, change: mapping.SourceChange) -> None:
+def _draw_source_change(company_id: str, change: SourceChange) -> None:
     st.warning(escape_markdown(change.message), icon=":material/swap_horiz:")
     if st.button("Mappningarna är kontrollerade", key="mapping.reviewed", icon=":material/task_alt:"):
         try:
-            with access.acting(context.settings(), context.actor(), "map", company_id) as db:
-                mapping.record_review(db, company_id, context.actor())
-        except access.AccessDenied as exc:
-            st.error(escape_markdown(exc), icon=":material/block:")
+            mapping.confirm_review(context.acting(), company_id)
+        except ServiceError as exc:
+            context.show_error(exc)
             return
         context.flash("success", "Kontrollen är sparad.")
         st.rerun()
 
 
-def _save(company_id: str | None, write: Callable[[Database], int], done: str) -> None:
-    """Save through the access check (None: the shared reference chart); a fresh editor afterwards."""
+def _save(write: Callable[[], int], done: str) -> None:
+    """Save (the service checks access); every bad row named, or a fresh editor afterwards."""
     try:
-        with access.acting(context.settings(), context.actor(), "map", company_id) as db:
-            saved = write(db)
-    except mapping.MappingError as exc:
+        saved = write()
+    except MappingError as exc:
         _draw_errors(exc.messages)
-    except access.AccessDenied as exc:
-        st.error(escape_markdown(exc), icon=":material/block:")
+    except ServiceError as exc:
+        context.show_error(exc)
     else:
         context.flash("success", f"{done} ({_changed(saved)}).")
         _bump_version()
         st.rerun()
 
 
-def _draw_mappings(company_id: str, reviews: list[mapping.AccountReview]) -> None:
+def _draw_mappings(company_id: str, reviews: list[AccountReview]) -> None:
     mapping_view.draw_summary(reviews)
     kind = st.selectbox("Visa", list(mapping_view.FILTERS), format_func=mapping_view.FILTERS.get,
                         key="mapping.filter")
@@ -74,14 +73,14 @@ def _draw_mappings(company_id: str, reviews: list[mapping.AccountReview]) -> Non
         edited = mapping_view.draw_editor(mapping_view.editor_frame(shown), key=f"mapping.editor.{kind}.{version}")
         submitted = st.form_submit_button("Spara mappningar", type="primary", icon=":material/save:")
     if submitted:
-        _save(company_id, lambda db: mapping.save_mappings(db, company_id, mapping_view.mapping_edits(edited),
-                                                           context.actor()), "Mappningarna är sparade")
+        _save(lambda: mapping.save_mappings(context.acting(), company_id, mapping_view.mapping_edits(edited)),
+              "Mappningarna är sparade")
     with st.expander("Jämförelse och nedladdning", icon=":material/table_view:"):
         tables.show(mapping_view.details_frame(shown), money=["Saldo"], key=f"mapping.details.{kind}",
                     file_name="kontomappning")
 
 
-def _draw_reference(chart: dict[str, mapping.ReferenceAccount]) -> None:
+def _draw_reference(chart: dict[str, ReferenceAccount]) -> None:
     st.caption("Referenskontoplanen (BAS-konton med SRU-koder) som företagens konton jämförs med. Den bygger på "
                "SIE-exempelfiler från Visma (2022) och Avendo (2011), inte på BAS officiella tabeller: rätta namn, "
                "typ och SRU-kod här när de avviker.")
@@ -95,8 +94,8 @@ def _draw_reference(chart: dict[str, mapping.ReferenceAccount]) -> None:
         edited = mapping_view.draw_reference_editor(frame, key=f"mapping.reference.editor.{search}.{version}")
         submitted = st.form_submit_button("Spara referenskontoplan", type="primary", icon=":material/save:")
     if submitted:
-        _save(None, lambda db: mapping.save_reference_edits(db, mapping_view.reference_edits(edited),
-                                                            context.actor()), "Referenskontoplanen är sparad")
+        _save(lambda: mapping.save_reference(context.acting(), mapping_view.reference_edits(edited)),
+              "Referenskontoplanen är sparad")
 
 
 st.title("Kontomappning", anchor=False)
@@ -107,10 +106,8 @@ if company.connected:  # the active flags come from Fortnox, kept for Avstämnin
     if imported_years:
         reconcile_view.facts(company.id, imported_years[-1].id)
 
-with store.open_db(context.settings().database_path) as db:
-    chart = mapping.reference_chart(db)
-    reviews = mapping.review_accounts(db, company.id)
-    change = mapping.source_change(db, company.id)
+known = mapping.overview(context.acting(), company.id)
+chart, reviews, change = known.chart, known.reviews, known.change
 
 if change is not None:
     _draw_source_change(company.id, change)

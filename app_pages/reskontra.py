@@ -10,13 +10,14 @@ from datetime import date
 
 import streamlit as st
 
-from services import ledger_views as views
+from services.ledgers import api as ledgers
+from services.ledgers.model import ItemFilter, LedgerKind
 from services.money import format_sek
 from ui import context, ledger_view
 from ui.text import escape_markdown
 
 NO_LEDGERS = "Importera Kund- och leverantörsreskontra under Underhåll → Import."
-NOUNS = {views.CUSTOMER: ("kund", "kundfakturor"), views.SUPPLIER: ("leverantör", "leverantörsfakturor")}
+NOUNS = {LedgerKind.CUSTOMER: ("kund", "kundfakturor"), LedgerKind.SUPPLIER: ("leverantör", "leverantörsfakturor")}
 
 
 def draw_ledger(company_id: str, kind: str, day: date, version: str) -> None:
@@ -30,7 +31,7 @@ def draw_ledger(company_id: str, kind: str, day: date, version: str) -> None:
     ledger_view.draw_ageing(items, kind)
     st.subheader("Öppna poster", anchor=False)
     wanted = ledger_view.choose_filter(items, kind)
-    filtered = views.filter_items(items, wanted)
+    filtered = ledgers.filter_items(items, wanted)
     if filtered.empty:
         st.info("Inga öppna poster matchar sökningen och filtren.", icon=":material/filter_alt_off:")
         return
@@ -43,7 +44,7 @@ def draw_ledger(company_id: str, kind: str, day: date, version: str) -> None:
     if party is None:
         st.markdown("**Alla öppna poster** – markera en faktura för att se dess bilaga.")
     else:
-        filtered = views.filter_items(filtered, views.ItemFilter(party=party[0]))
+        filtered = ledgers.filter_items(filtered, ItemFilter(party=party[0]))
         st.markdown(f"**Öppna poster för {escape_markdown(f'{party[1]} ({party[0]})')}** – markera en faktura för "
                     "att se dess bilaga.")
     number = ledger_view.choose_item(filtered, kind, f"reskontra.{kind}.items.{ledger_view.signature(view, party)}")
@@ -54,8 +55,9 @@ def draw_ledger(company_id: str, kind: str, day: date, version: str) -> None:
 st.title("Kund- och leverantörsreskontra", anchor=False)
 company = context.company_or_stop("Anslut under Underhåll → Import och importera sedan Kund- och "
                                    "leverantörsreskontra.")
-has_ledgers, default_day, version = ledger_view.ledger_state(company.id)
-if not has_ledgers or default_day is None:
+ledger_state = ledgers.state(context.acting(), company.id)
+default_day, version = ledger_state.default_day, ledger_state.version
+if not ledger_state.has_ledgers or default_day is None:
     st.info(f"Ingen reskontra är importerad för {escape_markdown(company.label)}. {NO_LEDGERS}",
             icon=":material/info:")
     st.stop()
@@ -64,7 +66,7 @@ balance_day = st.date_input(
     help="Poster som var obetalda den dagen. Förval: sista dagen i det senast importerade räkenskapsåret.",
 )
 tabs = st.tabs(["Kundreskontra", "Leverantörsreskontra"], key="reskontra.tab", on_change="rerun")
-for tab, ledger_kind in zip(tabs, (views.CUSTOMER, views.SUPPLIER), strict=True):
+for tab, ledger_kind in zip(tabs, (LedgerKind.CUSTOMER, LedgerKind.SUPPLIER), strict=True):
     if tab.open:
         with tab:
             draw_ledger(company.id, ledger_kind, balance_day, version)

@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from services.connections import start_authorization
-from services.imports.runs import STATUS_LABELS, import_runs
-from services.permissions import PART_LABELS
+from services.companies import api as companies
+from services.imports import api as imports
+from services.imports.model import ImportPart, RunStatus
 from services.timestamps import local_time
 from ui import company_admin, context, fortnox_import, sie_file
 from ui.text import escape_markdown
@@ -18,7 +18,7 @@ SOURCES = ["Fortnox", "SIE-fil"]
 
 
 def _redirect_to_fortnox() -> None:
-    url = start_authorization(context.settings(), context.requester())
+    url = companies.start_connection(context.acting(), context.requester())
     st.html(f"<script>window.location.assign({json.dumps(url)});</script>", unsafe_allow_javascript=True)
     st.caption(f"Skickar dig till Fortnox inloggning … [Fortsätt till Fortnox]({url}) om inget händer.")
 
@@ -35,7 +35,7 @@ def _draw_connection(company) -> None:
 
 
 def _draw_history(company) -> None:
-    runs = import_runs(context.settings(), company.id) if company else []
+    runs = imports.history(context.acting(), company.id) if company else []
     if not runs:
         st.caption("Inga importer ännu.")
         return
@@ -47,9 +47,9 @@ def _draw_history(company) -> None:
         {
             "Start": [local_time(run["started_at"]) for run in runs],
             "Klar": [local_time(run["finished_at"]) for run in runs],
-            "Status": [STATUS_LABELS[run["status"]] for run in runs],
+            "Status": [RunStatus(run["status"]).label for run in runs],
             "Av": [run["started_by"] for run in runs],
-            "Delar": [", ".join(PART_LABELS.get(part, "SIE-fil") for part in run["parts"]) for run in runs],
+            "Delar": [", ".join(ImportPart(part).label for part in run["parts"]) for run in runs],
             "Verifikationer": [count(run, "sie4", "vouchers") or count(run, "siefile", "vouchers") for run in runs],
             "Kundfakturor": [count(run, "ledgers", "invoices") for run in runs],
             "Leverantörsfakturor": [count(run, "ledgers", "supplier_invoices") for run in runs],

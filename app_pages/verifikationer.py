@@ -8,22 +8,17 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from services import voucher_export, vouchers
-from services.companies import Company
-from services.fortnox.errors import FortnoxError
-from services.sie import SieWriteError
+from services.companies.model import Company
+from services.errors import ServiceError
 from services.timestamps import local_time
-from services.voucher_export import ExportRefused, ExportResult
-from services.voucher_sie import import_sie, sie_4i
-from services.vouchers import AdjustmentVoucher, VoucherError
+from services.vouchers import api as vouchers
+from services.vouchers.model import AdjustmentVoucher, ExportOutcome, ExportResult
 from ui import assets, context, tables, voucher_editor
 from ui.text import escape_markdown
 
 CONFIRM_KEY = "verifikationer.confirm"
 RESULTS_KEY = "verifikationer.results"
 CHECKS_KEY = "verifikationer.confirm.checks"
-AUDIT_ACTIONS = {"export": "Exporterad", "export_refused": "Nekad", "export_unknown": "Okänt utfall",
-                 "series": "Serie vald", "connect": "Ansluten till Fortnox", "disconnect": "Frånkopplad"}
 
 
 def _close_dialog() -> None:
@@ -36,10 +31,10 @@ def _confirm(company_id: str, chosen: list[AdjustmentVoucher], series: str) -> N
     st.write(f"{len(chosen)} verifikation(er) skapas i Fortnox i verifikationsserie **{series}**:")
     if CHECKS_KEY not in st.session_state:  # once per opening: clicks inside the dialog rerun it
         try:
-            st.session_state[CHECKS_KEY] = voucher_export.check_vouchers(
-                context.settings(), company_id, [v.id for v in chosen], series)
-        except FortnoxError as exc:
-            st.error(escape_markdown(exc.message), icon=":material/error:")
+            st.session_state[CHECKS_KEY] = vouchers.check_export(
+                context.acting(), company_id, [v.id for v in chosen], series)
+        except ServiceError as exc:
+            context.show_error(exc)
     checks = st.session_state.get(CHECKS_KEY, [])
     for check in checks:
         st.write(f"- {check.voucher.date} · {escape_markdown(check.voucher.text)} · räkenskapsår "
@@ -52,11 +47,9 @@ def _confirm(company_id: str, chosen: list[AdjustmentVoucher], series: str) -> N
     ok, cancel = st.columns(2)
     if ok.button("Exportera", type="primary", key="verifikationer.confirm.ok"):
         try:
-            st.session_state[RESULTS_KEY] = voucher_export.export_vouchers(
-                context.settings(), company_id, [v.id for v in chosen], actor=context.actor(), series=series)
-        except ExportRefused as exc:
-            context.flash("error", str(exc))
-        except FortnoxError as exc:
+            st.session_state[RESULTS_KEY] = vouchers.export_to_fortnox(
+                context.acting(), company_id, [v.id for v in chosen], series)
+        except ServiceError as exc:
             context.flash("error", exc.message)
         _close_dialog()
         st.rerun()
@@ -73,28 +66,28 @@ def _draw_results(results: list[ExportResult], by_id: dict[str, AdjustmentVouche
         if result.ok:
             st.success(f"{name}: exporterad till Fortnox som {escape_markdown(f'{result.series} {result.number}')}.",
                        icon=":material/check_circle:")
-        elif result.status == voucher_export.STATUS_SKIPPED:
+        elif result.status == ExportOutcome.SKIPPED:
             st.info(f"{name}: {escape_markdown(result.message)}", icon=":material/info:")
         else:
             st.error(f"{name}: {escape_markdown(result.message)}", icon=":material/error:")
 
 
 def _draw_series(company: Company) -> str:
-    series = vouchers.series_for(context.settings(), company.id)
+    series = vouchers.series(context.acting(), company.id)
     with st.expander(f"Verifikationsserie för bokslutsverifikationer: {escape_markdown(series)}"):
         chosen = st.text_input("Serie i Fortnox", value=series, max_chars=10, key="verifikationer.series")
         if st.button("Kontrollera i Fortnox och spara", key="verifikationer.series.save"):
             try:
-                problems = voucher_export.check_series(context.settings(), company.id, chosen.strip().upper())
-            except FortnoxError as exc:
+                problems = vouchers.check_series(context.acting(), company.id, chosen.strip().upper())
+            except ServiceError as exc:
                 problems = [exc.message]
             for problem in problems:
                 st.error(escape_markdown(problem), icon=":material/error:")
             if not problems:
                 try:
-                    vouchers.set_series(context.settings(), company.id, chosen, context.actor())
-                except vouchers.VoucherError as exc:
-                    st.error(escape_markdown(exc), icon=":material/block:")
+                    vouchers.set_series(context.acting(), company.id, chosen)
+                except ServiceError as exc:
+                    context.show_error(exc)
                 else:
                     context.flash("success", f"Serie {chosen.strip().upper()} finns och tar emot manuella "
                                   "verifikationer.")
@@ -115,8 +108,8 @@ def _draw_export_bar(company: Company, chosen: list[AdjustmentVoucher]) -> None:
     if not chosen:
         return
     try:
-        data, warnings = sie_4i(company, chosen, date.today())
-    except SieWriteError as exc:
+        data, warnings = vouchers.sie_4i(company, chosen, date.today())
+    except ServiceError as exc:
         download.caption(f":red[SIE 4I kan inte skapas: {escape_markdown(exc.message)}]")
         return
     tables.download(download, "Ladda ner SIE 4I", data, f"bokslutsverifikationer-{company.orgnr}.si",
@@ -129,20 +122,20 @@ def _draw_import(company: Company) -> None:
     upload = st.file_uploader("SIE 4I-fil med verifikationer", type=["si", "se", "sie"], key="verifikationer.siefile")
     if upload is not None and st.button("Lägg till som utkast", key="verifikationer.sie.add"):
         try:
-            added = import_sie(context.settings(), company.id, upload.getvalue(), actor=context.actor())
-        except VoucherError as exc:
-            st.error(escape_markdown(exc), icon=":material/error:")
+            added = vouchers.import_sie(context.acting(), company.id, upload.getvalue())
+        except ServiceError as exc:
+            context.show_error(exc)
         else:
             context.flash("success", f"{len(added)} verifikation(er) från {upload.name} tillagda som utkast.")
             st.rerun()
 
 
 def _draw_audit(company: Company) -> None:
-    entries = vouchers.audit_entries(context.settings(), company.id)
+    entries = vouchers.audit_entries(context.acting(), company.id)
     frame = pd.DataFrame({
         "Tid": [local_time(e["at"]) for e in entries],
         "Vem": [e["actor"] for e in entries],
-        "Händelse": [AUDIT_ACTIONS.get(e["action"], e["action"]) for e in entries],
+        "Händelse": [e["action_label"] for e in entries],
         "Fortnox": [e["fortnox_ref"] or "" for e in entries],
         "Detalj": [e["detail"] for e in entries],
     })
@@ -150,7 +143,7 @@ def _draw_audit(company: Company) -> None:
 
 
 def _resend(voucher: AdjustmentVoucher) -> None:
-    error = voucher_export.send_attachment(context.settings(), voucher.company_id, voucher.id)
+    error = vouchers.send_attachment(context.acting(), voucher.company_id, voucher.id)
     context.flash("error" if error else "success", error or f"Bilagan är kopplad till {voucher.fortnox_label}.")
     st.rerun()
 
@@ -159,10 +152,10 @@ st.title("Verifikationer", anchor=False)
 company = context.company_or_stop("Anslut under Underhåll → Import.")
 st.caption(f"Bokslutsverifikationer för {escape_markdown(company.label)}")
 context.show_flash()
-settings = context.settings()
-all_vouchers = vouchers.list_vouchers(settings, company.id)
+acting = context.acting()
+all_vouchers = vouchers.vouchers(acting, company.id)
 by_id = {voucher.id: voucher for voucher in all_vouchers}
-accounts = vouchers.known_accounts(settings, company.id)
+accounts = vouchers.known_accounts(acting, company.id)
 results = st.session_state.pop(RESULTS_KEY, None)
 if results:
     _draw_results(results, by_id)
@@ -176,8 +169,7 @@ with listing:
 with new:
     voucher_editor.editor(
         "verifikationer.new", company.id, None, accounts,
-        lambda day, text, rows: vouchers.add_drafts(settings, company.id, [(day, text, rows)],
-                                                    actor=context.actor()),
+        lambda day, text, rows: vouchers.add_draft(acting, company.id, day, text, rows),
         default_day=max((v.date for v in all_vouchers), default=None),
     )
 with import_tab:

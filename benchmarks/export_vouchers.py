@@ -18,11 +18,12 @@ import httpx
 
 from benchmarks.rate_limited import rate_limited
 from services import store
-from services.connections import connect_service_account, open_client
+from services.companies.connections import connect_service_account, open_client
 from services.fortnox.paginate import paginate
-from services.importer import run_import
-from services.voucher_export import export_vouchers
-from services.vouchers import REFERENCE_PREFIX, AdjustmentRow, create_draft
+from services.imports.pipeline import run_import
+from services.vouchers.drafts import REFERENCE_PREFIX, create_draft
+from services.vouchers.export import export_vouchers
+from services.vouchers.model import AdjustmentRow
 
 SMALL = 0  # index in GET /sandbox/tenants
 VOUCHERS = 500

@@ -13,9 +13,10 @@ import os
 import time
 
 from benchmarks.rate_limited import rate_limited
-from services import permissions, store
-from services.connections import connect_service_account
-from services.importer import PARTS, run_import
+from services import store
+from services.companies import scopes as permissions
+from services.companies.connections import connect_service_account
+from services.imports.pipeline import PARTS, run_import
 
 LARGE = 2  # index in GET /sandbox/tenants
 PAGE = 500

@@ -14,10 +14,10 @@ import httpx
 from benchmarks.timing import best_of
 from sandbox.background import start_server
 from services import store
+from services.companies.connections import connect_service_account, open_client
 from services.config import load_settings
-from services.connections import connect_service_account, open_client
 from services.fortnox import resources
-from services.importer import run_import
+from services.imports.pipeline import run_import
 
 
 def run(repeat: int = 3) -> None:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from benchmarks.timing import best_of
 from services import store
-from services.account_facts import Facts
-from services.reconcile import compute, marks
+from services.mapping.model import Facts
 from services.money import format_sek
+from services.reconcile import compute, marks
 
 COMPANY, YEAR, PREVIOUS = "bench", "2", "1"
 START = date(2025, 1, 1)

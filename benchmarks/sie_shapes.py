@@ -25,8 +25,8 @@ from pathlib import Path
 
 from services.sie import read_sie
 from services.sie.checks import Checker, _account_class
-from services.sie.model import RES, UB
 from services.sie.ksumma import record_bytes
+from services.sie.model import RES, UB
 from services.sie.tokenizer import tokenize_line
 
 _VER_NUMBER = re.compile(rb'^([ \t]*#VER[ \t]+(?:"[^"]*"|[^ \t"]+)[ \t]+)("?)([0-9]+)("?)')

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="fortnox-sandbox-"))
     settings = SandboxSettings(seed=args.seed, data_dir=data_dir, rate_requests=args.rate_requests,
-                               rate_window=args.rate_window)
+                               rate_window=args.rate_window, all_books=True)
     app = create_app(settings)
     base = f"http://{args.host}:{args.port}"
     print(f"Fortnox-sandlåda på {base} (data i {data_dir})", file=sys.stderr)

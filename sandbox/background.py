@@ -49,6 +49,7 @@ class RunningSandbox:
         self.thread.join(timeout)
         if not self.thread.is_alive():
             self.app.state.sandbox.store.close()
+            self.app.state.sandbox.grants.close()
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -80,9 +81,12 @@ def start_server(
     rate_requests: int = 25,
     rate_window: float = 5.0,
 ) -> RunningSandbox:
-    """Serve a sandbox on host:port (0 = a free port) in a daemon thread; return once it answers HTTP."""
+    """Serve a sandbox on host:port (0 = a free port) in a daemon thread; return once it answers HTTP.
+
+    Every company's books are generated before the server starts, so no request waits for them (on a busy machine
+    the large company would outlast a client's timeout)."""
     settings = SandboxSettings(seed=seed, data_dir=Path(data_dir) if data_dir else None,
-                               rate_requests=rate_requests, rate_window=rate_window)
+                               rate_requests=rate_requests, rate_window=rate_window, all_books=True)
     app = create_app(settings)
     sock = _bind(host, port)
     actual_port = sock.getsockname()[1]

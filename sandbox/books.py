@@ -3,7 +3,7 @@
 Only the first year's opening balances are stored; every later year opens with the previous year's closing
 balance on the balance accounts, so a voucher created through the API moves the UB and RES of its year (and the
 IB of the years after it) at once. IB(year) = UB(previous year) holds except where someone changed a later
-year's brought-forward balance by hand (`Store.opening_edits`, a planted finding): the SIE export and the
+year's brought-forward balance by hand (`BooksStore.opening_edits`, a planted finding): the SIE export and the
 accounts API both read IB from here, so they show such a difference the same way.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sandbox.chart import is_balance_account
 from sandbox.records import FinancialYear
-from sandbox.state import Store
+from sandbox.books_store import BooksStore
 
 
 @dataclass(frozen=True)
@@ -36,18 +36,18 @@ class YearBalances:
         return {a: v for a, v in self.movements.items() if not is_balance_account(a)}
 
 
-def previous_year(store: Store, tenant_id: str, year: FinancialYear) -> FinancialYear | None:
+def previous_year(store: BooksStore, tenant_id: str, year: FinancialYear) -> FinancialYear | None:
     """The financial year that ends the day before `year` starts, if the company has one."""
     earlier = [y for y in store.financial_years(tenant_id) if y.to_date < year.from_date]
     return max(earlier, key=lambda y: y.to_date) if earlier else None
 
 
-def year_balances(store: Store, tenant_id: str, year: FinancialYear) -> YearBalances:
+def year_balances(store: BooksStore, tenant_id: str, year: FinancialYear) -> YearBalances:
     """IB, movements (and through them UB and RES) of one year."""
     return YearBalances(year, opening_balances(store, tenant_id, year), store.movements(tenant_id, year.id))
 
 
-def opening_balances(store: Store, tenant_id: str, year: FinancialYear) -> dict[str, int]:
+def opening_balances(store: BooksStore, tenant_id: str, year: FinancialYear) -> dict[str, int]:
     """IB per balance account: stored for the first year, the previous year's UB (plus hand edits) for later ones."""
     before = previous_year(store, tenant_id, year)
     if before is None:

@@ -1,4 +1,4 @@
-"""The running sandbox's shared parts (store, clock, limiter, faults, counters) and who is calling.
+"""The running sandbox's shared parts (books, grants, clock, limiter, faults, counters) and who is calling.
 
 Handlers reach it through `sandbox_of(request)`; nothing here is a module-level global, so several sandboxes can
 run in one process (tests do).
@@ -15,9 +15,10 @@ from starlette.requests import Request
 from sandbox.clock import Clock, today
 from sandbox.faults import FaultBook
 from sandbox.file_archive import FileArchive
+from sandbox.grant_store import GrantStore
 from sandbox.ratelimit import RequestCounter, SlidingWindowLimiter
 from sandbox.records import FinancialYear
-from sandbox.state import Store
+from sandbox.books_store import BooksStore
 from sandbox.tokens import decode_jwt, encode_jwt
 from sandbox.world import USERS, User
 
@@ -43,7 +44,8 @@ class Sandbox:
     """Everything one sandbox instance shares between requests."""
 
     settings: SandboxSettings
-    store: Store
+    store: BooksStore
+    grants: GrantStore
     clock: Clock
     limiter: SlidingWindowLimiter
     faults: FaultBook
@@ -52,7 +54,8 @@ class Sandbox:
 
     @property
     def token_secret(self) -> bytes:
-        return bytes.fromhex(self.store.meta("token_secret") or "")
+        """The key that signs access tokens and the login pages' CSRF tokens."""
+        return self.grants.token_secret
 
     def user(self, email: str) -> User | None:
         return next((u for u in USERS if u.email.lower() == email.strip().lower()), None)
@@ -88,7 +91,7 @@ class Sandbox:
             jti = str(claims["jti"])
         except (KeyError, TypeError, ValueError):
             return None
-        if expires <= self.clock.now() or self.store.access_token_is_dead(jti):
+        if expires <= self.clock.now() or self.grants.access_token_is_dead(jti):
             return None
         if self.store.company(tenant_id) is None:
             return None

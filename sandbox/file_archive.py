@@ -1,9 +1,9 @@
 """The sandbox's file storage: archive and inbox files, their connections to supplier invoices and vouchers, and
 customer-invoice attachments — in its own SQLite file beside the books (`files-seed<N>.sqlite3`).
 
-Kept apart from `sandbox.state` because files are bulky and have their own life: the books store never needs them.
-One connection behind a re-entrant lock, as in `sandbox.state`, so uvicorn's loop, Starlette's thread pool and test
-threads can share it. Folders are Fortnox's static ones (archive root, the inbox and its nine `inbox_*` folders).
+Kept apart from `sandbox.books_store` because files are bulky and have their own life: the books never need them.
+One connection behind a re-entrant lock, as in `sandbox.books_store`, so Starlette's thread pool and test threads
+can share it. Folders are Fortnox's static ones (archive root, the inbox and its nine `inbox_*` folders).
 Seeded documents are stored as their title and lines and rendered to PDF on first use, so seeding stays cheap.
 """
 

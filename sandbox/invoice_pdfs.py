@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from sandbox.file_archive import SeedDocument
 from sandbox.records import Invoice
-from sandbox.state import InvoiceQuery, Store
+from sandbox.books_store import BooksStore, InvoiceQuery
 
 
 def _kronor(ore: int, currency: str) -> str:
@@ -31,13 +31,12 @@ def _lines(invoice: Invoice, party_label: str) -> tuple[str, ...]:
     )
 
 
-def documents_of(store: Store, tenant_id: str) -> Iterator[SeedDocument]:
+def documents_of(store: BooksStore, tenant_id: str) -> Iterator[SeedDocument]:
     company = store.company(tenant_id)
     issuer = company.name if company else ""
     for invoice in store.invoices(tenant_id, InvoiceQuery()):
         yield SeedDocument("invoice", tenant_id, invoice.number, f"{issuer} – Faktura {invoice.number}",
                            _lines(invoice, "Kund"))
-    for invoice in store.supplier_invoices(tenant_id, InvoiceQuery()):
-        yield SeedDocument("supplierinvoice", tenant_id, invoice.number,
-                           f"{invoice.party_name} – Faktura till {issuer}", _lines(invoice, "Leverantör"),
-                           counterparty=invoice.party_name)
+    for bill in store.supplier_invoices(tenant_id, InvoiceQuery()):
+        yield SeedDocument("supplierinvoice", tenant_id, bill.number, f"{bill.party_name} – Faktura till {issuer}",
+                           _lines(bill, "Leverantör"), counterparty=bill.party_name)

@@ -4,7 +4,7 @@ Lists are the compact list shapes and singles the full shapes of Fortnox's OpenA
 quirks of the recorded live answers: list `CurrencyRate` a string but single a number, supplier-invoice amounts as
 strings, `null` for unset voucher fields and `""` for empty texts, except where `sandbox.answer_style` says how
 a company writes what the recordings disagree on. Filtering, sorting and paging run in SQL
-(`sandbox.state`), so the large company answers as fast as the small one.
+(`sandbox.books_store`), so the large company answers as fast as the small one.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ from sandbox.records import (
     SupplierInvoice,
     VoucherRef,
 )
-from sandbox.state import INVOICE_FILTERS, SUPPLIER_INVOICE_FILTERS, InvoiceQuery
+from sandbox.books_schema import INVOICE_FILTERS, SUPPLIER_INVOICE_FILTERS
+from sandbox.books_store import InvoiceQuery
 
 CUSTOMER_NOT_FOUND = 2000433  # "Kan inte hitta kunden." (recorded live answer)
 INVOICE_NOT_FOUND = 2000434  # "Kan inte hitta fakturan." (recorded live answer)
@@ -50,6 +51,8 @@ _INVOICE_SORTS = {"documentnumber": "number", "invoicedate": "invoice_date", "cu
                   "customernumber": "party_number", "ocr": "ocr", "total": "total", "duedate": "due_date"}
 _SUPPLIER_INVOICE_SORTS = {"givennumber": "number", "invoicedate": "invoice_date", "suppliername": "party_name",
                            "suppliernumber": "party_number", "total": "total", "duedate": "due_date"}
+# `filter=` of the customer and supplier registers: active or inactive only (absent: all).
+_ACTIVE_FILTERS: dict[str, bool | None] = {"active": True, "inactive": False}
 _PARTY_SORTS = {"customernumber": "number", "suppliernumber": "number", "name": "name"}
 _PAYMENT_SORTS = {"paymentdate": "payment_date", "number": "number"}
 
@@ -209,7 +212,7 @@ def _supplier(request: Request, party: Counterparty, style: AnswerStyle) -> dict
 
 
 def _parties(request: Request, caller: Caller, lister: Callable[..., Sequence[Counterparty]]) -> Sequence[Counterparty]:
-    active = _choice(request, "filter", {"active": True, "inactive": False}, None)
+    active = _choice(request, "filter", _ACTIVE_FILTERS, None)
     return lister(caller.tenant_id, active=active, name=request.query_params.get("name") or None,
                   modified_since=_modified_since(request), sort=_choice(request, "sortby", _PARTY_SORTS, "number"),
                   descending=_descending(request))

@@ -28,7 +28,7 @@ from sandbox.errors import invalid_client, oauth_error
 from sandbox.pages import company_page, consent_page, error_page, login_page
 from sandbox.pipeline import faults_after, faults_before
 from sandbox.scopes import ALL_SCOPES, SCOPE_DESCRIPTIONS, parse_scope
-from sandbox.state import AuthRequest, GrantRecord
+from sandbox.grant_store import AuthRequest, GrantRecord
 from sandbox.world import USERS
 
 INTEGRATION_NAME = "Skatt & Bokslut"
@@ -96,13 +96,13 @@ async def authorize(request: Request) -> Response:
         scope=" ".join(scopes), state=state, access_type=query.get("access_type", ""), account_type=account_type,
         user_email=None, tenant_id=None, created_at=sandbox.clock.now(),
     )
-    sandbox.store.create_auth_request(auth_request)
+    sandbox.grants.create_auth_request(auth_request)
     return csrf.bind(HTMLResponse(login_page(auth_request.id, _demo_accounts())), sandbox.token_secret,
                      auth_request.id, "/oauth-v1/auth")
 
 
 def _pending(sandbox: Sandbox, request_id: str) -> AuthRequest | None:
-    auth_request = sandbox.store.auth_request(request_id) if request_id else None
+    auth_request = sandbox.grants.auth_request(request_id) if request_id else None
     if auth_request is None or auth_request.created_at + AUTH_REQUEST_LIFETIME <= sandbox.clock.now():
         return None
     return auth_request
@@ -146,12 +146,12 @@ async def login(request: Request) -> Response:
     if user is None or not hmac.compare_digest(str(form.get("password", "")).encode(), user.password.encode()):
         return HTMLResponse(login_page(auth_request.id, _demo_accounts(), email=email,
                                        error="Fel e-post eller lösenord."))
-    sandbox.store.update_auth_request(auth_request.id, user_email=user.email)
+    sandbox.grants.update_auth_request(auth_request.id, user_email=user.email)
     companies = _companies_of(sandbox, user.email)
     if not companies:
         return _bad_request("Användaren har inget företag.")
     if len(companies) == 1:
-        sandbox.store.update_auth_request(auth_request.id, tenant_id=companies[0][0])
+        sandbox.grants.update_auth_request(auth_request.id, tenant_id=companies[0][0])
         return _consent(sandbox, auth_request, companies[0][0])
     return HTMLResponse(company_page(auth_request.id, user.name, companies))
 
@@ -170,7 +170,7 @@ async def choose_company(request: Request) -> Response:
     if tenant_id not in {c[0] for c in companies}:
         user = sandbox.user(auth_request.user_email)
         return HTMLResponse(company_page(auth_request.id, user.name if user else "", companies), status_code=400)
-    sandbox.store.update_auth_request(auth_request.id, tenant_id=tenant_id)
+    sandbox.grants.update_auth_request(auth_request.id, tenant_id=tenant_id)
     return _consent(sandbox, auth_request, tenant_id)
 
 
@@ -183,7 +183,7 @@ async def consent(request: Request) -> Response:
         return _expired_page()
     if not csrf.verified(request, sandbox.token_secret, auth_request.id):
         return _forged_page()
-    sandbox.store.delete_auth_request(auth_request.id)
+    sandbox.grants.delete_auth_request(auth_request.id)
     if form.get("decision") != "approve":
         target = _with_query(auth_request.redirect_uri, {
             "error": "access_denied",
@@ -194,7 +194,7 @@ async def consent(request: Request) -> Response:
     code = str(uuid.uuid4())
     grant = GrantRecord(auth_request.client_id, auth_request.tenant_id, auth_request.scope, auth_request.user_email,
                         auth_request.redirect_uri)
-    sandbox.store.create_code(code, grant, sandbox.clock.now() + CODE_LIFETIME)
+    sandbox.grants.create_code(code, grant, sandbox.clock.now() + CODE_LIFETIME)
     return RedirectResponse(_with_query(auth_request.redirect_uri, {"code": code, "state": auth_request.state}),
                             status_code=302)
 
@@ -234,7 +234,7 @@ def _issue(sandbox: Sandbox, grant: GrantRecord, auth_source: str, with_refresh:
                                   "token_type": "bearer", "scope": grant.scope}
     if with_refresh:
         refresh = str(uuid.uuid4())
-        sandbox.store.create_refresh_token(refresh, grant, sandbox.clock.now() + REFRESH_TOKEN_LIFETIME)
+        sandbox.grants.create_refresh_token(refresh, grant, sandbox.clock.now() + REFRESH_TOKEN_LIFETIME)
         payload["refresh_token"] = refresh
     return _token_response(payload)
 
@@ -242,9 +242,9 @@ def _issue(sandbox: Sandbox, grant: GrantRecord, auth_source: str, with_refresh:
 def _tenant_of_token_request(sandbox: Sandbox, request: Request, form: dict[str, str]) -> str | None:
     grant_type = form.get("grant_type")
     if grant_type == "refresh_token":
-        return sandbox.store.peek_refresh_tenant(form.get("refresh_token", ""))
+        return sandbox.grants.peek_refresh_tenant(form.get("refresh_token", ""))
     if grant_type == "authorization_code":
-        return sandbox.store.peek_code_tenant(form.get("code", ""))
+        return sandbox.grants.peek_code_tenant(form.get("code", ""))
     if grant_type == "client_credentials":
         return request.headers.get("tenantid")
     return None
@@ -269,13 +269,13 @@ def _grant(sandbox: Sandbox, request: Request, form: dict[str, str]) -> Response
     grant_type = form.get("grant_type", "")
     now = sandbox.clock.now()
     if grant_type == "authorization_code":
-        grant = sandbox.store.consume_code(form.get("code", ""), now)
+        grant = sandbox.grants.consume_code(form.get("code", ""), now)
         if grant is None or grant.client_id != client_id or form.get("redirect_uri", "") != grant.redirect_uri:
             return oauth_error(400, "invalid_grant", "Invalid authorization code")
         return _issue(sandbox, grant, "OAUTH2", with_refresh=True)
     if grant_type == "refresh_token":
         presented = form.get("refresh_token", "")
-        grant = sandbox.store.consume_refresh_token(presented, client_id, now)
+        grant = sandbox.grants.consume_refresh_token(presented, client_id, now)
         if grant is None:
             _revoke_consent_of_replayed(sandbox, presented)
             return oauth_error(400, "invalid_grant", "Invalid refresh token")
@@ -299,9 +299,9 @@ def _revoke_consent_of_replayed(sandbox: Sandbox, presented: str) -> None:
     user" (NOTES.md §1.5). A consent is one integration on one company, so every refresh token of the tenant dies
     (the sandbox registers a single client id, so tenant and consent coincide). Unknown strings revoke nothing.
     """
-    tenant_id = sandbox.store.peek_refresh_tenant(presented) if presented else None
+    tenant_id = sandbox.grants.peek_refresh_tenant(presented) if presented else None
     if tenant_id is not None:
-        sandbox.store.revoke_refresh_tokens_of_tenant(tenant_id)
+        sandbox.grants.revoke_refresh_tokens_of_tenant(tenant_id)
 
 
 async def revoke(request: Request) -> Response:
@@ -313,7 +313,7 @@ async def revoke(request: Request) -> Response:
     form = await request.form()
     token_value = str(form.get("token", ""))
     if token_value:
-        sandbox.store.revoke_refresh_token(token_value, client_id)
+        sandbox.grants.revoke_refresh_token(token_value, client_id)
     return Response(json.dumps({"revoked": True}), media_type="application/json",
                     headers={"Cache-Control": "no-store"})
 

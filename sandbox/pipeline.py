@@ -69,9 +69,9 @@ async def faults_before(sandbox: Sandbox, hits: list[Fault], tenant_id: str | No
         if fault.kind.startswith("delay:"):
             await asyncio.sleep(float(fault.argument))
     if first_of(hits, "revoke_refresh") and tenant_id is not None:
-        sandbox.store.revoke_refresh_tokens_of_tenant(tenant_id)
+        sandbox.grants.revoke_refresh_tokens_of_tenant(tenant_id)
     if first_of(hits, "expire_token") and jti is not None:
-        sandbox.store.kill_access_token(jti)
+        sandbox.grants.kill_access_token(jti)
         return unauthorized()
     status = first_of(hits, "status")
     if status is not None:

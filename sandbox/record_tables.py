@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import typing
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
@@ -60,6 +60,10 @@ class RecordTable(Generic[T]):
 
     def insert_sql(self) -> str:
         return f"INSERT INTO {self.name} ({', '.join(self.columns)}) VALUES ({', '.join('?' * len(self.columns))})"
+
+    def insert(self, conn: sqlite3.Connection, tenant_id: str, records: Iterable[T]) -> None:
+        """Write a tenant's records into the table."""
+        conn.executemany(self.insert_sql(), [self.values(tenant_id, r) for r in records])
 
     def values(self, tenant_id: str, record: T) -> tuple[object, ...]:
         out: list[object] = [] if "tenant_id" in self._types else [tenant_id]

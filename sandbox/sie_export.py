@@ -18,7 +18,7 @@ from datetime import date
 from sandbox.amounts import sie_amount
 from sandbox.books import YearBalances, previous_year, year_balances
 from sandbox.records import FinancialYear, VoucherRow
-from sandbox.state import Store
+from sandbox.books_store import BooksStore
 
 PROGRAM_VERSION = "3.56.9"
 SIE_TYPES = (1, 2, 3, 4)
@@ -63,13 +63,13 @@ def _res_lines(balances: YearBalances, index: int) -> list[str]:
     return [f"#RES {index} {account} {sie_amount(amount)} 0" for account, amount in sorted(balances.result.items())]
 
 
-def _psaldo_lines(store: Store, tenant_id: str, year: FinancialYear, index: int) -> list[str]:
+def _psaldo_lines(store: BooksStore, tenant_id: str, year: FinancialYear, index: int) -> list[str]:
     monthly = store.monthly_movements(tenant_id, year.id)
     return [f"#PSALDO {index} {period} {account} {{}} {sie_amount(amount)} 0"
             for (account, period), amount in sorted(monthly.items())]
 
 
-def export_sie(store: Store, tenant_id: str, year: FinancialYear, sie_type: int, generated: date) -> bytes:
+def export_sie(store: BooksStore, tenant_id: str, year: FinancialYear, sie_type: int, generated: date) -> bytes:
     """The SIE file of one financial year as Fortnox would deliver it: CP437 bytes."""
     if sie_type not in SIE_TYPES:
         raise ValueError(f"SIE type must be 1-4, not {sie_type}")

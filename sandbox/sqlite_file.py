@@ -10,6 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+# Every store of the sandbox file keeps its settings (schema version, seed, token secret, clock offset) here.
+META_TABLE = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+
+
 def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     conn.row_factory = sqlite3.Row
@@ -45,3 +49,16 @@ class SqliteFile:
     def _query(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._conn.execute(sql, tuple(params)).fetchall()
+
+    def meta(self, key: str) -> str | None:
+        """A value of the file's `meta` table (None also before the table exists)."""
+        try:
+            rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        except sqlite3.OperationalError:
+            return None
+        return rows[0]["value"] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as conn:
+            conn.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                         (key, value))

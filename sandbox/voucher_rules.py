@@ -34,7 +34,7 @@ from sandbox.errors import (
     ApiError,
 )
 from sandbox.records import CompanyRecord, FinancialYear, VoucherRow
-from sandbox.state import Store
+from sandbox.books_store import BooksStore
 
 PROJECT_COMPLETED = "COMPLETED"  # Fortnox's status of a finished project: nothing more is booked on it
 
@@ -100,7 +100,7 @@ def _amount(value: object) -> int:
         raise ApiError(400, NOT_NUMERIC, f"Värdet måste vara numeriskt ({value})") from exc
 
 
-def _cost_center(store: Store, tenant_id: str, code: str) -> str:
+def _cost_center(store: BooksStore, tenant_id: str, code: str) -> str:
     """A row's cost centre: empty, or registered and active (2009911 otherwise)."""
     if not code:
         return ""
@@ -112,7 +112,7 @@ def _cost_center(store: Store, tenant_id: str, code: str) -> str:
     return found.code
 
 
-def _project(store: Store, tenant_id: str, number: str) -> str:
+def _project(store: BooksStore, tenant_id: str, number: str) -> str:
     """A row's project: empty, or registered and not completed (2009912 otherwise)."""
     if not number:
         return ""
@@ -124,7 +124,8 @@ def _project(store: Store, tenant_id: str, number: str) -> str:
     return found.number
 
 
-def validate_new_voucher(store: Store, company: CompanyRecord, payload: Any, financialyear: str | None) -> NewVoucher:
+def validate_new_voucher(store: BooksStore, company: CompanyRecord, payload: Any,
+                         financialyear: str | None) -> NewVoucher:
     """Check a `{"Voucher": {...}}` payload the way Fortnox would; raise `ApiError` on the first problem."""
     if not isinstance(payload, dict) or not isinstance(payload.get("Voucher"), dict):
         raise ApiError(400, NO_DATA, "Ingen eller felaktig typ av data.")

@@ -182,7 +182,7 @@ class _Ledger:
             if amount == 0:
                 continue
             result = account >= "3000"
-            full_rows.append((account, amount, r[2] if len(r) > 2 else "",  # type: ignore[misc]
+            full_rows.append((account, amount, r[2] if len(r) > 2 else "",
                               self.cost_centers.get(account, "") if result else "", project if result else ""))
         if sum(r[1] for r in full_rows) != 0:
             raise AssertionError(f"unbalanced demo voucher {text!r}: {full_rows}")
@@ -297,11 +297,11 @@ class Generator:
             net = _random_ore(rng, supplier.low, supplier.high)
             vat = _percent_of(net, supplier.vat_percent) if not supplier.reverse_charge else 0
             gross = net + vat
-            invoice = self.supplier_invoice(supplier, start - timedelta(days=self.doc_rng.randint(5, 25)), gross, vat)
-            self.docs.add_supplier_invoice(replace(invoice, booked=True), None)
+            bill = self.supplier_invoice(supplier, start - timedelta(days=self.doc_rng.randint(5, 25)), gross, vat)
+            self.docs.add_supplier_invoice(replace(bill, booked=True), None)
             self._open("2440", -gross)
             pay = _business_day(start + timedelta(days=rng.randint(3, 20)))
-            self.pay_supplier_invoice(invoice, supplier, pay, [("1930", -gross), ("2440", gross)], gross)
+            self.pay_supplier_invoice(bill, supplier, pay, [("1930", -gross), ("2440", gross)], gross)
         # Last month's payroll taxes, paid on the 12th.
         tax, fees = self._payroll_amounts()
         self._open("2710", -tax)
@@ -423,9 +423,9 @@ class Generator:
                 pay = _business_day(day + timedelta(days=customer.pay_days + rng.randint(-5, 12)))
                 self.pay_invoice(invoice, customer, pay, [("1930", invoice.total), ("1510", -invoice.total)],
                                  invoice.total)
-        for year in self.years:
+        for fiscal_year in self.years:
             for _ in range(self.p.cancelled_invoices):
-                day = year.from_date + timedelta(days=rng.randint(0, 360))
+                day = fiscal_year.from_date + timedelta(days=rng.randint(0, 360))
                 customer = rng.choice([c for c in p.customers if c.currency == "SEK"])
                 net, vat, total = self.sale_amounts(customer, _random_ore(rng, *p.sales_net))
                 self.docs.add_invoice(self.customer_invoice(customer, day, net, vat, total, cancelled=True), None)

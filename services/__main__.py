@@ -17,23 +17,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from services import ledger_views, store
-from services.store import StoreProblem
-from services.access import CLI_ACTOR
-from services.acting import Acting
-from services.companies import Company, UnknownCompany, find_company, list_companies
+from services import store
+from services.companies.access import CLI_ACTOR
+from services.companies.connections import connect_service_account
+from services.companies.model import Company
+from services.companies.registry import find_company, list_companies
 from services.config import Settings
-from services.errors import ServiceError
-from services.connections import ConnectError, connect_service_account
-from services.fortnox.errors import FortnoxError
-from services.importer import PART_SIE4, PARTS, available_years, run_import
-from services.imports.runs import DONE, ImportFailed, RunProgress
+from services.context import Acting
+from services.errors import ServiceError, failure_message
+from services.imports.model import ImportFailed, RunProgress, RunStatus
+from services.imports.pipeline import PART_SIE4, PARTS, available_years, run_import
+from services.ledgers import open_items as ledger_views
 from services.money import ore_to_json
 from services.reconcile import cli as reconcile_cli
 from services.startup import prepare
-from services.voucher_export import ExportRefused, export_vouchers
-from services.voucher_sie import MAX_SIE_4I_BYTES, import_sie
-from services.vouchers import VoucherError, list_vouchers
+from services.vouchers.drafts import list_vouchers
+from services.vouchers.export import export_vouchers
+from services.vouchers.sie4i import MAX_SIE_4I_BYTES, import_sie
 
 
 class UsageError(Exception):
@@ -89,7 +89,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> Outcome:
             raise ImportFailed(f"{company.name} har inget räkenskapsår i Fortnox som slutar {args.year}.")
     result = run_import(settings, company.id, parts=parts, year_ids=year_ids, started_by=CLI_ACTOR, full=args.full,
                         on_progress=_print_progress if not args.json else None)
-    payload = {"run_id": result.run_id, "status": DONE, "parts": result.counts, "requests": result.requests}
+    payload = {"run_id": result.run_id, "status": RunStatus.OK, "parts": result.counts, "requests": result.requests}
     lines = [f"{part}: " + ", ".join(f"{key} {value}" for key, value in counts.items())
              for part, counts in result.counts.items()]
     lines += result.notes + [f"Anrop till Fortnox: {result.requests}."]
@@ -272,17 +272,11 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except (ConnectError, ImportFailed, ExportRefused, UnknownCompany, VoucherError) as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    except ServiceError as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
-    except (FortnoxError, StoreProblem) as exc:
+    except ServiceError as exc:  # every refusal and failure a person can act on, Fortnox's and the store's too
         print(exc.message, file=sys.stderr)
         return 1
     except (sqlite3.DatabaseError, OSError) as exc:
-        print(store.failure_message(exc), file=sys.stderr)
+        print(failure_message(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\nAvbrutet.", file=sys.stderr)

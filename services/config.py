@@ -6,10 +6,11 @@ Services never read `st.secrets`: the same settings serve the Streamlit app, the
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tomllib
 
 from services.fortnox.config import FortnoxConfig
 from services.fortnox.retry import RetryPolicy

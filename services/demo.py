@@ -2,20 +2,58 @@
 
 from __future__ import annotations
 
+import atexit
+import subprocess
+import sys
+import time
+
+import httpx
 from sqlite_utils import Database
 
-from services.config import Settings
+from services.config import PROJECT_ROOT, Settings
 from services.fortnox.resources import FinancialYear
-from services.vouchers import AdjustmentRow, create_draft
+from services.vouchers.drafts import create_draft
+from services.vouchers.model import AdjustmentRow
 
 DEMO_SEED = 1
+SANDBOX_STARTUP_SECONDS = 30.0  # the sandbox seeds three companies on its first start
 
 
 def ensure_sandbox(settings: Settings) -> bool:
-    """Start the sandbox on loopback unless one already answers there; True when this call started it."""
-    from sandbox.background import ensure_running  # demo mode only: production never loads the sandbox
+    """Start the sandbox on loopback unless one already answers there; True when this call started it.
 
-    return ensure_running("127.0.0.1", settings.sandbox_port, settings.sandbox_data_dir, seed=DEMO_SEED)
+    It runs as its own process (`python -m sandbox`), ended when this one ends: the app talks to it over HTTP exactly
+    as it would to Fortnox, and no service imports it. A sandbox someone else started (another app process, `make
+    sandbox`) is used as it is."""
+    if _answers(settings.sandbox_port):
+        return False
+    command = [sys.executable, "-m", "sandbox", "--port", str(settings.sandbox_port), "--seed", str(DEMO_SEED),
+               "--data-dir", str(settings.sandbox_data_dir)]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    atexit.register(_stop, process)
+    deadline = time.monotonic() + SANDBOX_STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if _answers(settings.sandbox_port):
+            return process.poll() is None  # False: another process won the port and answers there
+        time.sleep(0.1)
+    _stop(process)
+    raise RuntimeError(f"Fortnox-sandlådan startade inte på 127.0.0.1:{settings.sandbox_port}.")
+
+
+def _answers(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/sandbox/tenants", timeout=1.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 # (text, debit account, credit account, amount in öre): a depreciation and an accrual, the two most common

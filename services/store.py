@@ -6,7 +6,6 @@ thread and a sqlite3 connection must not cross threads.
 
 from __future__ import annotations
 
-import errno
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -14,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
+
+from services.errors import CORRUPT, ServiceError, failure_message
 
 migrations = Migrations("skatt_bokslut")
 TRANSACTIONS_BY_ACCOUNT = "idx_transactions_company_id_year_id_account"  # reconcile names it (INDEXED BY)
@@ -322,7 +323,7 @@ def migrate(path: Path) -> None:
         migrations.apply(db)
 
 
-class StoreProblem(Exception):
+class StoreProblem(ServiceError):
     """The database can't be used as it is; `message` says in Swedish what is wrong and what to do."""
 
     def __init__(self, message: str) -> None:
@@ -357,25 +358,3 @@ def write_lock(db: Database) -> Iterator[Database]:
         db.execute("COMMIT")
 
 
-CORRUPT = ("Databasen (app.db i DATA_DIR) är skadad: SQLite:s kontroll av filen hittade fel, så inget körs mot "
-           "den. Stäng appen och kommandoraden, ersätt filen med den senaste säkerhetskopian och starta igen; utan "
-           "kopia: flytta undan app.db (med -wal och -shm) så skapas en tom databas, och anslut och importera på nytt.")
-DISK_FULL = ("Disken där databasen ligger är full, så inget kunde sparas. Det som redan fanns är kvar och "
-             "oförändrat. Frigör utrymme i DATA_DIR (eller flytta den) och försök igen.")
-
-
-def failure_message(exc: BaseException) -> str | None:
-    """What a person is told, in Swedish, when storing failed (a full disk, a damaged database file, a file that
-    can't be written); None for anything else. A failed write is rolled back, so nothing half-written stays."""
-    if isinstance(exc, sqlite3.DatabaseError):
-        text = str(exc).lower()
-        if "full" in text:
-            return DISK_FULL
-        if "malformed" in text or "not a database" in text or "corrupt" in text:
-            return CORRUPT
-        return "Databasen kunde inte skrivas just nu. Inget ändrades; försök igen om en stund."
-    if isinstance(exc, OSError):
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return DISK_FULL
-        return f"En fil kunde inte läsas eller skrivas ({exc.strerror or exc}). Inget ändrades; försök igen."
-    return None

@@ -1,7 +1,10 @@
-"""Shared fixtures: one Fortnox sandbox per test session over real HTTP, and settings pointing at it.
+"""Shared fixtures: one Fortnox sandbox per test session (per pytest-xdist worker) over real HTTP, and settings
+pointing at it.
 
-The sandbox's rate limit is raised here so the suite never waits on it; the rate limit itself is tested against
-its own sandbox.
+Tests assert on the demo companies as seeded, so a test module that writes to Fortnox (exports, uploads, moving
+the clock) is marked `writes_to_fortnox` and gets a sandbox of its own as `sandbox`: no other test sees its
+writes, and every test passes alone and in any order. The sandbox's rate limit is raised here so the suite never
+waits on it; the rate limit itself is tested against its own sandbox.
 """
 
 from __future__ import annotations
@@ -24,9 +27,40 @@ def _start_sandbox(data_dir: Path) -> RunningSandbox:
     return start_server(port=0, seed=1, data_dir=data_dir, rate_requests=100_000, rate_window=5.0)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "writes_to_fortnox: the module changes the sandbox (exports, uploads, its "
+                                       "clock), so it runs against a sandbox of its own")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """For `--dist loadgroup`: an integration or browser test file runs on one worker, so its module-scoped
+    sandbox or Streamlit server starts once and its tests keep their order; unit tests spread one by one, except
+    those sharing a module-scoped fixture."""
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        if not path.startswith("tests/unit/") or _uses_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(path))
+
+
+def _uses_module_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
+
+
 @pytest.fixture(scope="session")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+def session_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
     server = _start_sandbox(tmp_path_factory.mktemp("sandbox"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def sandbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    """The session's sandbox, or one of the module's own when the module is marked `writes_to_fortnox`."""
+    if request.node.get_closest_marker("writes_to_fortnox") is None:
+        yield request.getfixturevalue("session_sandbox")
+        return
+    server = _start_sandbox(tmp_path_factory.mktemp("own-sandbox"))
     yield server
     server.stop()
 
@@ -40,7 +74,7 @@ def quiet_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def tenants(sandbox: RunningSandbox) -> list[dict]:
     return httpx.get(f"{sandbox.url}/sandbox/tenants").json()
 

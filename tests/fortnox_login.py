@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from services.oauth_state import Requester
+from services.companies.model import Requester
 
 DEMO = Requester(actor="demo", browser="hash-of-the-browser-that-pressed-anslut")  # who presses Anslut in tests
 

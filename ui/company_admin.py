@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services.access import AccessDenied
-from services.companies import Company
-from services.company_data import DeleteRefused, delete_company_data
-from services.connections import disconnect
+from services.companies import api as companies
+from services.companies.model import Company
+from services.errors import ServiceError
 from ui import assets, context
 from ui.text import escape_markdown
 
@@ -16,9 +15,9 @@ CONFIRM_KEY = "company_admin.confirm_delete"
 
 def _disconnect(company: Company) -> None:
     try:
-        warning = disconnect(context.settings(), company.id, context.actor())
-    except AccessDenied as exc:
-        context.flash("error", str(exc))
+        warning = companies.disconnect(context.acting(), company.id)
+    except ServiceError as exc:
+        context.flash("error", exc.message)
     else:
         context.flash("error" if warning else "success",
                       warning or f"{company.name} är frånkopplat: anslutningen är återkallad hos Fortnox.")
@@ -39,9 +38,9 @@ def _confirm_delete(company: Company) -> None:
     if ok.button(f"Radera {escape_markdown(company.name)}", type="primary", key="company_admin.delete.ok"):
         _close_dialog()
         try:
-            result = delete_company_data(context.settings(), company.id, context.actor())
-        except (AccessDenied, DeleteRefused) as exc:
-            context.flash("error", str(exc))
+            result = companies.delete_data(context.acting(), company.id)
+        except ServiceError as exc:
+            context.flash("error", exc.message)
         else:
             context.flash("error" if result.warning else "success",
                           result.warning or f"All data för {company.name} är raderad.")

@@ -6,14 +6,14 @@ import hashlib
 import logging
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from services import access, sign_ins, store
-from services.acting import Acting
-from services.companies import Company, list_companies
+from services.companies import api as companies_api
+from services.companies.model import Company, Decision, Requester, SignIn
 from services.config import Settings
-from services.errors import ServiceError
-from services.oauth_state import Requester
+from services.context import Acting
+from services.errors import Refused, ServiceError, failure_message
 from services.startup import prepare
 from ui import assets
 from ui.text import escape_markdown
@@ -32,18 +32,14 @@ def settings() -> Settings:
     """Once per process (see services.startup); a database that can't be used stops every page with the reason."""
     try:
         return prepare()
-    except store.StoreProblem as exc:
+    except ServiceError as exc:  # StoreProblem: the database can't be used
         st.error(exc.message, icon=":material/database:")
         st.stop()
 
 
 def companies() -> list[Company]:
     """The companies the person may see (all of them when access control is off)."""
-    with store.open_db(settings().database_path) as db:
-        known = list_companies(db)
-    who = actor()
-    return [company for company in known
-            if access.decide(settings().staff, who, "review", company.id, company.orgnr).allowed]
+    return companies_api.companies(acting())
 
 
 def current_company(known: list[Company] | None = None) -> Company | None:
@@ -79,7 +75,7 @@ def actor() -> str:
     dialog or fragment rerun can't act on it either."""
     if not _signed_in():
         return "demo" if settings().demo_mode else "okänd användare"
-    address = access.verified_address(st.user.to_dict())
+    address = companies_api.verified_address(st.user.to_dict())
     if address is None:
         return "okänd användare"
     _stop_unless_active(address)
@@ -109,10 +105,9 @@ def acting() -> Acting:
     return Acting(settings(), actor())
 
 
-def allowed(action: str, company: Company | None) -> access.Decision:
+def allowed(action: str, company: Company | None) -> Decision:
     """Whether the person may do the action on the company (the services check again on their own)."""
-    return access.decide(settings().staff, actor(), action, company.id if company else None,
-                         company.orgnr if company else None)
+    return companies_api.decide(acting(), action, company)
 
 
 def sign_in_configured() -> bool:
@@ -132,15 +127,15 @@ def _refuse(message: str) -> None:
 
 
 SIGN_IN_ENDED = {
-    sign_ins.SignIn.ENDED: "Du har loggat ut. Logga in igen för att fortsätta.",
-    sign_ins.SignIn.EXPIRED: "Inloggningen har gått ut. Logga in igen för att fortsätta.",
+    SignIn.ENDED: "Du har loggat ut. Logga in igen för att fortsätta.",
+    SignIn.EXPIRED: "Inloggningen har gått ut. Logga in igen för att fortsätta.",
 }
 
 
 def _stop_unless_active(address: str) -> None:
-    """The server-side check of this sign-in (services.sign_ins); an ended one gets only Logga in igen."""
-    status = sign_ins.check(settings(), address, st.user.to_dict())
-    if status is sign_ins.SignIn.ACTIVE:
+    """The server-side check of this sign-in (services.companies.sign_ins); an ended one gets only Logga in igen."""
+    status = companies_api.sign_in_status(settings(), address, st.user.to_dict())
+    if status is SignIn.ACTIVE:
         return
     st.title("Skatt & Bokslut", anchor=False)
     st.warning(SIGN_IN_ENDED[status], icon=":material/lock_clock:")
@@ -150,9 +145,9 @@ def _stop_unless_active(address: str) -> None:
 
 def sign_out() -> None:
     """Logga ut: end every sign-in of the person (other tabs and copied cookies too), then Streamlit's own."""
-    address = access.verified_address(st.user.to_dict())
+    address = companies_api.verified_address(st.user.to_dict())
     if address is not None:
-        sign_ins.end_all(settings(), address)
+        companies_api.sign_out(settings(), address)
     st.logout()
 
 
@@ -173,12 +168,12 @@ def require_sign_in() -> None:
     if not staff.enabled:
         _refuse("Ingen personal är behörig ännu: ange STAFF_ALLOWLIST (e-postadresser eller @domän) i "
                 "konfigurationen.")
-    if access.verified_address(st.user.to_dict()) is None:
+    if companies_api.verified_address(st.user.to_dict()) is None:
         _refuse("Identitetsleverantören har inte bekräftat någon e-postadress för kontot, så appen vet inte vem du "
                 "är. Logga ut och logga in med ditt jobbkonto, eller be den som administrerar inloggningen se till "
                 "att e-postadressen skickas som bekräftad (email_verified).")
-    if access.identify(staff, actor()) is None:
-        access.log_sign_in_refusal(settings(), actor(), "inte med i listan över personal")
+    if companies_api.person(settings(), actor()) is None:
+        companies_api.refuse_sign_in(settings(), actor(), "inte med i listan över personal")
         _refuse(f"{escape_markdown(actor())} har inte behörighet till Skatt & Bokslut. Be den som administrerar "
                 "appen lägga till dig i listan över personal, eller logga ut och logga in med ett annat konto.")
 
@@ -196,7 +191,7 @@ def draw_identity() -> None:
                        else "Inloggning är avstängd: alla som når appen kan använda den.")
         return
     who = actor()
-    person = access.identify(settings().staff, who)
+    person = companies_api.person(settings(), who)
     role = f" · roll {person.role}" if person else ""
     assets.caption("person", f"{_unlinked(st.user.get('name') or who)} ({_unlinked(who)}){role}")
     st.button("Logga ut", on_click=sign_out, key="sidebar.logout")
@@ -214,12 +209,20 @@ def show_flash() -> None:
         FLASH_STYLES[kind](escape_markdown(message))
 
 
+def show_error(exc: ServiceError, where: DeltaGenerator | None = None, *, lead: str = "", note: str = "",
+               icon: str | None = None) -> None:
+    """Any service's refusal or failure, shown the same way on every page: its Swedish message as text (it may quote
+    client text), a refusal with the block icon; `lead` and `note` put it in the page's words."""
+    icon = icon or (":material/block:" if isinstance(exc, Refused) else ":material/error:")
+    (where or st).error(" ".join(part for part in (lead, escape_markdown(exc.message), note) if part), icon=icon)
+
+
 def failed(exc: Exception) -> None:
-    """Show what stopped the page: a service's Swedish message as it is; anything else logged with its traceback and
-    shown as a short Swedish apology (a full disk or a damaged database says so), never as a traceback."""
+    """Show what stopped the page: a service's Swedish message (`show_error`); anything else logged with its traceback
+    and shown as a short Swedish apology (a full disk or a damaged database says so), never as a traceback."""
     if isinstance(exc, ServiceError):
-        st.error(exc.message, icon=":material/error:")
+        show_error(exc)
         return
     logging.getLogger(__name__).error("the page stopped on an unexpected error", exc_info=exc)
-    st.error(store.failure_message(exc) or "Något gick fel och sidan kunde inte visas färdigt. Inget har ändrats av "
+    st.error(failure_message(exc) or "Något gick fel och sidan kunde inte visas färdigt. Inget har ändrats av "
              "felet. Ladda om sidan; kontakta supporten om det händer igen.", icon=":material/error:")

@@ -15,8 +15,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from services import attachment_files, store
-from services import ledger_views as views
+from services.ledgers import api as ledgers
+from services.ledgers.model import BUCKETS, ItemFilter, LedgerKind
 from services.money import format_sek
 from ui import context, tables
 from ui.text import escape_markdown
@@ -24,8 +24,8 @@ from ui.text import escape_markdown
 PAGE_SIZE = 100
 PARTY_PAGE_SIZE = 50
 WORDS = {  # (party, party number, the ledger in a file name)
-    views.CUSTOMER: ("Kund", "Kundnr", "kundreskontra"),
-    views.SUPPLIER: ("Leverantör", "Leverantörsnr", "leverantorsreskontra"),
+    LedgerKind.CUSTOMER: ("Kund", "Kundnr", "kundreskontra"),
+    LedgerKind.SUPPLIER: ("Leverantör", "Leverantörsnr", "leverantorsreskontra"),
 }
 BOOKED_CHOICES = {"Alla": None, "Bokförda": True, "Ej bokförda": False}
 ALL = "Alla"
@@ -35,15 +35,7 @@ ITEM_MONEY = ["Belopp", "Kvar", "Kvar (SEK)"]
 @st.cache_data(ttl=600, max_entries=8, show_spinner="Läser reskontran …")
 def open_items(company_id: str, kind: str, day: date, version: str) -> pd.DataFrame:
     """`version` is only a cache key: a new import gives a new one, so the cache never shows stale ledgers."""
-    with store.open_db(context.settings().database_path) as db:
-        return views.open_items(db, company_id, kind, day)
-
-
-def ledger_state(company_id: str) -> tuple[bool, date | None, str]:
-    """(are there ledgers, default balance date, data version) for the company."""
-    with store.open_db(context.settings().database_path) as db:
-        return (views.has_ledgers(db, company_id), views.default_balance_date(db, company_id),
-                views.ledger_version(db, company_id))
+    return ledgers.items(context.acting(), company_id, LedgerKind(kind), day)
 
 
 def _shown(frame: pd.DataFrame, money: list[str]) -> pd.DataFrame:
@@ -58,7 +50,7 @@ def signature(*parts: object) -> str:
 
 
 def draw_summary(items: pd.DataFrame) -> None:
-    summary = views.summarise(items)
+    summary = ledgers.summarise(items)
     columns = st.columns([1.2, 2, 2, 1, 1.6])
     columns[0].metric("Öppna poster", f"{summary.items:,}".replace(",", "\u00a0"))
     columns[1].metric("Kvar att betala (SEK)", format_sek(summary.remaining_sek))
@@ -72,7 +64,7 @@ def draw_summary(items: pd.DataFrame) -> None:
 
 
 def draw_ageing(items: pd.DataFrame, kind: str) -> None:
-    table = views.ageing(items)
+    table = ledgers.ageing(items)
     total = int(table["remaining_sek"].sum())
     shares = [f"{100 * int(v) / total:.1f} %".replace(".", ",") if total else "" for v in table["remaining_sek"]]
     frame = pd.DataFrame({"Ålder": table["bucket"], "Antal": table["items"], "Kvar (SEK)": table["remaining_sek"],
@@ -81,15 +73,15 @@ def draw_ageing(items: pd.DataFrame, kind: str) -> None:
                 file_name=f"aldersanalys-{WORDS[kind][2]}")
 
 
-def choose_filter(items: pd.DataFrame, kind: str) -> views.ItemFilter:
+def choose_filter(items: pd.DataFrame, kind: str) -> ItemFilter:
     party = WORDS[kind][0].lower()
     search, bucket, booked, currency = st.columns([3, 2, 2, 1])
     term = search.text_input("Sök", key=f"reskontra.{kind}.search", placeholder=f"Fakturanummer eller {party}ens namn")
-    age = bucket.selectbox("Ålder", [ALL, *views.BUCKETS], key=f"reskontra.{kind}.bucket")
+    age = bucket.selectbox("Ålder", [ALL, *BUCKETS], key=f"reskontra.{kind}.bucket")
     state = booked.selectbox("Bokföring", list(BOOKED_CHOICES), key=f"reskontra.{kind}.booked")
     currencies = sorted(items["currency"].unique())
     money = currency.selectbox("Valuta", [ALL, *currencies], key=f"reskontra.{kind}.currency.{'-'.join(currencies)}")
-    return views.ItemFilter(bucket=None if age == ALL else age, booked=BOOKED_CHOICES[state],
+    return ItemFilter(bucket=None if age == ALL else age, booked=BOOKED_CHOICES[state],
                             currency=None if money == ALL else money, search=term)
 
 
@@ -108,15 +100,15 @@ def _party_frame(totals: pd.DataFrame, kind: str) -> pd.DataFrame:
     party, number, _ = WORDS[kind]
     frame = pd.DataFrame({number: totals["party_number"], party: totals["party_name"], "Poster": totals["items"],
                           "Kvar (SEK)": totals["remaining_sek"], "Förfallet (SEK)": totals["overdue_sek"]})
-    for bucket in views.BUCKETS:
+    for bucket in BUCKETS:
         frame[bucket] = totals[bucket]
     return frame
 
 
 def choose_party(items: pd.DataFrame, kind: str, key: str) -> tuple[str, str] | None:
     """The per-party totals, a page at a time; the selected row's (number, name), if any."""
-    party_money = ["Kvar (SEK)", "Förfallet (SEK)", *views.BUCKETS]
-    every = _shown(_party_frame(views.party_totals(items), kind), party_money)
+    party_money = ["Kvar (SEK)", "Förfallet (SEK)", *BUCKETS]
+    every = _shown(_party_frame(ledgers.party_totals(items), kind), party_money)
     shown = _page(every, PARTY_PAGE_SIZE, f"{key}.page", "rad")
     event = tables.show(shown, money=party_money, key=f"{key}.{signature(tuple(shown.iloc[:, 0]))}",
                         file_name=f"per-part-{WORDS[kind][2]}", selectable=True, whole=lambda: every,
@@ -156,9 +148,8 @@ def choose_item(items: pd.DataFrame, kind: str, key: str) -> str | None:
 
 def draw_attachments(company_id: str, kind: str, number: str) -> None:
     """The invoice's attachments: a PDF shown inline (the browser's own viewer), every file downloadable."""
-    settings = context.settings()
-    with store.open_db(settings.database_path) as db:
-        found = views.invoice_attachments(db, company_id, kind, number)
+    acting = context.acting()
+    found = ledgers.invoice_attachments(acting, company_id, LedgerKind(kind), number)
     st.subheader(f"Bilagor till faktura {escape_markdown(number)}", anchor=False)
     if not found:
         st.info(f"Faktura {escape_markdown(number)} har ingen importerad bilaga. Bilagor hämtas med delen Bilagor "
@@ -167,7 +158,7 @@ def draw_attachments(company_id: str, kind: str, number: str) -> None:
         return
     for attachment in found:
         try:
-            content = attachment_files.content(settings, attachment.sha256)
+            content = ledgers.attachment_content(acting, attachment)
         except FileNotFoundError:
             st.warning(f"Filen {escape_markdown(attachment.name)} saknas på disken. Importera Bilagor igen under "
                        "Underhåll → Import.",

@@ -11,22 +11,22 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
-from services.mapping import (
+from services.mapping.model import (
     ACCOUNT_TYPES,
-    INACTIVE_WITH_BALANCE,
     PROBLEM_LABELS,
-    PROPOSED,
     STATUS_LABELS,
-    UNMAPPED,
     AccountReview,
     MappingEdit,
+    MappingStatus,
+    Problem,
     ReferenceAccount,
 )
 from services.money import format_sek
 from services.timestamps import local_time
 
 ALL, ANY_PROBLEM = "all", "any_problem"
-FILTERS = {ALL: "Alla konton", ANY_PROBLEM: "Alla avvikelser", PROPOSED: "Förslag (ej sparade)", **PROBLEM_LABELS}
+FILTERS = {ALL: "Alla konton", ANY_PROBLEM: "Alla avvikelser", MappingStatus.PROPOSED: "Förslag (ej sparade)",
+           **PROBLEM_LABELS}
 
 
 def chosen(reviews: list[AccountReview], kind: str) -> list[AccountReview]:
@@ -35,8 +35,8 @@ def chosen(reviews: list[AccountReview], kind: str) -> list[AccountReview]:
         return reviews
     if kind == ANY_PROBLEM:
         return [r for r in reviews if r.problems]
-    if kind == PROPOSED:
-        return [r for r in reviews if r.status == PROPOSED]
+    if kind == MappingStatus.PROPOSED:
+        return [r for r in reviews if r.status == MappingStatus.PROPOSED]
     return [r for r in reviews if kind in r.problems]
 
 
@@ -52,10 +52,10 @@ def draw_summary(reviews: list[AccountReview]) -> None:
     for column, (status, count) in zip(columns[1:], by_status.items(), strict=True):
         column.metric(STATUS_LABELS[status], count)
     inactive_known = any(r.active is not None for r in reviews)
-    problems = {problem: label for problem, label in PROBLEM_LABELS.items() if problem != UNMAPPED}
+    problems = {problem: label for problem, label in PROBLEM_LABELS.items() if problem != Problem.UNMAPPED}
     for column, (problem, label) in zip(st.columns(len(problems)), problems.items(), strict=True):
         count = sum(problem in r.problems for r in reviews)
-        unknown = problem == INACTIVE_WITH_BALANCE and not inactive_known
+        unknown = problem == Problem.INACTIVE_WITH_BALANCE and not inactive_known
         column.metric(label, "–" if unknown else count,
                       help="Fortnox har inte kunnat tillfrågas om vilka konton som är inaktiva." if unknown else None)
     derived = sum(not r.type_stated for r in reviews)

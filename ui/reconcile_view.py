@@ -11,14 +11,27 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from services.account_facts import Facts
-from services.companies import Company
+from services.companies.model import Company
 from services.errors import ServiceError
+from services.mapping.model import Facts
 from services.money import format_rate, format_sek
-from services.reconcile import api, report
-from services.reconcile.model import (KIND_LABELS, MARK_LABELS, STATUS_LABELS, UNHANDLED, CheckId, CheckOutcome,
-                                      Finding, ItemKind, MarkStatus, Outcome, Reconciliation, RemedyKind, Status,
-                                      Year)
+from services.reconcile import api
+from services.reconcile.model import (
+    KIND_LABELS,
+    MARK_LABELS,
+    STATUS_LABELS,
+    UNHANDLED,
+    CheckId,
+    CheckOutcome,
+    Finding,
+    ItemKind,
+    MarkStatus,
+    Outcome,
+    Reconciliation,
+    RemedyKind,
+    Status,
+    Year,
+)
 from ui import context, ledger_view, tables
 from ui.text import escape_markdown
 
@@ -101,7 +114,7 @@ def rate_inputs(company_id: str, day: date, version: str) -> dict[str, Decimal]:
             try:
                 rate = api.parse_rate(typed)
             except ServiceError as exc:
-                column.error(exc.message, icon=":material/error:")
+                context.show_error(exc, column)
                 continue
             if rate is None:
                 rates.pop(currency, None)
@@ -122,9 +135,9 @@ def summary(company: Company, result: Outcome) -> None:
                   help="Ok eller förklarade; okända saknar underlag och räknas inte som klara.")
     with right:
         if result.signed_off:
-            st.success(report.signed_text(result), icon=":material/verified:")
+            st.success(api.signed_text(result), icon=":material/verified:")
         elif result.reopened:
-            st.warning(report.signed_text(result), icon=":material/history:")
+            st.warning(api.signed_text(result), icon=":material/history:")
         if result.closable and not result.signed_off:
             _sign_off_button(result, None, "Signera hela avstämningen")
         elif not result.closable:
@@ -137,7 +150,7 @@ def summary(company: Company, result: Outcome) -> None:
     tables.download(excel, "Avstämningsrapport (Excel)",
                     lambda: api.report_excel(context.acting(), result, company.name, company.orgnr), f"{name}.xlsx",
                     tables.EXCEL, "avstamning.report.xlsx")
-    tables.show(report.summary_frame(result), money=report.MONEY[:-1], key="avstamning.summary",
+    tables.show(api.summary_frame(result), money=api.REPORT_MONEY[:-1], key="avstamning.summary",
                 file_name=f"avstamning-{company.orgnr}-{result.result.balance_date}")
 
 
@@ -146,7 +159,7 @@ def _sign_off_button(result: Outcome, check_id: str | None, label: str) -> None:
         try:
             api.sign_off(context.acting(), result, check_id)
         except ServiceError as exc:
-            st.error(exc.message, icon=":material/error:")
+            context.show_error(exc)
             return
         context.flash("success", "Signerat. Det syns i avstämningsrapporten.")
         st.rerun()
@@ -157,7 +170,7 @@ def check_section(company: Company, result: Outcome, outcome: CheckOutcome, vers
     nothing: the trial balance and long lists of findings are the page's heaviest parts)."""
     check = outcome.check
     progress = f" · {outcome.handled} av {len(outcome.findings)} hanterade" if outcome.findings else ""
-    signed = f" · {report.signed_text(outcome)}" if outcome.signed_off else ""
+    signed = f" · {api.signed_text(outcome)}" if outcome.signed_off else ""
     title = f"{check.label} – {STATUS_LABELS[outcome.status]}{progress}{signed}"
     section = st.expander(title, expanded=outcome.status == Status.DIFFERENCE, icon=ICONS[outcome.status],
                           key=f"avstamning.{check.id}.open", on_change="rerun")
@@ -187,7 +200,7 @@ def check_section(company: Company, result: Outcome, outcome: CheckOutcome, vers
 
 
 def _state(finding: Finding) -> str:
-    return f"{report.finding_state(finding)} · {MARK_LABELS[finding.mark.status] if finding.mark else UNHANDLED}"
+    return f"{api.finding_state(finding)} · {MARK_LABELS[finding.mark.status] if finding.mark else UNHANDLED}"
 
 
 def _findings_frame(findings: Sequence[Finding]) -> pd.DataFrame:
@@ -277,7 +290,7 @@ def _mark_form(where: st.delta_generator.DeltaGenerator, company: Company, findi
             try:
                 api.set_mark(context.acting(), company.id, finding, status, note)
             except ServiceError as exc:
-                st.error(exc.message, icon=":material/error:")
+                context.show_error(exc)
                 return
             st.session_state[f"{NOTICE_KEY}.{finding.id}"] = "Markeringen är sparad."
             st.rerun()
@@ -312,7 +325,7 @@ def _draft_form(company: Company, result: Outcome, finding: Finding, known: Fact
         try:
             api.draft_correction(acting, result, finding.id, offset, known)
         except ServiceError as exc:
-            st.error(exc.message, icon=":material/error:")
+            context.show_error(exc)
             return
         st.session_state[f"{NOTICE_KEY}.{finding.id}"] = "Rättelsen är skapad som utkast under Verifikationer."
         st.rerun()
@@ -330,7 +343,7 @@ def _revaluation_action(result: Outcome, outcome: CheckOutcome, known: Facts) ->
         try:
             api.draft_revaluation(context.acting(), result, outcome.check.id, known)
         except ServiceError as exc:
-            st.error(exc.message, icon=":material/error:")
+            context.show_error(exc)
             return
         context.flash("success", "Omvärderingsverifikationen är skapad och finns under Verifikationer.")
         st.rerun()

@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from services.imports import sie_file
-from services.imports.runs import ImportFailed
-from services.imports.sie_file import SieFileReview
+from services.errors import ServiceError
+from services.imports import api as imports
+from services.imports.model import MAX_UPLOAD_MB, SieFileReview
 from ui import context
 from ui.text import escape_markdown
 
@@ -33,7 +33,7 @@ def _findings_table(review: SieFileReview) -> pd.DataFrame:
 @st.cache_resource(max_entries=4, show_spinner="Kontrollerar filen …")
 def _review(path: str) -> SieFileReview:
     """Once per file: the name is the content's sha256, so a redraw or another session reuses the review."""
-    return sie_file.review_sie_file(Path(path))
+    return imports.review_sie_file(Path(path))
 
 
 def _saved(upload: UploadedFile) -> Path:
@@ -41,7 +41,7 @@ def _saved(upload: UploadedFile) -> Path:
     saved = st.session_state.get(SAVED_KEY)
     if saved is None or saved[0] != upload.file_id or not Path(saved[1]).exists():
         upload.seek(0)
-        saved = (upload.file_id, str(sie_file.save_upload(context.settings(), upload)))
+        saved = (upload.file_id, str(imports.save_upload(context.acting(), upload)))
         st.session_state[SAVED_KEY] = saved
     return Path(saved[1])
 
@@ -62,9 +62,9 @@ def _draw_summary(review: SieFileReview) -> None:
 
 
 def draw() -> None:
-    limit = f"Högst {sie_file.MAX_UPLOAD_MB} MB."
+    limit = f"Högst {MAX_UPLOAD_MB} MB."
     upload = st.file_uploader("SIE-fil", type=["se", "si", "sie"], key="underhall.siefile", help=limit,
-                              max_upload_size=sie_file.MAX_UPLOAD_MB)
+                              max_upload_size=MAX_UPLOAD_MB)
     if upload is None:
         st.caption("Välj en SIE 4-fil (.se) exporterad från bokföringsprogrammet. Inget sparas förrän du importerar. "
                    f"{limit}")
@@ -86,9 +86,9 @@ def draw() -> None:
     st.success("Filen klarade kontrollerna.", icon=":material/check_circle:")
     if st.button("Importera data", type="primary", key="underhall.siefile.import"):
         try:
-            result = sie_file.import_sie_file(context.settings(), path, started_by=context.actor())
-        except ImportFailed as exc:
-            st.error(f"{escape_markdown(exc)} Tidigare importerade uppgifter finns kvar.", icon=":material/error:")
+            result = imports.import_sie_file(context.acting(), path)
+        except ServiceError as exc:
+            context.show_error(exc, note="Tidigare importerade uppgifter finns kvar.")
             return
         path.unlink(missing_ok=True)
         st.session_state.pop(SAVED_KEY, None)

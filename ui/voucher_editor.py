@@ -13,10 +13,10 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 import streamlit as st
 
-from services import vouchers
+from services.errors import ServiceError
 from services.money import MAX_ORE, format_sek, kronor_to_ore
-from services.voucher_checks import draft_problems
-from services.vouchers import AdjustmentRow, AdjustmentVoucher, VoucherError
+from services.vouchers import api as vouchers
+from services.vouchers.model import AdjustmentRow, AdjustmentVoucher, VoucherStatus
 from ui import assets, context
 from ui.text import escape_markdown
 
@@ -92,17 +92,17 @@ def editor(key: str, company_id: str, voucher: AdjustmentVoucher | None, account
     frame = st.data_editor(rows_frame(voucher.rows if voucher else []), key=f"{key}.rows", num_rows="dynamic",
                            hide_index=True, column_config=_column_config(accounts), width="stretch")
     rows = rows_from_frame(frame)
-    draft = AdjustmentVoucher("", company_id, day, text, vouchers.DRAFT, tuple(rows))
+    draft = AdjustmentVoucher("", company_id, day, text, VoucherStatus.DRAFT, tuple(rows))
     debit, credit = sum(r.debit_ore for r in rows), sum(r.credit_ore for r in rows)
     balance = f"Debet {format_sek(debit)} kr · Kredit {format_sek(credit)} kr · Differens {format_sek(debit - credit)} kr"
     (st.success if debit == credit and debit else st.warning)(balance, icon=":material/balance:")
-    for problem in draft_problems(draft):
+    for problem in vouchers.problems(draft):
         st.caption(f":red[{escape_markdown(problem)}]")
     if st.button("Spara", type="primary", key=f"{key}.save"):
         try:
             on_save(day, text, rows)
-        except VoucherError as exc:
-            st.error(escape_markdown(exc), icon=":material/error:")
+        except ServiceError as exc:
+            context.show_error(exc)
             return
         for part in ("date", "text", "rows"):
             st.session_state.pop(f"{key}.{part}", None)
@@ -125,34 +125,34 @@ def _act(action: Callable[[], object], success: str) -> None:
     """Run a change; the outcome is shown once after the page redraws."""
     try:
         action()
-    except VoucherError as exc:
-        context.flash("error", str(exc))
+    except ServiceError as exc:
+        context.flash("error", exc.message)
     else:
         context.flash("success", success)
     st.rerun()
 
 
 def _draw_actions(voucher: AdjustmentVoucher, accounts: dict[str, str]) -> None:
-    settings, key, actor = context.settings(), f"verifikationer.card.{voucher.id}", context.actor()
+    acting, key = context.acting(), f"verifikationer.card.{voucher.id}"
     if voucher.editable:
         with st.expander("Ändra"):
             editor(f"{key}.edit", voucher.company_id, voucher, accounts,
-                   lambda day, text, rows: vouchers.update_draft(settings, voucher.company_id, voucher.id, day, text,
-                                                                 rows, actor=actor))
+                   lambda day, text, rows: vouchers.update_draft(acting, voucher.company_id, voucher.id, day, text,
+                                                                 rows))
         with st.expander("Bilaga (PDF)"):
             upload = st.file_uploader("PDF som skickas med verifikationen", type=["pdf"], key=f"{key}.pdf")
             if upload is not None and st.button("Bifoga", key=f"{key}.attach"):
-                _act(lambda: vouchers.attach_pdf(settings, voucher.company_id, voucher.id, upload.name,
-                                                 upload.getvalue(), actor=actor), f"{upload.name} bifogad.")
+                _act(lambda: vouchers.attach_pdf(acting, voucher.company_id, voucher.id, upload.name,
+                                                 upload.getvalue()), f"{upload.name} bifogad.")
             if voucher.attachment_name and st.button("Ta bort bilagan", key=f"{key}.detach"):
-                _act(lambda: vouchers.remove_attachment(settings, voucher.company_id, voucher.id, actor=actor),
+                _act(lambda: vouchers.remove_attachment(acting, voucher.company_id, voucher.id),
                      "Bilagan borttagen.")
         if st.button("Ta bort verifikationen", key=f"{key}.delete", icon=":material/delete:"):
-            _act(lambda: vouchers.delete_draft(settings, voucher.company_id, voucher.id, actor=actor),
+            _act(lambda: vouchers.delete_draft(acting, voucher.company_id, voucher.id),
                  f"{voucher.name} borttagen.")
-    if voucher.status == vouchers.EXPORTED and st.button("Skapa vändning", key=f"{key}.reverse",
+    if voucher.status == VoucherStatus.EXPORTED and st.button("Skapa vändning", key=f"{key}.reverse",
                                                          icon=":material/undo:"):
-        _act(lambda: vouchers.create_reversal(settings, voucher.company_id, voucher.id, actor=actor),
+        _act(lambda: vouchers.create_reversal(acting, voucher.company_id, voucher.id),
              f"En vändning av {voucher.fortnox_label} har skapats som utkast. Exportera den för att rätta i Fortnox.")
 
 
@@ -167,14 +167,15 @@ def card(voucher: AdjustmentVoucher, accounts: dict[str, str], on_resend: Callab
         exported_as = f" som {escape_markdown(voucher.fortnox_label)}" if voucher.fortnox_number else ""
         label = f"**{voucher.status_label}**{exported_as}"
         status.markdown(label)
-        if voucher.error and voucher.status != vouchers.EXPORTED:
+        if voucher.error and voucher.status != VoucherStatus.EXPORTED:
             st.error(escape_markdown(voucher.error), icon=":material/error:")
         if voucher.attachment_name:
             sent = " (skickad till Fortnox)" if voucher.attachment_connected else ""
             assets.caption("attach_file", f"{escape_markdown(voucher.attachment_name)}{sent}")
         if voucher.attachment_error:
             st.warning(escape_markdown(voucher.attachment_error), icon=":material/attach_file:")
-            if voucher.status == vouchers.EXPORTED and st.button("Skicka bilagan igen", key=f"resend.{voucher.id}"):
+            if voucher.status == VoucherStatus.EXPORTED and st.button("Skicka bilagan igen",
+                                                                      key=f"resend.{voucher.id}"):
                 on_resend(voucher)
         st.dataframe(_rows_table(voucher), hide_index=True, column_config={
             column: st.column_config.TextColumn(column, alignment="right") for column in ("Debet", "Kredit")})

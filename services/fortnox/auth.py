@@ -12,16 +12,16 @@ from dataclasses import dataclass
 
 import httpx
 from authlib.deprecate import AuthlibDeprecationWarning
-
-# authlib 1.9 prefers the httpx2 fork and warns when it falls back to classic httpx, which this product uses on
-# purpose (one HTTP stack; tests/unit guard that authlib's client is an httpx.Client).
-warnings.filterwarnings("ignore", category=AuthlibDeprecationWarning)
-
 from authlib.integrations.base_client import OAuthError
-from authlib.integrations.httpx_client import OAuth2Client
 
 from services.fortnox.config import FortnoxConfig
 from services.fortnox.errors import AuthError, AuthExpired, FortnoxUnavailable, RateLimited
+
+# authlib 1.9 prefers the httpx2 fork and warns, on importing its httpx client, when it falls back to classic httpx,
+# which this product uses on purpose (one HTTP stack; tests/unit guard that authlib's client is an httpx.Client).
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+    from authlib.integrations.httpx_client import OAuth2Client
 
 
 @dataclass(frozen=True)

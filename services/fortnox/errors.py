@@ -8,6 +8,8 @@ import re
 
 import httpx
 
+from services.errors import ServiceError
+
 MISSING_SCOPE_CODE = 2000663
 MISSING_LICENCE_CODES = (2001101, 2001103)
 # A Fortnox code written into a text answer, e.g. "Kan inte logga in … saknas(2000311)." (recordings/SOURCE.md).
@@ -15,7 +17,7 @@ _CODE_IN_TEXT = re.compile(r"\((\d{7})\)")
 _TAG = re.compile(r"<[^>]*>")
 
 
-class FortnoxError(Exception):
+class FortnoxError(ServiceError):
     """Base class. `message` is Swedish and safe to show: it never contains a token or secret."""
 
     def __init__(self, message: str, *, status: int | None = None, code: int | None = None) -> None:

@@ -1,2 +1,2 @@
-"""Import runs, one module per concern: run bookkeeping and progress, the staging area, and one module per part
-(SIE4-data, Kund- och leverantörsreskontra, Bilagor), plus the by-hand SIE file import."""
+"""Underhåll → Import: runs from Fortnox (SIE4-data, Kund- och leverantörsreskontra, Bilagor) and the SIE file
+import. Pages and the command line call `api`."""

@@ -24,11 +24,12 @@ from services.fortnox import files
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import NotFound
 from services.fortnox.files import FileLink
-from services.imports.ledgers import CUSTOMER, SUPPLIER
+from services.imports.model import ImportPart
 from services.imports.runs import Tracker
 from services.imports.staging import Staging
+from services.ledgers.model import LedgerKind
 
-PART = "attachments"
+PART = ImportPart.ATTACHMENTS
 BATCH = 50  # customer invoices per attachments request; keeps the URL short
 PARALLEL_REQUESTS = 4  # enough to keep Fortnox's 5 requests a second busy at a few hundred ms per round trip
 T = TypeVar("T")
@@ -51,14 +52,14 @@ def fetch(client: FortnoxClient, settings: Settings, staging: Staging, tracker: 
     tracker.add_to_plan(PART, requests=len(batches) + 1)
     wanted: list[tuple[str, FileLink]] = []
     for links in in_parallel(lambda batch: files.customer_invoice_attachments(client, batch), batches):
-        wanted += [(CUSTOMER, link) for link in links]
+        wanted += [(LedgerKind.CUSTOMER, link) for link in links]
         tracker.update(PART, requests=1)
     page, pages = 1, 1
     while page <= pages:
         links, pages = files.supplier_invoice_connections(client, page)
         if page == 1:
             tracker.add_to_plan(PART, requests=pages - 1)
-        wanted += [(SUPPLIER, link) for link in links]
+        wanted += [(LedgerKind.SUPPLIER, link) for link in links]
         tracker.update(PART, requests=1)
         page += 1
     return _download(client, settings, staging, tracker, wanted, known)
@@ -116,7 +117,8 @@ def publish(db: Database, company_id: str, data: AttachmentData, *, replace_all:
         db["attachments"].delete_where("company_id = ?", [company_id])
     db["attachments"].insert_all(
         ({"company_id": company_id, "kind": kind, "document": link.document, "file_id": link.file_id,
-          "name": link.name or f"{'Faktura' if kind == CUSTOMER else 'Leverantörsfaktura'} {link.document}.pdf",
+          "name": link.name
+          or f"{'Faktura' if kind == LedgerKind.CUSTOMER else 'Leverantörsfaktura'} {link.document}.pdf",
           "sha256": sha} for kind, link, sha in data.links),
         replace=True,
     )

@@ -19,12 +19,13 @@ from services import currency
 from services.fortnox import jsonio, ledgers, values
 from services.fortnox.client import FortnoxClient
 from services.fortnox.ledgers import LedgerInvoice, LedgerPayment, Party
-from services.imports.runs import ImportFailed, Tracker
-from services.money import MAX_ORE, oversized
+from services.imports.model import ImportFailed, ImportPart
+from services.imports.runs import Tracker
 from services.imports.staging import Staging
+from services.ledgers.model import LedgerKind
+from services.money import MAX_ORE, oversized
 
-PART = "ledgers"
-CUSTOMER, SUPPLIER = "customer", "supplier"
+PART = ImportPart.LEDGERS
 
 
 @dataclass(frozen=True)
@@ -39,15 +40,15 @@ class ListResource:
 
 
 RESOURCES = (
-    ListResource("customers", "/3/customers", "Customers", CUSTOMER, ledgers.customer, "Kunden"),
-    ListResource("suppliers", "/3/suppliers", "Suppliers", SUPPLIER, ledgers.supplier, "Leverantören"),
-    ListResource("invoices", "/3/invoices", "Invoices", CUSTOMER, ledgers.customer_invoice, "Kundfakturan",
+    ListResource("customers", "/3/customers", "Customers", LedgerKind.CUSTOMER, ledgers.customer, "Kunden"),
+    ListResource("suppliers", "/3/suppliers", "Suppliers", LedgerKind.SUPPLIER, ledgers.supplier, "Leverantören"),
+    ListResource("invoices", "/3/invoices", "Invoices", LedgerKind.CUSTOMER, ledgers.customer_invoice, "Kundfakturan",
                  dated=True),
-    ListResource("invoice_payments", "/3/invoicepayments", "InvoicePayments", CUSTOMER, ledgers.payment,
+    ListResource("invoice_payments", "/3/invoicepayments", "InvoicePayments", LedgerKind.CUSTOMER, ledgers.payment,
                  "Kundinbetalningen"),
-    ListResource("supplier_invoices", "/3/supplierinvoices", "SupplierInvoices", SUPPLIER, ledgers.supplier_invoice,
+    ListResource("supplier_invoices", "/3/supplierinvoices", "SupplierInvoices", LedgerKind.SUPPLIER, ledgers.supplier_invoice,
                  "Leverantörsfakturan"),
-    ListResource("supplier_payments", "/3/supplierinvoicepayments", "SupplierInvoicePayments", SUPPLIER,
+    ListResource("supplier_payments", "/3/supplierinvoicepayments", "SupplierInvoicePayments", LedgerKind.SUPPLIER,
                  ledgers.payment, "Leverantörsbetalningen"),
 )
 
@@ -135,8 +136,9 @@ def counts(db: Database, company_id: str) -> dict[str, int]:
             where, args = where + " and kind = ?", args + [kind]
         return db[table].count_where(where, args)
 
-    return {"customers": count("parties", CUSTOMER), "suppliers": count("parties", SUPPLIER),
-            "invoices": count("ledger_invoices", CUSTOMER), "supplier_invoices": count("ledger_invoices", SUPPLIER),
+    return {"customers": count("parties", LedgerKind.CUSTOMER), "suppliers": count("parties", LedgerKind.SUPPLIER),
+            "invoices": count("ledger_invoices", LedgerKind.CUSTOMER),
+            "supplier_invoices": count("ledger_invoices", LedgerKind.SUPPLIER),
             "payments": count("ledger_payments")}
 
 

@@ -13,104 +13,31 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
 from sqlite_utils import Database
 
-from services import access, store
+from services import store
+from services.companies import access
 from services.config import Settings
+from services.errors import failure_message
 from services.fortnox.errors import FortnoxError
-from services.fortnox.resources import FinancialYear
+from services.imports.model import (
+    ImportAlreadyRunning,
+    ImportCancelled,
+    ImportFailed,
+    ProgressCallback,
+    RunProgress,
+    RunStatus,
+)
 from services.owners import owner_gone, owner_token
 from services.timestamps import now_iso
 
 log = logging.getLogger(__name__)
-RUNNING, DONE, FAILED, CANCELLED = "running", "ok", "failed", "cancelled"
-STATUS_LABELS = {RUNNING: "Pågår", DONE: "Klar", FAILED: "Fel", CANCELLED: "Avbruten"}
 SILENT_RUN = timedelta(minutes=15)  # no sign of life this long (another host's process can't be asked): over
 ABANDONED = ("Importen avbröts: programmet som körde den avslutades innan den var klar. Det som hämtats sparas "
              "till nästa import.")
 PROGRESS_WRITE_INTERVAL = 0.5  # seconds; the row is written at most this often while a run goes
-
-
-class ImportFailed(Exception):
-    """The run failed; the message is Swedish and says what to do. Earlier data is untouched."""
-
-
-class ImportCancelled(ImportFailed):
-    """Someone pressed Avbryt; what was staged stays for the next run to resume from."""
-
-
-class ImportAlreadyRunning(ImportFailed):
-    """Someone else (another session, the command line) is importing the company right now: follow that run."""
-
-
-@dataclass
-class PartProgress:
-    items_done: int = 0
-    items_total: int = 0
-    requests_done: int = 0
-    requests_planned: int = 0
-
-
-@dataclass
-class RunProgress:
-    """Per part: items and requests done of the total. The ETA follows from the rate limit, the real bound."""
-
-    requests_per_second: float
-    parts: dict[str, PartProgress] = field(default_factory=dict)
-
-    def part(self, name: str) -> PartProgress:
-        return self.parts.setdefault(name, PartProgress())
-
-    @property
-    def eta_seconds(self) -> float:
-        remaining = sum(max(p.requests_planned - p.requests_done, 0) for p in self.parts.values())
-        return remaining / self.requests_per_second if self.requests_per_second else 0.0
-
-    def to_json(self) -> str:
-        return json.dumps({"requests_per_second": self.requests_per_second,
-                           "parts": {name: asdict(p) for name, p in self.parts.items()}})
-
-    @classmethod
-    def from_json(cls, text: str | None) -> RunProgress | None:
-        if not text:
-            return None
-        data = json.loads(text)
-        return cls(data["requests_per_second"], {n: PartProgress(**p) for n, p in data["parts"].items()})
-
-
-ProgressCallback = Callable[[RunProgress], None]
-
-
-@dataclass
-class ImportResult:
-    """What a run published, per part, and what it cost in requests."""
-
-    run_id: int
-    company_id: str
-    years: list[FinancialYear]
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    requests: int = 0
-    rate_limited: int = 0
-    notes: list[str] = field(default_factory=list)  # things the person should know, e.g. a missing attachment
-
-    def _books(self, key: str) -> int:
-        books = self.counts.get("sie4") or self.counts.get("siefile") or {}
-        return books.get(key, 0)
-
-    @property
-    def accounts(self) -> int:
-        return self._books("accounts")
-
-    @property
-    def vouchers(self) -> int:
-        return self._books("vouchers")
-
-    @property
-    def transactions(self) -> int:
-        return self._books("transactions")
 
 
 def begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: str) -> int:
@@ -122,11 +49,12 @@ def begin_run(db: Database, company_id: str, parts: Sequence[str], started_by: s
             raise ImportFailed("Företaget finns inte här längre. Anslut det igen under Underhåll → Import.")
         if company[0] and not owner_gone(company[0]):
             raise ImportFailed("Företagets data raderas just nu, så ingen import startades.")
-        if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RUNNING]):
+        if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RunStatus.RUNNING]):
             raise ImportAlreadyRunning("En import för företaget pågår redan. Vänta tills den är klar.")
         return db["import_runs"].insert(
             {"company_id": company_id, "parts": json.dumps(list(parts)), "started_by": started_by,
-             "started_at": now_iso(), "status": RUNNING, "requests": 0, "cancel_requested": 0, "rate_limited": 0,
+             "started_at": now_iso(), "status": RunStatus.RUNNING, "requests": 0, "cancel_requested": 0,
+             "rate_limited": 0,
              "owner": owner_token(), "heartbeat_at": now_iso()}
         ).last_pk
 
@@ -138,10 +66,11 @@ def _abandoned(run: dict) -> bool:
 def end_abandoned_runs(db: Database, company_id: str | None = None) -> int:
     """Mark the running runs whose process has ended, or that showed no life for SILENT_RUN, Avbruten (call under
     the write lock); `company_id` None means every company's, as at start. Returns how many."""
-    where, args = ("status = ? and company_id = ?", [RUNNING, company_id]) if company_id else ("status = ?", [RUNNING])
+    where, args = (("status = ? and company_id = ?", [RunStatus.RUNNING, company_id]) if company_id
+                   else ("status = ?", [RunStatus.RUNNING]))
     over = [run["id"] for run in db["import_runs"].rows_where(where, args) if _abandoned(run)]
     for run_id in over:
-        db["import_runs"].update(run_id, {"status": CANCELLED, "error": ABANDONED, "finished_at": now_iso()})
+        db["import_runs"].update(run_id, {"status": RunStatus.CANCELLED, "error": ABANDONED, "finished_at": now_iso()})
     return len(over)
 
 
@@ -162,15 +91,15 @@ def end_early(settings: Settings, run_id: int, exc: Exception, requests: int = 0
               ) -> ImportFailed:
     """Record why a run stopped before it was done (cancelled, refused, Fortnox, a full disk, a bug) and return the
     Swedish ImportFailed (ImportCancelled) to raise: whatever happened, the run never stays running."""
-    if not isinstance(exc, (FortnoxError, ImportFailed)) and store.failure_message(exc) is None:
+    if not isinstance(exc, (FortnoxError, ImportFailed)) and failure_message(exc) is None:
         log.error("import run %s stopped by an unexpected error", run_id, exc_info=exc)
     message = message_of(exc)
-    status = CANCELLED if isinstance(exc, ImportCancelled) else FAILED
+    status = RunStatus.CANCELLED if isinstance(exc, ImportCancelled) else RunStatus.FAILED
     try:
         end_failed(settings, run_id, status, requests, rate_limited, message)
     except sqlite3.DatabaseError:  # e.g. still a full disk: the run is ended as abandoned when this process ends
         log.error("import run %s could not be marked ended", run_id, exc_info=True)
-    return (ImportCancelled if status == CANCELLED else ImportFailed)(message)
+    return (ImportCancelled if status == RunStatus.CANCELLED else ImportFailed)(message)
 
 
 def message_of(exc: Exception) -> str:
@@ -178,7 +107,7 @@ def message_of(exc: Exception) -> str:
         return exc.message
     if isinstance(exc, ImportFailed):
         return str(exc)
-    return store.failure_message(exc) or (
+    return failure_message(exc) or (
         "Importen stoppades av ett oväntat fel. Inget nytt publicerades; det som hämtats sparas till nästa import. "
         "Försök igen, och kontakta supporten om det händer igen.")
 
@@ -192,14 +121,15 @@ def request_cancel(settings: Settings, run_id: int, actor: str) -> None:
         return
     access.require(settings, actor, "import", found[0], error=ImportFailed)
     with store.open_db(settings.database_path) as db:
-        db.execute("update import_runs set cancel_requested = 1 where id = ? and status = ?", [run_id, RUNNING])
+        db.execute("update import_runs set cancel_requested = 1 where id = ? and status = ?",
+                   [run_id, RunStatus.RUNNING])
 
 
 def running_run(settings: Settings, company_id: str) -> dict | None:
     """The company's live run, if any; one whose process has ended is marked Avbruten here and is not returned."""
     with store.open_db(settings.database_path) as db:
         rows = list(db.query("select * from import_runs where company_id = ? and status = ? order by id desc limit 1",
-                             [company_id, RUNNING]))
+                             [company_id, RunStatus.RUNNING]))
         if rows and _abandoned(rows[0]):
             with store.write_lock(db):
                 end_abandoned_runs(db, company_id)

@@ -13,12 +13,13 @@ from services.fortnox import resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.paginate import fetch_page
 from services.fortnox.resources import FinancialYear
-from services.imports.runs import ImportFailed, Tracker
+from services.imports.model import ImportFailed, ImportPart
+from services.imports.runs import Tracker
 from services.imports.staging import Staging
 from services.money import oversized
 from services.sie import SieBalance, SieDocument, SieError, SieMessage, SieVoucher, read_sie
 
-PART = "sie4"
+PART = ImportPart.SIE4
 
 
 def changed_years(client: FortnoxClient, years: list[FinancialYear], since: str, tracker: Tracker) -> list[FinancialYear]:

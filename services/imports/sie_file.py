@@ -8,55 +8,33 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
 from sqlite_utils import Database
 
-from services import access, store
-from services.companies import Company, UnknownCompany, checked_orgnr, find_company
+from services import store
+from services.companies import access
+from services.companies.model import Company, UnknownCompany
+from services.companies.registry import checked_orgnr, find_company
 from services.config import Settings
 from services.fortnox.resources import FinancialYear
 from services.imports import sie4
-from services.imports.runs import (
-    DONE,
-    ImportFailed,
-    ImportResult,
-    begin_run,
-    end_early,
-    finish_run,
-)
+from services.imports.model import ImportFailed, ImportPart, ImportResult, RunStatus, SieFileReview
+from services.imports.runs import begin_run, end_early, finish_run
 from services.sie import SieDocument, SieError, SieMessage, SieVoucher, read_sie
 from services.sie.checks import SEVERE_CODES, Checker
 from services.sie.reader import read_lines
 from services.sie.source import CHUNK, LineSource
 from services.timestamps import now_iso
 
-PART = "siefile"
+PART = ImportPart.SIE_FILE
 FIRST_YEAR, YEARS_AHEAD = 1900, 2  # a financial year outside these calendar years is a mistake in the file
 MAX_YEAR_MONTHS = 18  # the longest financial year Bokföringslagen allows (a first or a changed one)
 MAX_NAMED = 20  # accounts and amounts named one by one; a file with more wrong ones has one mistake many times
-MAX_UPLOAD_MB = 500  # what the page takes (server.maxUploadSize in .streamlit/config.toml says the same)
 UPLOAD_KEPT_SECONDS = 24 * 3600  # a saved upload not imported within a day is removed
 PUBLISH_BATCH = 5000  # vouchers held at a time while a file is published
-
-
-@dataclass(frozen=True)
-class SieFileReview:
-    """What a SIE file holds and what is wrong with it, before anything is stored. The document is the file's
-    header, chart and balances: its vouchers were checked as they streamed past, and only counted."""
-
-    document: SieDocument | None
-    errors: list[SieMessage]  # any of these stops the import
-    warnings: list[SieMessage]
-    vouchers: int = 0
-    transactions: int = 0
-
-    @property
-    def importable(self) -> bool:
-        return self.document is not None and not self.errors
 
 
 SieSource = bytes | Path  # a file in memory, or one on disk (an upload saved by save_upload)
@@ -168,7 +146,7 @@ def import_sie_file(settings: Settings, source: SieSource, *, started_by: str = 
             with store.write_lock(db):
                 year = _year_for_file(db, company.id, sie_year.start, sie_year.end)
                 counts = _publish(db, company.id, year, source)
-                finish_run(db, run_id, DONE, requests=0, counts=counts)
+                finish_run(db, run_id, RunStatus.OK, requests=0, counts=counts)
         except Exception as exc:
             raise end_early(settings, run_id, exc) from None
     return ImportResult(run_id, company.id, [year], {PART: counts})

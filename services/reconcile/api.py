@@ -14,21 +14,38 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
-from services import account_facts, audit, store
-from services.account_facts import Facts
-from services.acting import Acting
+from services import audit, store
 from services.attachment_files import Attachment
 from services.audit import AuditAction
+from services.context import Acting
 from services.errors import Conflict, Invalid, NotFound
-from services.ledger_views import invoice_attachments
+from services.ledgers.open_items import invoice_attachments
+from services.mapping import facts as account_facts
+from services.mapping.model import Facts
 from services.money import format_rate
 from services.reconcile import book_checks, compute, drafts, ledger_checks, marks, queries, report
 from services.reconcile.books import account_names, balance_date_for, financial_years, frame, year_of
-from services.reconcile.model import (Finding, ItemKind, MarkStatus, Outcome, Reconciliation,
-                                      RemedyKind, VoucherKey, Year)
+from services.reconcile.model import (
+    Finding,
+    ItemKind,
+    MarkStatus,
+    Outcome,
+    Reconciliation,
+    RemedyKind,
+    VoucherKey,
+    Year,
+)
+from services.reconcile.report import MONEY as REPORT_MONEY
+from services.reconcile.report import finding_state, signed_text, summary_frame
 from services.timestamps import now_iso
 
 RATE_WARNING_SHARE = Decimal("0.10")
+# REPORT_MONEY, finding_state, signed_text, summary_frame: the report's wording, which the page shows too.
+__all__ = ["REPORT_MONEY", "balance_date", "data_version", "default_offset", "draft_correction", "draft_revaluation",
+           "facts", "find", "finding_state", "invoice_files", "invoice_rows", "offset_accounts",
+           "open_currencies", "outcome", "parse_rate", "rate_warning", "reconcile", "report_excel",
+           "report_pdf", "run", "set_mark", "sign_off", "signed_text", "summary_frame", "trial_balance",
+           "voucher_rows", "year_at", "years"]
 
 
 def years(acting: Acting, company_id: str) -> list[Year]:

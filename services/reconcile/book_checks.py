@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 from sqlite_utils import Database
 
-from services.account_facts import Facts
+from services.mapping.model import Facts
 from services.reconcile import queries
 from services.reconcile.books import Books, balances, books, frame, kr
 from services.reconcile.model import Check, CheckId, Item, ItemKind, VoucherKey, Year

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from services.acting import Acting
+from services.context import Acting
 from services.money import format_sek, ore_to_json
 from services.reconcile import api
 from services.reconcile.model import STATUS_LABELS, CheckOutcome, Finding, Outcome, Status

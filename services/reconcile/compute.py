@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlite_utils import Database
 
-from services.account_facts import Facts
+from services.mapping.model import Facts
 from services.reconcile import book_checks, queries
 from services.reconcile.books import account_names, balance_date_for, books, financial_years, year_of
 from services.reconcile.ledger_checks import ledger_check

@@ -9,15 +9,15 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from services.account_facts import Facts
 from services.errors import Invalid
+from services.mapping.model import Facts
 from services.reconcile.books import account_names, predefined_account
 from services.reconcile.model import REMEDIES, Check, CheckId, Item, ItemKind, RemedyKind
 from services.timestamps import now_iso
-from services.vouchers import AdjustmentRow, create_draft
+from services.vouchers.drafts import create_draft
+from services.vouchers.model import AdjustmentRow, VoucherSource
 
 CURRENCY_GAIN, CURRENCY_LOSS = ("CURRENCYWIN", "3960"), ("CURRENCYLOSS", "7960")
-SOURCE = "avstamning"
 OTHER_SIDE = ("select t.account, sum(t.amount_ore) as amount from transactions t where t.company_id = ? "
               "and exists (select 1 from json_each(?) k where json_extract(k.value, '$[0]') = t.year_id "
               "and json_extract(k.value, '$[1]') = t.series and json_extract(k.value, '$[2]') = t.number) "
@@ -66,7 +66,7 @@ def store_correction(db: Database, company_id: str, check_id: str, keys: Sequenc
                      text: str, rows: list[AdjustmentRow], facts: Facts, actor: str, moved: str | None = None) -> str:
     """Store the draft and link it to the findings it corrects (the caller holds the write transaction)."""
     _check_accounts(db, company_id, year_id, rows, day, facts.inactive_accounts, moved)
-    voucher_id = create_draft(db, company_id, day, text, rows, source=SOURCE)
+    voucher_id = create_draft(db, company_id, day, text, rows, source=VoucherSource.RECONCILIATION)
     db["reconciliation_links"].upsert_all(
         [{"company_id": company_id, "check_id": check_id, "item_key": key, "voucher_id": voucher_id,
           "linked_by": actor, "linked_at": now_iso()} for key in keys], pk=("company_id", "check_id", "item_key"))

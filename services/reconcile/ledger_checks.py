@@ -16,16 +16,17 @@ import pandas as pd
 from sqlite_utils import Database
 
 from services import currency
-from services.ledger_views import CUSTOMER, SUPPLIER
+from services.ledgers.model import LedgerKind
 from services.money import format_rate, format_sek
 from services.reconcile import queries
 from services.reconcile.books import Books, frame, kr, predefined_account
 from services.reconcile.model import Check, CheckId, Item, ItemKind, VoucherKey, Year
 
 # Which of Fortnox's predefined accounts is each ledger's control account, with BAS defaults when it is missing.
-CONTROL_ACCOUNTS = {CheckId.AR_VS_GL: (CUSTOMER, "CUSTCLAIM", "1510"), CheckId.AP_VS_GL: (SUPPLIER, "SUPDEBT", "2440")}
-DOCUMENT = {CUSTOMER: ("Kundfaktura", "kundfordringar", "Kundreskontran"),
-            SUPPLIER: ("Leverantörsfaktura", "leverantörsskulder", "Leverantörsreskontran")}
+CONTROL_ACCOUNTS = {CheckId.AR_VS_GL: (LedgerKind.CUSTOMER, "CUSTCLAIM", "1510"),
+                    CheckId.AP_VS_GL: (LedgerKind.SUPPLIER, "SUPDEBT", "2440")}
+DOCUMENT = {LedgerKind.CUSTOMER: ("Kundfaktura", "kundfordringar", "Kundreskontran"),
+            LedgerKind.SUPPLIER: ("Leverantörsfaktura", "leverantörsskulder", "Leverantörsreskontran")}
 
 
 @dataclass
@@ -69,7 +70,7 @@ def foreign(db: Database, params: Mapping[str, object]) -> Foreign:
 
 def params_for(company_id: str, kind: str, year: Year, day: date, account: str = "") -> dict[str, object]:
     return {"company": company_id, "kind": kind, "year": year.id, "start": year.start.isoformat(),
-            "day": day.isoformat(), "account": account, "sign": 1 if kind == CUSTOMER else -1}
+            "day": day.isoformat(), "account": account, "sign": 1 if kind == LedgerKind.CUSTOMER else -1}
 
 
 def _reductions(db: Database, reductions: Mapping[int, int]) -> None:
@@ -121,7 +122,7 @@ def ledger_check(db: Database, company_id: str, check_id: CheckId, year: Year, d
         return Check(check_id, books.balance(account), 0, account=account, known=False,
                      note=f"{DOCUMENT[kind][2]} är inte importerad, så {account} kan inte stämmas av mot den. "
                           "Importera Kund- och leverantörsreskontra under Underhåll → Import.")
-    sign = 1 if kind == CUSTOMER else -1
+    sign = 1 if kind == LedgerKind.CUSTOMER else -1
     found = foreign(db, params)
     _reductions(db, found.reductions)
     _scratch(db, params, bool(books.late))
@@ -218,7 +219,7 @@ def _payment_items(db: Database, params: Mapping[str, object], account: str, yea
     posted = rows[rows["account"] == account].groupby(["series", "number"])["amount_ore"].sum()
     items, taken = [], set()
     for payment in payments.to_dict("records"):
-        what = "Inbetalning" if kind == CUSTOMER else "Utbetalning"
+        what = "Inbetalning" if kind == LedgerKind.CUSTOMER else "Utbetalning"
         name = (f"{what} {payment['number']} av {DOCUMENT[kind][0].lower()} {payment['invoice']} "
                 f"({kr(int(payment['amount_ore']))}, {payment['payment_date']})")
         expected, invoice = int(payment["expected"]), payment["invoice"]
@@ -248,7 +249,7 @@ def _payment_items(db: Database, params: Mapping[str, object], account: str, yea
 
 def _revaluations(kind: str, account: str, found: Foreign, rates: Mapping[str, Decimal]) -> list[Item]:
     """Open foreign items valued at the balance-date rate the user gave for their currency (none given: no item)."""
-    sign = 1 if kind == CUSTOMER else -1
+    sign = 1 if kind == LedgerKind.CUSTOMER else -1
     items = []
     for row in found.invoices[found.invoices["currency"].isin(list(rates))].itertuples():
         open_value, open_amount = found.open_value[row.iid], found.open_amount[row.iid]
@@ -268,7 +269,7 @@ def open_currencies(db: Database, company_id: str, year: Year, day: date) -> dic
     """Currencies with open foreign items at `day`, each with the rate of its latest open invoice (a starting
     point for the balance-date rate the user enters)."""
     rates: dict[str, Decimal] = {}
-    for kind in (CUSTOMER, SUPPLIER):
+    for kind in (LedgerKind.CUSTOMER, LedgerKind.SUPPLIER):
         found = foreign(db, params_for(company_id, kind, year, day))
         for row in found.invoices.sort_values("invoice_date").itertuples():
             if found.open_value[row.iid]:

@@ -16,10 +16,26 @@ from datetime import date
 from sqlite_utils import Database
 
 from services.money import format_sek
-from services.reconcile.model import (REMEDIES, Check, CheckOutcome, Draft, Finding, Item, ItemKind, Mark,
-                                      MarkStatus, Outcome, Reconciliation, Reopened, Resolution, ResolutionKind,
-                                      SignOff, Status, VoucherKey)
-from services.vouchers import EXPORTED
+from services.reconcile.model import (
+    REMEDIES,
+    Check,
+    CheckOutcome,
+    Draft,
+    Finding,
+    Item,
+    ItemKind,
+    Mark,
+    MarkStatus,
+    Outcome,
+    Reconciliation,
+    Reopened,
+    Resolution,
+    ResolutionKind,
+    SignOff,
+    Status,
+    VoucherKey,
+)
+from services.vouchers.model import VoucherStatus
 
 WHOLE = ""  # the sign-off row of the whole reconciliation
 AUTOMATIC = "automatiskt"  # who reopens a sign-off when an import changed its figures
@@ -47,7 +63,7 @@ def load(db: Database, company_id: str, day: date) -> Stored:
              for row in db.query(MARKS, [company_id])}
     drafts, own = {}, {}
     for check_id, key, voucher_id, status, year, series, number in db.execute(LINKS, [company_id]).fetchall():
-        exported = status == EXPORTED and number
+        exported = status == VoucherStatus.EXPORTED and number
         drafts[(check_id, key)] = Draft(voucher_id, status, f"{series} {number}" if exported else None)
         if exported:
             own[VoucherKey(series, number, year)] = voucher_id

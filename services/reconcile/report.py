@@ -20,8 +20,16 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 
 from services import spreadsheets
 from services.money import format_sek
-from services.reconcile.model import (KIND_LABELS, MARK_LABELS, STATUS_LABELS, UNHANDLED, CheckOutcome, Finding,
-                                      Outcome, ResolutionKind)
+from services.reconcile.model import (
+    KIND_LABELS,
+    MARK_LABELS,
+    STATUS_LABELS,
+    UNHANDLED,
+    CheckOutcome,
+    Finding,
+    Outcome,
+    ResolutionKind,
+)
 from services.timestamps import local_time, now_iso
 
 

@@ -25,6 +25,7 @@ from .encoding import CP437
 from .errors import SieError, SieMessage, where
 from .ksumma import KSUMMA_ABSENT, KSUMMA_MISMATCH, KSUMMA_VERIFIED, record_bytes
 from .model import (
+    BTRANS,
     IB,
     OIB,
     OUB,
@@ -33,7 +34,6 @@ from .model import (
     RES,
     RTRANS,
     TRANS,
-    BTRANS,
     UB,
     SieAccount,
     SieAddress,

@@ -60,6 +60,7 @@ characters (``š`` → ``s``, ``ﬁ`` → ``fi``), otherwise by ``?``.
 from __future__ import annotations
 
 import unicodedata
+from functools import partial
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -466,7 +467,7 @@ class _Writer:
 
     def chart(self, doc: SieDocument) -> None:
         for number, acc in doc.accounts.items():
-            what = lambda number=number: f"konto {number}"
+            what = partial("konto {}".format, number)
             acct = self.ident(number, what)
             self.emit("#KONTO", acct, self.text(acc.name, lambda number=number: f"namnet på konto {number}"))
             if acc.type:
@@ -488,7 +489,7 @@ class _Writer:
             else:
                 self.emit("#DIM", d, n)
         for (dim, obj), name in doc.objects.items():
-            what = lambda dim=dim, obj=obj: f"objekt {obj} i dimension {dim}"
+            what = partial("objekt {} i dimension {}".format, obj, dim)
             self.emit(
                 "#OBJEKT",
                 self.ident(dim, what),
@@ -499,14 +500,14 @@ class _Writer:
     def balances(self, doc: SieDocument) -> None:
         records: list[tuple[str, list[str]]] = []
         for b in doc.balances:
-            what = lambda b=b: f"#{b.kind} för konto {b.account}"
+            what = partial("#{} för konto {}".format, b.kind, b.account)
             fields = [str(b.year), self.ident(b.account, what), format_amount(b.amount_ore)]
             q = getattr(b, "quantity", None)
             if q is not None:
                 fields.append(_quantity(q))
             records.append((b.kind, fields))
         for b in getattr(doc, "object_balances", ()) or ():
-            what = lambda b=b: f"#{b.kind} för konto {b.account}"
+            what = partial("#{} för konto {}".format, b.kind, b.account)
             fields = [
                 str(b.year),
                 self.ident(b.account, what),
@@ -517,7 +518,7 @@ class _Writer:
                 fields.append(_quantity(b.quantity))
             records.append((b.kind, fields))
         for b in getattr(doc, "period_balances", ()) or ():
-            what = lambda b=b: f"#{b.kind} {b.period} för konto {b.account}"
+            what = partial("#{} {} för konto {}".format, b.kind, b.period, b.account)
             fields = [
                 str(b.year),
                 self.ident(str(b.period), what),

@@ -26,6 +26,10 @@ from tests.client_speed import FAST_CLIENT
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
+# Assertions wait for what they expect up to 20 s (Playwright's default is 5 s): with the suite on every core,
+# Streamlit's reruns on a busy machine take longer than that; what is asserted is unchanged.
+expect.set_options(timeout=20_000)
+
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
@@ -102,7 +106,11 @@ def running_app(sandbox, data_dir: Path, *, auth: dict[str, str] | None = None,
             yield RunningApp(url=url, data_dir=data_dir)
         finally:
             process.terminate()
-            process.wait(timeout=15)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:  # a loaded machine: do not leave the server behind
+                process.kill()
+                process.wait()
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
@@ -126,8 +134,43 @@ def app(sandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAp
         yield started
 
 
+# Watches, in the page, for Streamlit's idle state. After a widget change or a page link the browser sends the
+# server a rerun request (a BackMsg whose field 11, rerun_script, is encoded first: tag byte 0x5A), but the page
+# keeps saying `data-test-script-state="notRunning"` until the server answers that the run started. A rerun asked
+# for while the page says notRunning is therefore "pending" until that attribute next changes (the run started);
+# the app is idle when it is connected, not running and no rerun is pending.
+_IDLE_WATCH = """
+(() => {
+  if (window.__streamlitIdle) return;
+  const app = () => document.querySelector("[data-testid='stApp']");
+  const scriptState = () => app()?.getAttribute("data-test-script-state");
+  let rerunPending = false;
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
+      : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+    if (bytes !== null && bytes[0] === 0x5a && scriptState() === "notRunning") rerunPending = true;
+    return send.call(this, data);
+  };
+  new MutationObserver(() => { rerunPending = false; }).observe(document, {
+    subtree: true, attributes: true, attributeFilter: ["data-test-script-state"],
+  });
+  window.__streamlitIdle = () => {
+    const element = app();
+    return element !== null && !rerunPending
+      && element.getAttribute("data-test-connection-state") === "CONNECTED"
+      && element.getAttribute("data-test-script-state") === "notRunning";
+  };
+})();
+"""
+
+
 def wait_for_app(page: Page) -> None:
-    """Wait until the app is connected and its script has finished running."""
-    expect(page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']")).to_be_attached(timeout=30_000)
-    page.wait_for_timeout(200)
-    expect(page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")).to_be_attached(timeout=60_000)
+    """Wait until the app is idle: connected, every rerun asked for has started, and its script has finished.
+
+    The watcher is installed on the page's first wait (always after a `goto`, whose first run starts from the
+    `initial` state, so nothing is missed) and, through the context, in every page loaded after that."""
+    if not page.evaluate("() => typeof window.__streamlitIdle === 'function'"):
+        page.context.add_init_script(script=_IDLE_WATCH)
+        page.evaluate(_IDLE_WATCH)
+    page.wait_for_function("() => window.__streamlitIdle()", polling=50, timeout=90_000)

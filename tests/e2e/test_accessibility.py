@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from services import store
-from services.companies import list_companies
-from services import ledger_views as views
+from services.companies import api as companies
+from services.companies.access import CLI_ACTOR
+from services.context import Acting
+from services.ledgers import api as ledgers
+from services.ledgers.model import ItemFilter, LedgerKind
 from tests.conftest import settings_for
 from tests.e2e.conftest import RunningApp, wait_for_app
 from tests.e2e.walk import app_with_books, axe_violations, every_view, open_page, signed_in
@@ -97,16 +99,17 @@ def test_the_delete_dialog_has_no_serious_or_critical_accessibility_violation(st
 
 @pytest.fixture(scope="module")
 def invoice_with_pdf(app: RunningApp, sandbox) -> tuple[str, str]:
-    """An open customer invoice with a PDF that a search finds alone, and the PDF's file name."""
-    settings = settings_for(app.data_dir, sandbox.port)
-    with store.open_db(settings.database_path) as db:
-        company_id = list_companies(db)[0].id
-        items = views.open_items(db, company_id, views.CUSTOMER, views.default_balance_date(db, company_id))
-        for number in items["number"]:
-            found = [a for a in views.invoice_attachments(db, company_id, views.CUSTOMER, number)
-                     if a.content_type == "application/pdf"]
-            if found and len(views.filter_items(items, views.ItemFilter(search=number))) == 1:
-                return number, found[0].name
+    """An open customer invoice with a PDF that a search finds alone, and the PDF's file name: read through the
+    ledgers' front door, as Reskontra reads them at its default balance date."""
+    acting = Acting(settings_for(app.data_dir, sandbox.port), CLI_ACTOR)
+    company_id = companies.companies(acting)[0].id
+    items = ledgers.items(acting, company_id, LedgerKind.CUSTOMER, ledgers.state(acting, company_id).default_day)
+    for number in items["number"]:
+        found = [attachment for attachment in ledgers.invoice_attachments(acting, company_id, LedgerKind.CUSTOMER,
+                                                                          number)
+                 if attachment.content_type == "application/pdf"]
+        if found and len(ledgers.filter_items(items, ItemFilter(search=number))) == 1:
+            return number, found[0].name
     raise AssertionError("the small demo company has no open customer invoice with a PDF")
 
 

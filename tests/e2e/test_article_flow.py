@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from services import store
 from tests.e2e.conftest import RunningApp, wait_for_app
 from tests.e2e.steps import connect_through_fortnox
 from tests.fortnox_peek import voucher_count, voucher_rows, vouchers_with_comment
+
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
 
 YEAR_2025 = "2"  # the small demo company's financial-year Id for 2025, where the demo drafts are dated
 

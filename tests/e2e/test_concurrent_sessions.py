@@ -17,13 +17,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from sandbox.background import RunningSandbox, start_server
 from services import store
-from services.access import CLI_ACTOR
-from services.account_facts import Facts
-from services.acting import Acting
+from services.companies.access import CLI_ACTOR
+from services.companies.connections import connect_service_account
 from services.config import Settings
+from services.context import Acting
+from services.imports.pipeline import PART_LEDGERS, PART_SIE4, run_import
+from services.mapping.model import Facts
 from services.reconcile import api, cli
-from services.connections import connect_service_account
-from services.importer import PART_LEDGERS, PART_SIE4, run_import
 from tests.conftest import settings_for
 from tests.e2e.conftest import RunningApp, running_app, wait_for_app
 from tests.e2e.steps import sign_in, staff_auth

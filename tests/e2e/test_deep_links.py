@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from services.connections import connect_service_account
+from services.companies.connections import connect_service_account
 from tests.conftest import settings_for
 from tests.e2e.conftest import running_app, wait_for_app
 

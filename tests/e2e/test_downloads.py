@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from services.connections import connect_service_account
-from services.importer import PART_LEDGERS, PART_SIE4, run_import
+from services.companies.connections import connect_service_account
+from services.imports.pipeline import PART_LEDGERS, PART_SIE4, run_import
 from tests.conftest import settings_for
 from tests.e2e.conftest import RunningApp, wait_for_app
 

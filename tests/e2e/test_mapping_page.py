@@ -5,8 +5,8 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from services import store
-from services.connections import connect_service_account
-from services.importer import run_import
+from services.companies.connections import connect_service_account
+from services.imports.pipeline import run_import
 from tests.conftest import settings_for
 from tests.e2e.conftest import RunningApp, wait_for_app
 

@@ -10,9 +10,10 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from services import attachment_files, store
-from services import ledger_views as views
-from services.connections import connect_service_account
-from services.importer import PART_ATTACHMENTS, PART_LEDGERS, run_import
+from services.companies.connections import connect_service_account
+from services.imports.pipeline import PART_ATTACHMENTS, PART_LEDGERS, run_import
+from services.ledgers import open_items as views
+from services.ledgers.model import LedgerKind
 from tests.conftest import SMALL_COMPANY, settings_for
 from tests.e2e.conftest import RunningApp, wait_for_app
 
@@ -27,9 +28,9 @@ def invoice_with_pdf(app: RunningApp, sandbox, tenants: list[dict]) -> tuple[str
     company = connect_service_account(settings, tenants[SMALL_COMPANY]["tenant_id"])
     run_import(settings, company.id, parts=(PART_LEDGERS, PART_ATTACHMENTS))
     with store.open_db(settings.database_path) as db:
-        items = views.open_items(db, company.id, views.CUSTOMER, views.default_balance_date(db, company.id))
+        items = views.open_items(db, company.id, LedgerKind.CUSTOMER, views.default_balance_date(db, company.id))
         for number in items["number"]:
-            found = views.invoice_attachments(db, company.id, views.CUSTOMER, number)
+            found = views.invoice_attachments(db, company.id, LedgerKind.CUSTOMER, number)
             if found and len(views.filter_items(items, views.ItemFilter(search=number))) == 1:
                 return number, found[0].name, attachment_files.content(settings, found[0].sha256)
     raise AssertionError("the small demo company has no open customer invoice with an attachment")

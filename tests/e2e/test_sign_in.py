@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from services import store
-from services.connections import connect_service_account
+from services.companies.connections import connect_service_account
 from tests.conftest import settings_for
 from tests.e2e.conftest import RunningApp, running_app, wait_for_app
 from tests.e2e.steps import sign_in, staff_auth

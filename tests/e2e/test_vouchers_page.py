@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningApp, wait_for_app
 from tests.e2e.steps import connect_through_fortnox
+
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
 
 SIE_4I = (
     '#FLAGGA 0\r\n#PROGRAM "Test" 1\r\n#FORMAT PC8\r\n#SIETYP 4\r\n#FNAMN "Bokslutsdemo AB"\r\n'

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from services.connections import connect_service_account
-from services.importer import PART_ATTACHMENTS, PART_LEDGERS, PART_SIE4, run_import
+from services.companies.connections import connect_service_account
+from services.imports.pipeline import PART_ATTACHMENTS, PART_LEDGERS, PART_SIE4, run_import
 from tests.conftest import SMALL_COMPANY, settings_for
 from tests.e2e.conftest import RunningApp, running_app, wait_for_app
 from tests.e2e.steps import sign_in, staff_auth

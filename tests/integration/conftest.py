@@ -4,7 +4,6 @@ manual clock), a TestClient, and tokens for the demo tenants.
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,20 +11,16 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-with warnings.catch_warnings():
-    # Starlette 1.10 prefers the httpx2 package for its TestClient; httpx works the same.
-    warnings.simplefilter("ignore", UserWarning)
-    from starlette.testclient import TestClient
-
 from sandbox.clock import ManualClock
 from sandbox.context import Sandbox
 from sandbox.server import SandboxSettings, create_app
 from sandbox.world import MIDSIZE_TENANT_ID, SMALL_TENANT_ID
 from tests.sandbox_flows import bearer, service_token
+
+with warnings.catch_warnings():
+    # Starlette 1.10 prefers the httpx2 package for its TestClient; httpx works the same.
+    warnings.simplefilter("ignore", UserWarning)
+    from starlette.testclient import TestClient
 
 # A fixed "now" (2026-03-02 09:00 UTC): after both demo companies' latest year, like the real date.
 SANDBOX_EPOCH = datetime(2026, 3, 2, 9, 0, tzinfo=UTC).timestamp()

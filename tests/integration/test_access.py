@@ -8,29 +8,47 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from services import mapping, store
-from services.account_facts import Facts
-from services.acting import Acting
-from services.errors import Refused
-from services.access import AccessDenied, acting
-from services.companies import Company
-from services.company_data import delete_company_data
+from services import store
+from services.companies.access import acting
+from services.companies.connections import connect_service_account, finish_authorization, start_authorization
+from services.companies.deletion import delete_company_data
+from services.companies.model import AccessDenied, Company, ConnectError, Requester
 from services.config import Settings
-from services.connections import ConnectError, connect_service_account, finish_authorization, start_authorization
+from services.context import Acting
+from services.errors import Refused
 from services.fortnox import auth
 from services.fortnox.errors import AuthError
-from services.importer import run_import
-from services.oauth_state import Requester
-from services.imports.runs import ImportFailed, import_runs, request_cancel
+from services.imports.model import ImportFailed
+from services.imports.pipeline import run_import
+from services.imports.runs import import_runs, request_cancel
 from services.imports.sie_file import import_sie_file
+from services.mapping import review as mapping
+from services.mapping.model import Facts
 from services.reconcile import api
-from services.reconcile.model import (REMEDIES, Check, CheckId, CheckOutcome, Finding, Item, ItemKind, MarkStatus,
-                                      Outcome, Reconciliation, Status, VoucherKey, Year)
-from services.voucher_export import ExportRefused, export_vouchers
-from services.vouchers import EXPORTED, VoucherError, delete_draft, list_vouchers
+from services.reconcile.model import (
+    REMEDIES,
+    Check,
+    CheckId,
+    CheckOutcome,
+    Finding,
+    Item,
+    ItemKind,
+    MarkStatus,
+    Outcome,
+    Reconciliation,
+    Status,
+    VoucherKey,
+    Year,
+)
+from services.vouchers.drafts import delete_draft, list_vouchers
+from services.vouchers.export import export_vouchers
+from services.vouchers.model import ExportRefused, VoucherError, VoucherStatus
 from tests.conftest import settings_for
 from tests.fortnox_login import authorize
 from tests.sandbox_flows import fortnox_sie
+
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
 
 STAFF = {"STAFF_ALLOWLIST": "rita@byra.se, sam@byra.se, kim@byra.se",
          "STAFF_ROLES": "rita@byra.se=redovisning, sam@byra.se=support, kim@byra.se=redovisning",
@@ -58,7 +76,7 @@ def test_export_refuses_a_support_actor_and_sends_nothing(staff_settings: Settin
     draft = list_vouchers(staff_settings, company.id)[0]
     with pytest.raises(ExportRefused, match="Rollen support får inte exportera"):
         export_vouchers(staff_settings, company.id, [draft.id], actor="sam@byra.se")
-    assert all(v.status != EXPORTED for v in list_vouchers(staff_settings, company.id))
+    assert all(v.status != VoucherStatus.EXPORTED for v in list_vouchers(staff_settings, company.id))
 
 
 def test_a_refused_export_is_in_the_audit_log_with_who_and_why(staff_settings: Settings, company: Company) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.voucher_sie import MAX_SIE_4I_BYTES
+from services.vouchers.sie4i import MAX_SIE_4I_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,14 +10,19 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from services import attachment_files, store
-from services.companies import Company
-from services.company_data import COMPANY_TABLES, DeleteRefused, delete_company_data
+from services.companies.connections import (
+    connect_service_account,
+    disconnect,
+    finish_authorization,
+    start_authorization,
+)
+from services.companies.deletion import KEPT_BY_DESIGN, company_tables, delete_company_data
+from services.companies.model import Company, DeleteRefused
 from services.config import Settings
-from services.connections import connect_service_account, disconnect, finish_authorization, start_authorization
 from services.fortnox import auth
 from services.fortnox.errors import AuthExpired
-from services.importer import begin_import, run_import
-from services.imports.runs import ImportFailed
+from services.imports.model import ImportFailed
+from services.imports.pipeline import begin_import, run_import
 from services.owners import owner_token
 from services.token_cipher import TokenCipher
 from tests.fortnox_login import DEMO, authorize
@@ -62,11 +67,20 @@ def test_disconnect_deletes_the_token_here_and_logs_who(settings: Settings) -> N
 def test_delete_leaves_no_row_of_the_company(settings: Settings, company: Company) -> None:
     delete_company_data(settings, company.id, "rita@byra.se")
     with store.open_db(settings.database_path) as db:
-        for table in (*COMPANY_TABLES, "adjustment_vouchers"):
+        for table in (*company_tables(db), *KEPT_BY_DESIGN):
             if table != "audit_log":
                 assert db[table].count_where("company_id = ?", [company.id]) == 0, table
         assert db["companies"].count == 0 and db["connections"].count == 0 and db["adjustment_rows"].count == 0
         assert db["ledger_invoices"].count == 0 and db["files"].count == 0
+
+
+def test_delete_finds_a_table_added_later_from_the_schema(settings: Settings, company: Company) -> None:
+    with store.open_db(settings.database_path) as db:
+        db["year_end_notes"].insert({"company_id": company.id, "note": "Inventering klar"})
+        db["year_end_notes"].insert({"company_id": "other", "note": "Annat företag"})
+    delete_company_data(settings, company.id, "rita@byra.se")
+    with store.open_db(settings.database_path) as db:
+        assert [row["company_id"] for row in db["year_end_notes"].rows] == ["other"]
 
 
 def test_delete_removes_the_attachment_files_on_disk(settings: Settings, company: Company) -> None:

@@ -9,9 +9,7 @@ import httpx
 import pytest
 
 from services import store
-from services.config import Settings
-from services.connections import (
-    ConnectError,
+from services.companies.connections import (
     ReconnectNeeded,
     StoredTokens,
     connect_service_account,
@@ -19,11 +17,17 @@ from services.connections import (
     open_client,
     start_authorization,
 )
+from services.companies.model import ConnectError
+from services.config import Settings
 from services.fortnox import auth, resources
 from services.fortnox.errors import AuthExpired, FortnoxUnavailable, RateLimited
 from services.token_cipher import TokenCipher
 from tests.conftest import settings_for
 from tests.fortnox_login import DEMO, authorize
+
+
+# Moves the sandbox's clock: a sandbox of this module's own, so no other test's tokens age with it.
+pytestmark = pytest.mark.writes_to_fortnox
 
 
 def _callback(settings: Settings, **login: object) -> dict[str, str]:

@@ -9,23 +9,19 @@ import httpx
 import pytest
 
 from services import store
-from services.companies import Company
+from services.companies.connections import connect_service_account, open_client
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account, open_client
 from services.fortnox.resources import VoucherRow, create_voucher, voucher_payload
-from services.importer import run_import
+from services.imports.pipeline import run_import
 from services.money import ore_to_decimal
-from services.voucher_export import export_vouchers
-from services.vouchers import (
-    EXPORTED,
-    FAILED,
-    REFERENCE_PREFIX,
-    SENDING,
-    AdjustmentRow,
-    create_draft,
-    list_vouchers,
-)
+from services.vouchers.drafts import REFERENCE_PREFIX, create_draft, list_vouchers
+from services.vouchers.export import export_vouchers
+from services.vouchers.model import AdjustmentRow, VoucherStatus
 from tests.fortnox_peek import voucher_count, voucher_rows
+
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
 
 YEAR_2025 = "2"  # the small demo company's Fortnox financial-year Id for 2025
 
@@ -49,7 +45,7 @@ def test_an_exported_draft_exists_in_fortnox_with_its_rows(settings: Settings, c
     rows = voucher_rows(sandbox.url, small_tenant["tenant_id"], result.series, result.number, result.year)
     assert rows == {(r.account, r.debit_ore, r.credit_ore) for r in draft.rows}
     [stored] = [v for v in list_vouchers(settings, company.id) if v.id == draft.id]
-    assert (stored.status, stored.fortnox_series, stored.fortnox_number) == (EXPORTED, result.series, result.number)
+    assert (stored.status, stored.fortnox_series, stored.fortnox_number) == (VoucherStatus.EXPORTED, result.series, result.number)
 
 
 def test_a_voucher_is_never_exported_twice(settings: Settings, company: Company) -> None:
@@ -66,7 +62,7 @@ def test_fortnox_refusal_is_kept_beside_the_voucher(settings: Settings, company:
     [result] = export_vouchers(settings, company.id, [voucher_id], actor="test")
     assert not result.ok and result.message.startswith("Fortnox nekade verifikationen: ")
     [stored] = [v for v in list_vouchers(settings, company.id) if v.id == voucher_id]
-    assert stored.status == FAILED and stored.error == result.message and stored.editable
+    assert stored.status == VoucherStatus.FAILED and stored.error == result.message and stored.editable
 
 
 def test_a_date_without_financial_year_is_refused_before_sending(settings: Settings, company: Company) -> None:
@@ -108,7 +104,7 @@ def test_an_export_that_crashed_after_reaching_fortnox_is_found_not_sent_again(
     draft = list_vouchers(settings, company.id)[0]
     with store.open_db(settings.database_path) as db:  # a crash mid-export, 10 minutes ago, after Fortnox got it
         db["adjustment_vouchers"].update(
-            draft.id, {"status": SENDING, "reference": "crashed-1", "attempted_at": "2000-01-01T00:00:00+00:00"}
+            draft.id, {"status": VoucherStatus.SENDING, "reference": "crashed-1", "attempted_at": "2000-01-01T00:00:00+00:00"}
         )
     payload = voucher_payload(
         "A", draft.date, draft.text, REFERENCE_PREFIX + "crashed-1",

@@ -7,14 +7,19 @@ from datetime import date
 
 import pytest
 
-from services import store, vouchers
-from services.companies import Company
+from services import store
+from services.companies.connections import connect_service_account
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account
-from services.importer import run_import
-from services.voucher_export import check_series, export_vouchers
-from services.vouchers import EXPORTED, FAILED, AdjustmentRow, create_draft, get_voucher
+from services.imports.pipeline import run_import
+from services.vouchers import drafts as vouchers
+from services.vouchers.drafts import create_draft, get_voucher
+from services.vouchers.export import check_series, export_vouchers
+from services.vouchers.model import AdjustmentRow, VoucherError, VoucherStatus
 from tests.fortnox_peek import fortnox_get, voucher_count
+
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
 
 YEAR_2025 = "2"
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -40,7 +45,7 @@ def _refused_before_sending(settings: Settings, company: Company, sandbox, tenan
     assert result.status == "failed" and not result.unknown
     assert voucher_count(sandbox.url, tenant["tenant_id"], YEAR_2025) == posts_before
     stored = get_voucher(settings, company.id, voucher_id)
-    assert stored.status == FAILED and stored.editable and stored.error == result.message
+    assert stored.status == VoucherStatus.FAILED and stored.editable and stored.error == result.message
     return result.message
 
 
@@ -96,18 +101,18 @@ def test_an_attached_pdf_is_uploaded_to_the_inbox_and_connected_to_the_voucher(s
 
 def test_a_file_that_is_not_a_pdf_is_not_attached(settings, company) -> None:
     voucher_id = _draft(settings, company, [AdjustmentRow("5010", debit_ore=100), AdjustmentRow("2990", credit_ore=100)])
-    with pytest.raises(vouchers.VoucherError, match="inte en PDF"):
+    with pytest.raises(VoucherError, match="inte en PDF"):
         vouchers.attach_pdf(settings, company.id, voucher_id, "bild.png", b"\x89PNG\r\n", actor="test")
 
 
 def test_an_exported_voucher_cannot_be_edited_but_can_be_reversed(settings, company) -> None:
     voucher_id = _draft(settings, company, [AdjustmentRow("5010", debit_ore=100), AdjustmentRow("2990", credit_ore=100)])
     export_vouchers(settings, company.id, [voucher_id], actor="test")
-    with pytest.raises(vouchers.VoucherError, match="kan inte ändras"):
+    with pytest.raises(VoucherError, match="kan inte ändras"):
         vouchers.update_draft(settings, company.id, voucher_id, date(2025, 12, 31), "Ny text", [], actor="test")
     reversal = get_voucher(settings, company.id, vouchers.create_reversal(settings, company.id, voucher_id, actor="test"))
     assert [(r.account, r.debit_ore, r.credit_ore) for r in reversal.rows] == [("5010", 0, 100), ("2990", 100, 0)]
-    assert reversal.status == vouchers.DRAFT and reversal.reverses == voucher_id
+    assert reversal.status == VoucherStatus.DRAFT and reversal.reverses == voucher_id
 
 
 def test_an_exported_voucher_is_skipped_when_exported_again(settings, company) -> None:
@@ -115,7 +120,7 @@ def test_an_exported_voucher_is_skipped_when_exported_again(settings, company) -
     [first] = export_vouchers(settings, company.id, [voucher_id], actor="test")
     [again] = export_vouchers(settings, company.id, [voucher_id], actor="test")
     assert again.status == "skipped" and (again.series, again.number) == (first.series, first.number)
-    assert get_voucher(settings, company.id, voucher_id).status == EXPORTED
+    assert get_voucher(settings, company.id, voucher_id).status == VoucherStatus.EXPORTED
 
 
 def test_every_export_is_in_the_audit_log_with_fortnox_reference(settings, company) -> None:

@@ -8,12 +8,16 @@ from datetime import date
 import pytest
 
 from services import store
-from services.companies import Company
+from services.companies.connections import connect_service_account
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account
-from services.voucher_export import export_vouchers
-from services.vouchers import AdjustmentRow, create_draft
+from services.vouchers.drafts import create_draft
+from services.vouchers.export import export_vouchers
+from services.vouchers.model import AdjustmentRow
 from tests.fortnox_peek import fortnox_get, voucher_count
+
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
 
 MIDSIZE_COMPANY = 1
 

@@ -14,16 +14,21 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services import store, voucher_export
-from services.companies import Company
+from services import store
+from services.companies.connections import connect_service_account
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account
 from services.fortnox import resources
-from services.importer import run_import
-from services.voucher_export import export_vouchers
-from services.vouchers import EXPORTED, SENDING, AdjustmentRow, create_draft, list_vouchers
+from services.imports.pipeline import run_import
+from services.vouchers import export as voucher_export
+from services.vouchers.drafts import create_draft, list_vouchers
+from services.vouchers.export import export_vouchers
+from services.vouchers.model import AdjustmentRow, VoucherStatus
 from tests.client_speed import FAST_CLIENT
 from tests.fortnox_peek import vouchers_with_comment
+
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR_2025 = "2"
@@ -66,7 +71,7 @@ def _assert_each_once_and_statuses_match(settings: Settings, company: Company, s
     stored = {v.id: v for v in list_vouchers(settings, company.id)}
     for voucher_id in ids:
         voucher = stored[voucher_id]
-        assert voucher.status == EXPORTED, voucher.error
+        assert voucher.status == VoucherStatus.EXPORTED, voucher.error
         [in_fortnox] = vouchers_with_comment(sandbox.url, tenant["tenant_id"], YEAR_2025, voucher.reference)
         assert (in_fortnox["VoucherSeries"], str(in_fortnox["VoucherNumber"])) == (
             voucher.fortnox_series, voucher.fortnox_number)
@@ -111,7 +116,7 @@ def _export_then_die(settings: Settings, company: Company, sandbox, voucher_ids:
     """Run an export in another process that is killed right after Fortnox answered, before the answer is stored."""
     script = textwrap.dedent(f"""
         import os
-        from services import voucher_export
+        from services.vouchers import export as voucher_export
         from services.config import load_settings
         from pathlib import Path
         voucher_export._record = lambda *args, **kwargs: os._exit(9)
@@ -128,7 +133,7 @@ def test_a_process_stopped_between_the_post_and_recording_is_found_in_fortnox_no
 ) -> None:
     assert _export_then_die(settings, company, sandbox, batch[:1]) == 9
     [stranded] = [v for v in list_vouchers(settings, company.id) if v.id == batch[0]]
-    assert stranded.status == SENDING and stranded.exportable
+    assert stranded.status == VoucherStatus.SENDING and stranded.exportable
     results = export_vouchers(settings, company.id, batch, actor="fresh")
     assert [r.status for r in results] == ["exported"] * BATCH
     _assert_each_once_and_statuses_match(settings, company, sandbox, small_tenant, batch)
@@ -138,7 +143,7 @@ def test_an_export_still_running_elsewhere_is_skipped_not_taken_over(
     settings: Settings, company: Company, batch: list[str]
 ) -> None:
     with store.open_db(settings.database_path) as db:
-        db["adjustment_vouchers"].update(batch[0], {"status": SENDING, "reference": "live", "claimed_by": "elsewhere:1",
+        db["adjustment_vouchers"].update(batch[0], {"status": VoucherStatus.SENDING, "reference": "live", "claimed_by": "elsewhere:1",
                                                     "attempted_at": "2999-01-01T00:00:00+00:00"})
     [result] = export_vouchers(settings, company.id, batch[:1], actor="test")
     assert result.status == "skipped" and "exporteras redan" in result.message

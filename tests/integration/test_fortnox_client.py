@@ -10,9 +10,9 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from services.companies import Company
+from services.companies.connections import connect_service_account, open_client
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account, open_client
 from services.fortnox.errors import FortnoxUnavailable, MissingScope, NotFound
 from services.fortnox.resources import VoucherRow, create_voucher, voucher_payload
 from tests.conftest import settings_for

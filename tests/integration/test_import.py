@@ -6,12 +6,13 @@ import httpx
 import pytest
 
 from services import store
-from services.companies import Company
+from services.companies.connections import connect_service_account, open_client
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account, open_client
 from services.fortnox import resources
-from services.importer import run_import
-from services.imports.runs import DONE, FAILED, ImportFailed, RunProgress, import_runs
+from services.imports.model import ImportFailed, RunProgress, RunStatus
+from services.imports.pipeline import run_import
+from services.imports.runs import import_runs
 from services.sie import read_sie
 from tests.conftest import settings_for
 
@@ -58,7 +59,7 @@ def test_running_the_import_again_does_not_duplicate(settings: Settings, company
     first = run_import(settings, company.id)
     second = run_import(settings, company.id)
     assert _count(settings, "vouchers", company) == first.vouchers == second.vouchers
-    assert [run["status"] for run in import_runs(settings, company.id)] == [DONE, DONE]
+    assert [run["status"] for run in import_runs(settings, company.id)] == [RunStatus.OK, RunStatus.OK]
 
 
 def test_fortnox_down_gives_a_clear_message_and_keeps_earlier_data(
@@ -70,7 +71,7 @@ def test_fortnox_down_gives_a_clear_message_and_keeps_earlier_data(
         run_import(down, company.id)
     assert _count(settings, "vouchers", company) == first.vouchers
     latest = import_runs(settings, company.id)[0]
-    assert latest["status"] == FAILED and "Fortnox" in latest["error"]
+    assert latest["status"] == RunStatus.FAILED and "Fortnox" in latest["error"]
 
 
 def test_a_fortnox_failure_after_the_first_year_publishes_nothing(settings: Settings, company: Company, sandbox) -> None:
@@ -104,7 +105,7 @@ def test_a_passing_fortnox_overload_is_retried_without_the_user_noticing(
     )
     result = run_import(settings, company.id)
     assert result.vouchers > 0
-    assert import_runs(settings, company.id)[0]["status"] == DONE
+    assert import_runs(settings, company.id)[0]["status"] == RunStatus.OK
 
 
 def test_an_import_interrupted_by_the_page_does_not_block_the_next(settings: Settings, company: Company) -> None:
@@ -113,7 +114,7 @@ def test_an_import_interrupted_by_the_page_does_not_block_the_next(settings: Set
 
     with pytest.raises(KeyboardInterrupt):
         run_import(settings, company.id, on_progress=leave_the_page)
-    assert import_runs(settings, company.id)[0]["status"] == FAILED
+    assert import_runs(settings, company.id)[0]["status"] == RunStatus.FAILED
     assert run_import(settings, company.id).vouchers > 0
 
 

@@ -9,11 +9,12 @@ import httpx
 import pytest
 
 from services import store
-from services.companies import Company
+from services.companies.connections import connect_service_account, finish_authorization, start_authorization
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account, finish_authorization, start_authorization
-from services.importer import PARTS, run_import
-from services.imports.runs import FAILED, ImportFailed, RunProgress, import_runs
+from services.imports.model import ImportFailed, RunProgress, RunStatus
+from services.imports.pipeline import PARTS, run_import
+from services.imports.runs import import_runs
 from tests.conftest import settings_for
 from tests.fortnox_login import DEMO, authorize
 
@@ -58,7 +59,7 @@ def test_a_passing_503_is_retried_and_a_500_fails_clearly(settings: Settings, co
     with pytest.raises(ImportFailed, match="serverfel"):
         run_import(settings, company.id, parts=PARTS, full=True)
     assert _stored(settings, company) == before
-    assert import_runs(settings, company.id)[0]["status"] == FAILED
+    assert import_runs(settings, company.id)[0]["status"] == RunStatus.FAILED
 
 
 def test_a_slow_answer_is_given_up_on_and_asked_again(tmp_path, sandbox, small_tenant: dict, reference) -> None:

@@ -8,12 +8,12 @@ import hashlib
 import pytest
 
 from services import attachment_files, store
-from services.companies import Company
+from services.companies.connections import connect_service_account, open_client
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account, open_client
 from services.fortnox import files
-from services.importer import PARTS, run_import
-from services.imports.runs import RunProgress
+from services.imports.model import RunProgress
+from services.imports.pipeline import PARTS, run_import
 from tests.conftest import settings_for
 from tests.fortnox_peek import fortnox_get
 

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from services import store
-from services.companies import Company
-from services.company_data import delete_company_data
+from services.companies.connections import connect_service_account
+from services.companies.deletion import delete_company_data
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account
-from services.importer import run_import
-from services.imports.runs import ABANDONED, CANCELLED, RUNNING, import_runs, running_run
+from services.imports.model import RunStatus
+from services.imports.pipeline import run_import
+from services.imports.runs import ABANDONED, import_runs, running_run
 from services.startup import prepare
 from tests.client_speed import FAST_CLIENT
 
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KILL_AFTER_FIRST_YEAR = """
 import os, signal, sys
 from services.config import load_settings
-from services.importer import run_import
+from services.imports.pipeline import run_import
 
 def die(progress):
     if progress.part("sie4").items_done == 1:
@@ -53,7 +54,7 @@ def killed_import(settings: Settings, company: Company) -> dict:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == -signal.SIGKILL, done.stderr
     [run] = import_runs(settings, company.id)
-    assert run["status"] == RUNNING
+    assert run["status"] == RunStatus.RUNNING
     return run
 
 
@@ -63,14 +64,14 @@ def test_the_next_import_after_a_killed_one_starts_and_resumes_from_its_staging(
     resumed = run_import(settings, company.id)
     assert resumed.requests == 1 + 1  # the years, and only the SIE file the killed run did not stage
     killed = next(run for run in import_runs(settings, company.id) if run["id"] == killed_import["id"])
-    assert (killed["status"], killed["error"]) == (CANCELLED, ABANDONED)
+    assert (killed["status"], killed["error"]) == (RunStatus.CANCELLED, ABANDONED)
 
 
 def test_underhall_stops_showing_a_killed_import_as_running(
     settings: Settings, company: Company, killed_import: dict
 ) -> None:
     assert running_run(settings, company.id) is None
-    assert import_runs(settings, company.id)[0]["status"] == CANCELLED
+    assert import_runs(settings, company.id)[0]["status"] == RunStatus.CANCELLED
 
 
 def test_a_company_whose_import_was_killed_can_be_deleted(
@@ -88,4 +89,4 @@ def test_after_a_restart_no_import_run_stays_running(
         monkeypatch.setenv(name, value)
     prepare()
     with store.open_db(settings.database_path) as db:
-        assert db["import_runs"].count_where("status = ?", [RUNNING]) == 0
+        assert db["import_runs"].count_where("status = ?", [RunStatus.RUNNING]) == 0

@@ -8,12 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from services.companies import Company
+from services.companies.connections import connect_service_account, open_client
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account, open_client
 from services.fortnox.resources import VoucherRow, create_voucher, voucher_payload
-from services.importer import run_import
-from services.imports.runs import CANCELLED, ImportCancelled, RunProgress, import_runs, request_cancel
+from services.imports.model import ImportCancelled, RunProgress, RunStatus
+from services.imports.pipeline import run_import
+from services.imports.runs import import_runs, request_cancel
 from tests.conftest import settings_for
 
 YEAR_2025 = "2"
@@ -66,5 +67,5 @@ def test_a_cancelled_import_publishes_nothing_and_says_so(settings: Settings, co
     with pytest.raises(ImportCancelled, match="avbröts"):
         run_import(settings, company.id, on_progress=cancel_when_started)
     latest = import_runs(settings, company.id)[0]
-    assert latest["status"] == CANCELLED and latest["counts"] == {}
+    assert latest["status"] == RunStatus.CANCELLED and latest["counts"] == {}
     assert run_import(settings, company.id).vouchers > 0  # a cancelled run never blocks the next

@@ -10,11 +10,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from services import ledger_views as views
 from services import store
+from services.companies.connections import connect_service_account
 from services.config import Settings
-from services.connections import connect_service_account
-from services.importer import PART_LEDGERS, run_import
+from services.imports.pipeline import PART_LEDGERS, run_import
+from services.ledgers import open_items as views
+from services.ledgers.model import LedgerKind
 from tests.conftest import settings_for
 from tests.fortnox_peek import fortnox_get
 
@@ -41,9 +42,9 @@ def imported(sandbox, tenants: list[dict], tmp_path_factory: pytest.TempPathFact
 
 # Fortnox's list resources per ledger: (invoices, invoice key, number field, cancelled field, payments, payment key)
 RESOURCES = {
-    views.CUSTOMER: ("/3/invoices", "Invoices", "DocumentNumber", "Cancelled", "/3/invoicepayments",
+    LedgerKind.CUSTOMER: ("/3/invoices", "Invoices", "DocumentNumber", "Cancelled", "/3/invoicepayments",
                      "InvoicePayments"),
-    views.SUPPLIER: ("/3/supplierinvoices", "SupplierInvoices", "GivenNumber", "Cancel", "/3/supplierinvoicepayments",
+    LedgerKind.SUPPLIER: ("/3/supplierinvoices", "SupplierInvoices", "GivenNumber", "Cancel", "/3/supplierinvoicepayments",
                      "SupplierInvoicePayments"),
 }
 
@@ -90,7 +91,7 @@ def _open_items(imported: Imported, kind: str, day: date) -> dict[str, tuple[int
             for number, left, sek in zip(items["number"], items["remaining"], items["remaining_sek"], strict=True)}
 
 
-@pytest.mark.parametrize("kind", [views.CUSTOMER, views.SUPPLIER])
+@pytest.mark.parametrize("kind", [LedgerKind.CUSTOMER, LedgerKind.SUPPLIER])
 @pytest.mark.parametrize("year", [0, 1], ids=["earlier_year_end", "latest_year_end"])
 def test_open_items_at_a_year_end_are_what_fortnox_reports_unpaid(sandbox, imported: Imported, kind: str,
                                                                    year: int) -> None:
@@ -103,12 +104,12 @@ def test_open_items_at_a_year_end_are_what_fortnox_reports_unpaid(sandbox, impor
 
 def test_open_customer_items_at_the_latest_year_end_include_euro_invoices(sandbox, imported: Imported) -> None:
     with store.open_db(imported.settings.database_path) as db:
-        items = views.open_items(db, imported.company_id, views.CUSTOMER, imported.year_ends[-1])
+        items = views.open_items(db, imported.company_id, LedgerKind.CUSTOMER, imported.year_ends[-1])
     assert "EUR" in set(items["currency"])
 
 
 def test_invoices_open_at_the_earlier_year_end_and_settled_since_are_marked_paid_after(imported: Imported) -> None:
     with store.open_db(imported.settings.database_path) as db:
-        items = views.open_items(db, imported.company_id, views.CUSTOMER, imported.year_ends[0])
+        items = views.open_items(db, imported.company_id, LedgerKind.CUSTOMER, imported.year_ends[0])
     settled = items.loc[items["after_status"] == views.PAID_AFTER]
     assert len(settled) and (settled["after_date"] > imported.year_ends[0].isoformat()).all()

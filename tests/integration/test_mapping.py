@@ -7,12 +7,14 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from services import mapping, store
+from services import store
+from services.companies.connections import connect_service_account
 from services.config import Settings
-from services.connections import connect_service_account
-from services.importer import run_import
-from services.imports.runs import ImportResult
+from services.imports.model import ImportResult
+from services.imports.pipeline import run_import
 from services.imports.sie_file import import_sie_file
+from services.mapping import review as mapping
+from services.mapping.model import ChartSource, MappingStatus, Problem
 from tests.sandbox_flows import fortnox_sie
 
 SMALL, MIDSIZE = 0, 1  # indexes in GET /sandbox/tenants
@@ -45,7 +47,7 @@ def test_an_account_without_sru_in_fortnox_is_reported_as_sru_missing(
     result = imported(settings, tenant)
     [finding] = [f for f in planted if f["tenant_id"] == tenant["tenant_id"] and f["kind"] == "account_without_sru"]
     missing = [number for number, review in reviews(settings, result.company_id).items()
-               if mapping.SRU_MISSING in review.problems]
+               if Problem.SRU_MISSING in review.problems]
     assert missing == [finding["account"]]
 
 
@@ -61,7 +63,7 @@ def test_the_account_without_sru_carries_the_planted_balance(
 
 def test_every_account_of_the_small_company_has_an_sru_code(settings: Settings, tenants: list[dict]) -> None:
     result = imported(settings, tenants[SMALL])
-    assert not [n for n, r in reviews(settings, result.company_id).items() if mapping.SRU_MISSING in r.problems]
+    assert not [n for n, r in reviews(settings, result.company_id).items() if Problem.SRU_MISSING in r.problems]
 
 
 def test_a_new_company_gets_a_proposal_for_each_account_the_reference_has(
@@ -78,7 +80,7 @@ def test_a_new_company_gets_a_proposal_for_each_account_the_reference_has(
 def test_an_sru_code_other_than_the_references_is_reported(settings: Settings, tenants: list[dict]) -> None:
     result = imported(settings, tenants[SMALL])
     review = reviews(settings, result.company_id)["4010"]  # Fortnox 7511, Visma 2022 reference 7512
-    assert mapping.SRU_DIFFERS in review.problems
+    assert Problem.SRU_DIFFERS in review.problems
 
 
 def test_fortnox_books_state_neither_account_type_nor_activity(settings: Settings, tenants: list[dict]) -> None:
@@ -93,7 +95,7 @@ def test_saved_mappings_survive_a_new_import(settings: Settings, tenants: list[d
         mapping.save_mappings(db, result.company_id, [mapping.MappingEdit("1510", "1510", "7252")], "anna")
     run_import(settings, result.company_id)
     review = reviews(settings, result.company_id)["1510"]
-    assert (review.status, review.effective_sru, review.mapped_by) == (mapping.MAPPED, "7252", "anna")
+    assert (review.status, review.effective_sru, review.mapped_by) == (MappingStatus.MAPPED, "7252", "anna")
 
 
 def test_a_sie_file_import_after_a_fortnox_import_asks_for_the_mappings_to_be_checked(
@@ -103,7 +105,7 @@ def test_a_sie_file_import_after_a_fortnox_import_asks_for_the_mappings_to_be_ch
     result = imported(settings, tenant)
     import_sie_file(settings, fortnox_sie(sandbox.url, tenant["tenant_id"], result.years[-1].id))
     change = change_of(settings, result.company_id)
-    assert (change.previous, change.current) == (mapping.FORTNOX, mapping.SIE_FILE)
+    assert (change.previous, change.current) == (ChartSource.FORTNOX, ChartSource.SIE_FILE)
 
 
 def test_importing_from_fortnox_again_asks_for_no_check(settings: Settings, tenants: list[dict]) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from services import permissions, store
-from services.companies import Company
+from services import store
+from services.companies import scopes as permissions
+from services.companies.connections import connect_service_account
+from services.companies.model import Company
 from services.config import Settings
-from services.connections import connect_service_account
-from services.importer import run_import
-from services.imports.runs import ImportFailed
+from services.imports.model import ImportFailed
+from services.imports.pipeline import run_import
 
 
 @pytest.fixture

@@ -19,17 +19,21 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from services import ledger_views, mapping, store
-from services.acting import Acting
+from services import store
+from services.companies.connections import connect_service_account
 from services.config import Settings
-from services.connections import connect_service_account
+from services.context import Acting
 from services.errors import Conflict, Invalid
-from services.importer import run_import
+from services.imports.pipeline import run_import
 from services.imports.sie_file import import_sie_file
+from services.ledgers import open_items as ledger_views
+from services.mapping import review as mapping
+from services.mapping.model import Problem
 from services.reconcile import api, cli
 from services.reconcile.model import CHECK_LABELS, ItemKind, MarkStatus, RemedyKind, Status, VoucherKey
-from services.voucher_export import export_vouchers
-from services.vouchers import AdjustmentRow, add_drafts, list_vouchers
+from services.vouchers.drafts import add_drafts, list_vouchers
+from services.vouchers.export import export_vouchers
+from services.vouchers.model import AdjustmentRow
 from tests.conftest import settings_for
 from tests.sandbox_flows import fortnox_sie
 
@@ -260,7 +264,7 @@ def test_kontomappning_reads_the_active_flags_avstamning_fetched(midsize) -> Non
     api.run(acting, company_id)
     with acting.db() as db:
         review = {r.number: r for r in mapping.review_accounts(db, company_id)}
-    assert review["1910"].active is False and mapping.INACTIVE_WITH_BALANCE in review["1910"].problems
+    assert review["1910"].active is False and Problem.INACTIVE_WITH_BALANCE in review["1910"].problems
 
 
 def test_a_company_from_a_sie_file_alone_has_unknown_ledger_checks_and_no_voucher_proposals(

@@ -15,14 +15,17 @@ from pathlib import Path
 import httpx
 import pytest
 
+from services.companies.connections import StoredTokens, disconnect
 from services.config import Settings
-from services.connections import StoredTokens, disconnect
 from services.fortnox import auth
-from services.importer import run_import
-from services.voucher_export import export_vouchers
-from services.vouchers import list_vouchers
+from services.imports.pipeline import run_import
+from services.vouchers.drafts import list_vouchers
+from services.vouchers.export import export_vouchers
 from tests.conftest import settings_for
 from tests.integration.test_company_data import connect_as_user
+
+# Exports vouchers into the demo companies: a sandbox of this module's own, so no other test sees them.
+pytestmark = pytest.mark.writes_to_fortnox
 
 APP_SECRET_KEY = "nyckel-som-aldrig-far-synas-4711"
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from services import store
+from services.companies.connections import connect_service_account
 from services.config import Settings
-from services.connections import connect_service_account
-from services.importer import run_import
-from services.imports.runs import ImportFailed, import_runs
+from services.imports.model import ImportFailed
+from services.imports.pipeline import run_import
+from services.imports.runs import import_runs
 from services.imports.sie_file import import_sie_file, review_sie_file
 from tests.sandbox_flows import fortnox_sie as sie_of
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import io
 import stat
-import tomllib
 import tracemalloc
 from pathlib import Path
 
+import tomllib
+
 from services import store
 from services.config import Settings
-from services.imports.sie_file import MAX_UPLOAD_MB, import_sie_file, review_sie_file, save_upload
+from services.imports.model import MAX_UPLOAD_MB
+from services.imports.sie_file import import_sie_file, review_sie_file, save_upload
 from tests.unit.sie_text import BANK_AND_SALES, IDENTIFICATION, YEAR_2024, sie_bytes
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.access import CLI_ACTOR, Person, can, decide, identify, verified_address
+from services.companies.access import CLI_ACTOR, can, decide, identify, verified_address
+from services.companies.model import Person
 from services.config import parse_staff_policy
 
 POLICY = parse_staff_policy(

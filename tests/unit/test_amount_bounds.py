@@ -11,12 +11,13 @@ import pytest
 from services import store
 from services.config import load_settings
 from services.imports import ledgers
-from services.imports.runs import ImportFailed
+from services.imports.model import ImportFailed
 from services.imports.sie_file import review_sie_file
 from services.money import MAX_ORE
-from services.voucher_checks import draft_problems
-from services.voucher_sie import drafts_from_sie
-from services.vouchers import DRAFT, AdjustmentRow, AdjustmentVoucher, VoucherError, add_drafts
+from services.vouchers.checks import draft_problems
+from services.vouchers.drafts import add_drafts
+from services.vouchers.model import AdjustmentRow, AdjustmentVoucher, VoucherError, VoucherStatus
+from services.vouchers.sie4i import drafts_from_sie
 from tests.unit.sie_text import BANK_AND_SALES, IDENTIFICATION, YEAR_2024, sie_bytes
 from ui.voucher_editor import rows_frame, rows_from_frame
 
@@ -32,7 +33,7 @@ def _edited(kronor: float) -> AdjustmentVoucher:
     frame = rows_frame([])
     frame.loc[0, ["account", "debit"]] = ["1930", kronor]
     frame.loc[1, ["account", "credit"]] = ["3010", kronor]
-    return AdjustmentVoucher("", "c", date(2025, 12, 31), "Stor", DRAFT, tuple(rows_from_frame(frame)))
+    return AdjustmentVoucher("", "c", date(2025, 12, 31), "Stor", VoucherStatus.DRAFT, tuple(rows_from_frame(frame)))
 
 
 def test_1e20_kronor_in_the_editor_is_named_as_too_large_on_its_row() -> None:

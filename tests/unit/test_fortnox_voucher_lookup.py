@@ -16,8 +16,8 @@ from services.fortnox import jsonio, resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.config import FortnoxConfig
 from services.fortnox.retry import RetryPolicy
-from services.voucher_export import find_in_fortnox
-from services.vouchers import SENDING, AdjustmentRow, AdjustmentVoucher
+from services.vouchers.export import find_in_fortnox
+from services.vouchers.model import AdjustmentRow, AdjustmentVoucher, VoucherStatus
 
 DAY = date(2025, 12, 31)
 REFERENCE = "0f3c2a"
@@ -66,7 +66,7 @@ def _single(number: int, rows: list[dict[str, Any]], **fields: Any) -> dict[str,
 
 
 def _ours() -> AdjustmentVoucher:
-    return AdjustmentVoucher(id="v1", company_id="c1", date=DAY, text="Periodisering", status=SENDING, rows=OUR_ROWS,
+    return AdjustmentVoucher(id="v1", company_id="c1", date=DAY, text="Periodisering", status=VoucherStatus.SENDING, rows=OUR_ROWS,
                              reference=REFERENCE)
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from services import ledger_views as views
 from services import store
+from services.ledgers import open_items as views
+from services.ledgers.model import NOT_DUE, LedgerKind
 
 COMPANY = "c1"
 DAY = date(2024, 12, 31)
@@ -24,7 +25,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
         yield database
 
 
-def invoice(db: Database, number: str, total: int, *, balance: int | None = None, kind: str = views.CUSTOMER,
+def invoice(db: Database, number: str, total: int, *, balance: int | None = None, kind: str = LedgerKind.CUSTOMER,
             party: str = "1", name: str = "Alfa AB", invoiced: date = date(2024, 12, 1), due: date | None = DAY,
             currency: str = "SEK", rate: str = "1", total_sek: int | None = None, booked: bool = True,
             cancelled: bool = False, company: str = COMPANY) -> None:
@@ -37,7 +38,7 @@ def invoice(db: Database, number: str, total: int, *, balance: int | None = None
     })
 
 
-def payment(db: Database, invoice_number: str, amount_ore: int, paid: date, *, kind: str = views.CUSTOMER) -> None:
+def payment(db: Database, invoice_number: str, amount_ore: int, paid: date, *, kind: str = LedgerKind.CUSTOMER) -> None:
     number = str(db["ledger_payments"].count + 1)
     db["ledger_payments"].insert({
         "company_id": COMPANY, "kind": kind, "number": number, "invoice": invoice_number, "amount_ore": amount_ore,
@@ -45,7 +46,7 @@ def payment(db: Database, invoice_number: str, amount_ore: int, paid: date, *, k
     })
 
 
-def items(db: Database, kind: str = views.CUSTOMER, day: date = DAY):
+def items(db: Database, kind: str = LedgerKind.CUSTOMER, day: date = DAY):
     return views.open_items(db, COMPANY, kind, day)
 
 
@@ -104,7 +105,7 @@ def test_invoice_still_unpaid_carries_no_after_mark(db: Database) -> None:
 
 @pytest.mark.parametrize(
     ("days_overdue", "bucket"),
-    [(-10, views.NOT_DUE), (0, views.NOT_DUE), (1, "1–30 dagar"), (30, "1–30 dagar"), (31, "31–60 dagar"),
+    [(-10, NOT_DUE), (0, NOT_DUE), (1, "1–30 dagar"), (30, "1–30 dagar"), (31, "31–60 dagar"),
      (60, "31–60 dagar"), (61, "61–90 dagar"), (90, "61–90 dagar"), (91, "> 90 dagar"), (400, "> 90 dagar")],
 )
 def test_ageing_bucket_at_its_edges(db: Database, days_overdue: int, bucket: str) -> None:
@@ -115,7 +116,7 @@ def test_ageing_bucket_at_its_edges(db: Database, days_overdue: int, bucket: str
 
 def test_invoice_without_due_date_is_not_due(db: Database) -> None:
     invoice(db, "1", 100_000, due=None)
-    assert only(db)["bucket"] == views.NOT_DUE
+    assert only(db)["bucket"] == NOT_DUE
 
 
 def test_euro_invoice_remains_in_euro_and_in_sek_at_the_invoice_rate(db: Database) -> None:
@@ -138,9 +139,9 @@ def test_amounts_are_integer_ore(db: Database) -> None:
 
 
 def test_supplier_and_customer_ledgers_stay_apart(db: Database) -> None:
-    invoice(db, "1", 100_000, kind=views.SUPPLIER)
+    invoice(db, "1", 100_000, kind=LedgerKind.SUPPLIER)
     invoice(db, "1", 7_000)
-    assert items(db, views.SUPPLIER)["remaining"].tolist() == [100_000]
+    assert items(db, LedgerKind.SUPPLIER)["remaining"].tolist() == [100_000]
 
 
 def test_another_companys_invoices_never_show(db: Database) -> None:
@@ -155,7 +156,7 @@ def test_party_totals_sum_remaining_overdue_and_buckets_per_party(db: Database) 
     totals = views.party_totals(items(db)).set_index("party_number")
     alfa = totals.loc["1"]
     assert (alfa["items"], alfa["remaining_sek"], alfa["overdue_sek"]) == (2, 120_000, 100_000)
-    assert (alfa["31–60 dagar"], alfa[views.NOT_DUE], alfa["> 90 dagar"]) == (100_000, 20_000, 0)
+    assert (alfa["31–60 dagar"], alfa[NOT_DUE], alfa["> 90 dagar"]) == (100_000, 20_000, 0)
 
 
 def test_party_totals_list_the_largest_balance_first(db: Database) -> None:
@@ -170,7 +171,7 @@ def test_ageing_lists_every_bucket_with_items_and_sek(db: Database) -> None:
     table = views.ageing(items(db)).set_index("bucket")
     assert table.index.tolist() == list(views.BUCKETS)
     assert (table.loc["> 90 dagar", "items"], table.loc["> 90 dagar", "remaining_sek"]) == (2, 120_000)
-    assert table.loc[views.NOT_DUE, "items"] == 0
+    assert table.loc[NOT_DUE, "items"] == 0
 
 
 def test_summary_totals_overdue_unbooked_paid_after_and_foreign_currency(db: Database) -> None:
@@ -220,12 +221,12 @@ def test_attachments_of_an_invoice_are_its_own(db: Database) -> None:
     db["files"].insert_all([{"sha256": "a" * 64, "size": 10, "content_type": "application/pdf"},
                             {"sha256": "b" * 64, "size": 20, "content_type": "application/pdf"}])
     db["attachments"].insert_all([
-        {"company_id": COMPANY, "kind": views.CUSTOMER, "document": "1", "file_id": "f1", "name": "Faktura 1.pdf",
+        {"company_id": COMPANY, "kind": LedgerKind.CUSTOMER, "document": "1", "file_id": "f1", "name": "Faktura 1.pdf",
          "sha256": "a" * 64},
-        {"company_id": COMPANY, "kind": views.SUPPLIER, "document": "1", "file_id": "f2", "name": "Lev 1.pdf",
+        {"company_id": COMPANY, "kind": LedgerKind.SUPPLIER, "document": "1", "file_id": "f2", "name": "Lev 1.pdf",
          "sha256": "b" * 64},
     ])
-    found = views.invoice_attachments(db, COMPANY, views.CUSTOMER, "1")
+    found = views.invoice_attachments(db, COMPANY, LedgerKind.CUSTOMER, "1")
     assert [(a.name, a.content_type, a.size) for a in found] == [("Faktura 1.pdf", "application/pdf", 10)]
 
 

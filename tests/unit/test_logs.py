@@ -56,6 +56,6 @@ def test_log_level_comes_from_the_environment_and_defaults_to_info() -> None:
 def test_configure_sets_the_level_of_the_products_loggers() -> None:
     logs.configure("WARNING")
     try:
-        assert not logging.getLogger("services.importer").isEnabledFor(logging.INFO)
+        assert not logging.getLogger("services.imports.pipeline").isEnabledFor(logging.INFO)
     finally:
         logs.configure("INFO")

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from services import mapping, store
-from services.mapping import MappingEdit, MappingError, ReferenceAccount
+from services import store
+from services.mapping import review as mapping
+from services.mapping.model import ChartSource, MappingEdit, MappingError, MappingStatus, Problem, ReferenceAccount
 
 COMPANY = "c1"
 YEAR = "2"
@@ -97,25 +98,25 @@ def test_a_damaged_2022_name_gives_way_to_the_2011_name() -> None:
 def test_an_account_with_the_same_number_in_the_reference_is_proposed(reference: Database) -> None:
     add_account(reference, "1510", "Kundfordringar", sru="7251")
     review = review_of(reference, "1510")
-    assert (review.status, review.target_account, review.problems) == (mapping.PROPOSED, "1510", ())
+    assert (review.status, review.target_account, review.problems) == (MappingStatus.PROPOSED, "1510", ())
 
 
 def test_an_account_missing_from_the_reference_is_unmapped(reference: Database) -> None:
     add_account(reference, "1687", "Kortfristig fordran hos delägare", sru="7261")
     review = review_of(reference, "1687")
-    assert (review.status, review.target_account, review.problems) == (mapping.UNMAPPED, None, (mapping.UNMAPPED,))
+    assert (review.status, review.target_account, review.problems) == (MappingStatus.UNMAPPED, None, (Problem.UNMAPPED,))
 
 
 def test_a_saved_mapping_counts_as_mapped(reference: Database) -> None:
     add_account(reference, "1687", "Kundfordringar", sru="7251")
     mapping.save_mappings(reference, COMPANY, [MappingEdit("1687", "1510", "7251")], "anna")
     review = review_of(reference, "1687")
-    assert (review.status, review.target_account, review.problems) == (mapping.MAPPED, "1510", ())
+    assert (review.status, review.target_account, review.problems) == (MappingStatus.MAPPED, "1510", ())
 
 
 def test_a_different_name_is_reported(reference: Database) -> None:
     add_account(reference, "5010", "El för belysning", sru="7513")
-    assert review_of(reference, "5010").problems == (mapping.NAME_DIFFERS,)
+    assert review_of(reference, "5010").problems == (Problem.NAME_DIFFERS,)
 
 
 def test_an_abbreviated_name_is_the_same_name() -> None:
@@ -133,7 +134,7 @@ def test_a_name_starting_with_another_letter_differs() -> None:
 def test_a_result_account_mapped_to_a_balance_account_is_a_type_difference(reference: Database) -> None:
     add_account(reference, "3041", "Kundfordringar", type_="I", sru="7251")
     mapping.save_mappings(reference, COMPANY, [MappingEdit("3041", "1510", "7251")], "anna")
-    assert review_of(reference, "3041").problems == (mapping.TYPE_DIFFERS,)
+    assert review_of(reference, "3041").problems == (Problem.TYPE_DIFFERS,)
 
 
 def test_a_balance_account_of_another_balance_type_is_no_type_difference(reference: Database) -> None:
@@ -149,12 +150,12 @@ def test_a_missing_type_is_derived_from_the_account_class(reference: Database) -
 
 def test_an_account_without_sru_is_reported_as_sru_missing(reference: Database) -> None:
     add_account(reference, "1510", "Kundfordringar")
-    assert review_of(reference, "1510").problems == (mapping.SRU_MISSING,)
+    assert review_of(reference, "1510").problems == (Problem.SRU_MISSING,)
 
 
 def test_an_sru_other_than_the_references_is_reported(reference: Database) -> None:
     add_account(reference, "1510", "Kundfordringar", sru="7261")
-    assert review_of(reference, "1510").problems == (mapping.SRU_DIFFERS,)
+    assert review_of(reference, "1510").problems == (Problem.SRU_DIFFERS,)
 
 
 def test_an_sru_saved_in_the_mapping_overrides_the_books(reference: Database) -> None:
@@ -179,7 +180,7 @@ def test_an_inactive_account_with_a_balance_is_reported(reference: Database) -> 
     add_account(reference, "1930", "Bank, checkräkningskonto", sru="7281")
     fortnox_says_inactive(reference, "1930")
     add_balance(reference, "1930", "UB", 150_000)
-    assert review_of(reference, "1930").problems == (mapping.INACTIVE_WITH_BALANCE,)
+    assert review_of(reference, "1930").problems == (Problem.INACTIVE_WITH_BALANCE,)
 
 
 def test_an_inactive_account_without_a_balance_is_fine(reference: Database) -> None:
@@ -327,7 +328,7 @@ def test_a_sie_file_after_fortnox_asks_for_a_check(db: Database) -> None:
     add_run(db, ["sie4"], "2026-01-01T10:00:00+00:00")
     add_run(db, ["siefile"], "2026-01-02T10:00:00+00:00")
     change = mapping.source_change(db, COMPANY)
-    assert (change.previous, change.current) == (mapping.FORTNOX, mapping.SIE_FILE)
+    assert (change.previous, change.current) == (ChartSource.FORTNOX, ChartSource.SIE_FILE)
     assert "från Fortnox till SIE-fil" in change.message
 
 
@@ -344,17 +345,17 @@ def test_a_review_for_another_source_asks_for_a_check(db: Database) -> None:
     db["import_runs"].delete_where()
     add_run(db, ["sie4"], "2099-01-02T10:00:00+00:00")
     change = mapping.source_change(db, COMPANY)
-    assert (change.previous, change.current) == (mapping.SIE_FILE, mapping.FORTNOX)
+    assert (change.previous, change.current) == (ChartSource.SIE_FILE, ChartSource.FORTNOX)
 
 
 def test_switching_back_after_a_review_asks_for_a_check_again(db: Database) -> None:
     add_run(db, ["sie4"], "2026-01-01T10:00:00+00:00")
-    db["mapping_reviews"].insert({"company_id": COMPANY, "source": mapping.FORTNOX, "reviewed_by": "anna",
+    db["mapping_reviews"].insert({"company_id": COMPANY, "source": ChartSource.FORTNOX, "reviewed_by": "anna",
                                   "reviewed_at": "2026-01-01T11:00:00+00:00"})
     add_run(db, ["siefile"], "2026-01-02T10:00:00+00:00")
     add_run(db, ["sie4"], "2026-01-03T10:00:00+00:00")
     change = mapping.source_change(db, COMPANY)
-    assert (change.previous, change.current) == (mapping.SIE_FILE, mapping.FORTNOX)
+    assert (change.previous, change.current) == (ChartSource.SIE_FILE, ChartSource.FORTNOX)
 
 
 def test_ledger_only_and_failed_imports_do_not_change_the_source(db: Database) -> None:
@@ -368,4 +369,4 @@ def test_a_review_records_the_current_source_with_who_and_when(db: Database) -> 
     add_run(db, ["siefile"], "2026-01-02T10:00:00+00:00")
     mapping.record_review(db, COMPANY, "anna")
     row = db["mapping_reviews"].get(COMPANY)
-    assert (row["source"], row["reviewed_by"], row["reviewed_at"] is not None) == (mapping.SIE_FILE, "anna", True)
+    assert (row["source"], row["reviewed_by"], row["reviewed_at"] is not None) == (ChartSource.SIE_FILE, "anna", True)

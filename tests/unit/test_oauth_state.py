@@ -11,9 +11,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from services import store
+from services.companies.connections import finish_authorization, start_authorization
+from services.companies.model import ConnectError, Requester
 from services.config import Settings
-from services.connections import ConnectError, finish_authorization, start_authorization
-from services.oauth_state import Requester
 from tests.conftest import settings_for
 from tests.fortnox_login import DEMO
 

@@ -11,14 +11,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services import ledger_views, store
-from services.account_facts import Facts
-from services.acting import Acting
+from services import store
+from services.context import Acting
+from services.ledgers import open_items as ledger_views
+from services.mapping.model import Facts
 from services.reconcile import api, compute
 from services.reconcile.model import ItemKind, Reconciliation, RemedyKind, Status, VoucherKey
 from tests.conftest import settings_for
-from tests.reconcile_books import (COMPANY, CONTROL, END, START, YEAR, Books, books_of, export_and_import_back,
-                                   invoices)
+from tests.reconcile_books import COMPANY, CONTROL, END, START, YEAR, Books, books_of, export_and_import_back, invoices
 
 
 def _reconcile(books: Books, path: Path, day: date) -> Reconciliation:

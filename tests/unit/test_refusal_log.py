@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from services import access, store
+from services import store
+from services.companies import access
 from services.config import Settings
 from tests.conftest import settings_for
 

@@ -11,7 +11,7 @@ import pytest
 
 from sandbox.profiles import EAGER_PROFILES, LAZY_PROFILES
 from sandbox.sie_export import export_sie
-from sandbox.state import open_store
+from sandbox.books_store import open_books
 from sandbox.world import LARGE_TENANT_ID, MIDSIZE_TENANT_ID, SMALL_TENANT_ID, Generator, generate_company
 from services.sie import read_sie
 
@@ -24,7 +24,7 @@ def _corrected(tenant_id: str):
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    store = open_store(tmp_path_factory.mktemp("corrections"), 1)
+    store = open_books(tmp_path_factory.mktemp("corrections"), 1)
     yield store
     store.close()
 

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from sandbox import state
+from sandbox import books_store
 from sandbox.books import year_balances
-from sandbox.state import InvoiceQuery, open_store
+from sandbox.books_store import InvoiceQuery, open_books
 from sandbox.world import LARGE_TENANT_ID, MIDSIZE_TENANT_ID, SMALL_TENANT_ID, generate_company, generate_world
 
 ALL_TENANTS = [SMALL_TENANT_ID, MIDSIZE_TENANT_ID, LARGE_TENANT_ID]
@@ -22,7 +22,7 @@ FINDING_KINDS = {
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    store = open_store(tmp_path_factory.mktemp("ledgers"), 1)
+    store = open_books(tmp_path_factory.mktemp("ledgers"), 1)
     yield store
     store.close()
 
@@ -139,8 +139,8 @@ def test_ledger_documents_are_the_same_for_the_same_seed_and_differ_for_another(
 
 
 def test_opening_a_store_lists_the_large_company_without_generating_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(state, "generate_company", _refuse)
-    fresh = open_store(tmp_path, 1)
+    monkeypatch.setattr(books_store, "generate_company", _refuse)
+    fresh = open_books(tmp_path, 1)
     try:
         assert [c.tenant_id for c in fresh.companies()] == ALL_TENANTS
         assert not fresh.books_generated(LARGE_TENANT_ID)
@@ -149,12 +149,12 @@ def test_opening_a_store_lists_the_large_company_without_generating_it(tmp_path,
 
 
 def test_first_use_of_the_large_company_generates_it_and_a_restart_reuses_the_file(tmp_path, monkeypatch):
-    first = open_store(tmp_path, 1)
+    first = open_books(tmp_path, 1)
     count = len(first.vouchers(LARGE_TENANT_ID, 1))
     first.close()
-    monkeypatch.setattr(state, "generate_company", _refuse)
+    monkeypatch.setattr(books_store, "generate_company", _refuse)
 
-    again = open_store(tmp_path, 1)
+    again = open_books(tmp_path, 1)
     try:
         assert again.books_generated(LARGE_TENANT_ID)
         assert len(again.vouchers(LARGE_TENANT_ID, 1)) == count > 9_000

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.sie_export import export_sie
-from sandbox.state import open_store
+from sandbox.books_store import open_books
 from sandbox.world import MIDSIZE_TENANT_ID, SMALL_TENANT_ID
 
 GENERATED = date(2026, 3, 2)
@@ -23,7 +23,7 @@ MINIMAL_AMOUNT = re.compile(r"^-?(0|[1-9]\d*)(\.\d?[1-9])?$")
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    store = open_store(tmp_path_factory.mktemp("sie"), 1)
+    store = open_books(tmp_path_factory.mktemp("sie"), 1)
     yield store
     store.close()
 

@@ -10,7 +10,7 @@ import pytest
 from sandbox.books import year_balances
 from sandbox.chart import BAS_CHART
 from sandbox.sie_export import export_sie
-from sandbox.state import open_store
+from sandbox.books_store import open_books
 from sandbox.world import (
     LARGE_TENANT_ID,
     MIDSIZE_TENANT_ID,
@@ -31,7 +31,7 @@ def world():
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    store = open_store(tmp_path_factory.mktemp("world"), 1)
+    store = open_books(tmp_path_factory.mktemp("world"), 1)
     yield store
     store.close()
 
@@ -46,7 +46,7 @@ def _all_sie(store) -> list[bytes]:
 
 
 def test_same_seed_gives_byte_identical_sie_files(tmp_path, store):
-    fresh = open_store(tmp_path, 1)
+    fresh = open_books(tmp_path, 1)
     try:
         assert _all_sie(fresh) == _all_sie(store)
     finally:

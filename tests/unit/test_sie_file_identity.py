@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.companies import checked_orgnr
+from services.companies.registry import checked_orgnr
 from services.imports.sie_file import review_sie_file
 from tests.unit.sie_text import IDENTIFICATION, YEAR_2024, sie_bytes
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from services import sign_ins
+from services.companies import sign_ins
+from services.companies.model import SignIn
 from services.config import Settings
-from services.sign_ins import SignIn
 from tests.conftest import settings_for
 
 NOON = 1_780_000_000

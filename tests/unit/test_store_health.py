@@ -13,6 +13,7 @@ import pytest
 
 from services import store
 from services.data_dir import make_private
+from services.errors import failure_message
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +75,7 @@ def test_a_write_that_finds_the_disk_full_is_rolled_back_and_said_in_swedish(tmp
             db["transactions"].insert_all(
                 {"company_id": "c", "year_id": "2", "series": "A", "number": str(n), "row_no": 1, "account": "1930",
                  "amount_ore": n, "text": "y" * 200, "objects": "[]"} for n in range(5000))
-    assert "Disken" in store.failure_message(failed.value)
+    assert "Disken" in failure_message(failed.value)
     with store.open_db(path) as db:
         assert db["transactions"].count == 5000
 

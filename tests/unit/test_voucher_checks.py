@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from services.fortnox.resources import AccountInfo, FinancialYear, VoucherSeries
-from services.voucher_checks import FortnoxBooks, draft_problems, fortnox_problems
-from services.vouchers import DRAFT, AdjustmentRow, AdjustmentVoucher
+from services.vouchers.checks import FortnoxBooks, draft_problems, fortnox_problems
+from services.vouchers.model import AdjustmentRow, AdjustmentVoucher, VoucherStatus
 
 YEAR = FinancialYear("2", date(2025, 1, 1), date(2025, 12, 31))
 
 
 def _voucher(*rows: AdjustmentRow, text: str = "Avskrivning", day: date = date(2025, 12, 31)) -> AdjustmentVoucher:
-    return AdjustmentVoucher("v1", "c1", day, text, DRAFT, tuple(rows))
+    return AdjustmentVoucher("v1", "c1", day, text, VoucherStatus.DRAFT, tuple(rows))
 
 
 def _account(number: str, active: bool = True, cost_center: str = "ALLOWED", project: str = "ALLOWED") -> AccountInfo:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.vouchers import AdjustmentRow
+from services.vouchers.model import AdjustmentRow
 from ui.voucher_editor import rows_frame, rows_from_frame
 
 

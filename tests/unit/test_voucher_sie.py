@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from services.companies import Company
-from services.voucher_sie import drafts_from_sie, sie_4i
-from services.vouchers import DRAFT, AdjustmentRow, AdjustmentVoucher, VoucherError
+from services.companies.model import Company
+from services.vouchers.model import AdjustmentRow, AdjustmentVoucher, VoucherError, VoucherStatus
+from services.vouchers.sie4i import drafts_from_sie, sie_4i
 
 COMPANY = Company(id="c1", orgnr="556677-8899", name="Bokslutsdemo AB", source="fortnox", tenant_id="1",
                   connected=True)
@@ -17,7 +17,7 @@ ROWS = (AdjustmentRow("7832", debit_ore=1_250_000, text="Inventarier", cost_cent
 
 
 def _voucher(*rows: AdjustmentRow) -> AdjustmentVoucher:
-    return AdjustmentVoucher("v1", "c1", date(2025, 12, 31), "Avskrivning inventarier", DRAFT, rows)
+    return AdjustmentVoucher("v1", "c1", date(2025, 12, 31), "Avskrivning inventarier", VoucherStatus.DRAFT, rows)
 
 
 def test_a_written_sie_4i_file_reads_back_as_the_same_drafts() -> None:

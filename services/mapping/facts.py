@@ -5,33 +5,17 @@ still knows the last answer when Fortnox cannot be reached."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 
 from sqlite_utils import Database
 
 from services import store
+from services.companies.connections import open_client
 from services.config import Settings
-from services.connections import open_client
 from services.fortnox import resources
 from services.fortnox.errors import FortnoxError
+from services.mapping.model import Facts
 from services.timestamps import now_iso
-
-
-@dataclass(frozen=True)
-class Facts:
-    """The locked period's end (None: nothing locked) and the inactive accounts; `known` False when never read."""
-
-    known: bool
-    locked_until: date | None = None
-    inactive_accounts: frozenset[str] = frozenset()
-    note: str = ""
-    checked_at: str | None = None
-
-    def active(self, account: str) -> bool | None:
-        """None when Fortnox was never asked."""
-        return None if not self.known else account not in self.inactive_accounts
-
 
 NOT_CONNECTED = "Företaget är inte anslutet till Fortnox; låst period och inaktiva konton är okända."
 

@@ -13,29 +13,20 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from services import access, demo, logs, permissions, store
+from services import demo, logs, store
+from services.companies import access
+from services.companies import scopes as permissions
+from services.companies.connections import open_client
 from services.config import Settings
-from services.connections import open_client
 from services.fortnox import resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import FortnoxError
 from services.fortnox.resources import FinancialYear
 from services.imports import attachments, ledgers, sie4
-from services.imports.runs import (
-    CANCELLED,
-    DONE,
-    FAILED,
-    ImportCancelled,
-    ImportFailed,
-    ImportResult,
-    ProgressCallback,
-    Tracker,
-    begin_run,
-    end_early,
-    end_failed,
-    finish_run,
-)
+from services.imports.model import ImportCancelled, ImportFailed, ImportResult, ProgressCallback, RunStatus
+from services.imports.runs import Tracker, begin_run, end_early, end_failed, finish_run
 from services.imports.staging import Staging
+from services.ledgers.model import LedgerKind
 from services.timestamps import STOCKHOLM
 
 PART_SIE4, PART_LEDGERS, PART_ATTACHMENTS = sie4.PART, ledgers.PART, attachments.PART
@@ -116,22 +107,23 @@ def run_import(
                 result.counts[PART_ATTACHMENTS], result.notes = run.attachments(ledger_run)
             result.requests, result.rate_limited = client.requests_made, client.rate_limited
         with store.open_db(settings.database_path) as db, store.write_lock(db):
-            finish_run(db, run_id, DONE, requests=result.requests, rate_limited=result.rate_limited,
+            finish_run(db, run_id, RunStatus.OK, requests=result.requests, rate_limited=result.rate_limited,
                        counts=result.counts)
             if settings.demo_mode and PART_SIE4 in parts:
                 demo.create_demo_drafts(db, company_id, years[-1])
-        logs.event(log, "import.end", company=company_id, run=run_id, outcome=DONE, requests=result.requests,
+        logs.event(log, "import.end", company=company_id, run=run_id, outcome=RunStatus.OK, requests=result.requests,
                    rate_limited=result.rate_limited)
         return result
     except Exception as exc:
         failure = end_early(settings, run_id, exc, *_cost(client))
         logs.event(log, "import.end", company=company_id, run=run_id,
-                   outcome=CANCELLED if isinstance(failure, ImportCancelled) else FAILED, error=type(exc).__name__)
+                   outcome=RunStatus.CANCELLED if isinstance(failure, ImportCancelled) else RunStatus.FAILED,
+                   error=type(exc).__name__)
         raise failure from None
     except BaseException:
         # The page was left mid-import (Streamlit stops the script): the run must not stay "running", or it would
         # block the company's next import.
-        end_failed(settings, run_id, FAILED, *_cost(client),
+        end_failed(settings, run_id, RunStatus.FAILED, *_cost(client),
                    "Importen avbröts innan den var klar. Det som hämtats sparas till nästa import.")
         raise
 
@@ -203,11 +195,11 @@ class _Run:
             known = attachments.known_files(db, self.company_id)
             published = [row["number"] for row in db.query(
                 "select number from ledger_invoices where company_id = ? and kind = ? order by number",
-                [self.company_id, ledgers.CUSTOMER])]
+                [self.company_id, LedgerKind.CUSTOMER])]
         if ledger_run is None and not published:
             raise ImportFailed("Bilagor hör till reskontrans fakturor: importera Kund- och leverantörsreskontra "
                                "först, eller välj båda delarna.")
-        customer = ledger_run.data.invoice_numbers(ledgers.CUSTOMER) if incremental else published
+        customer = ledger_run.data.invoice_numbers(LedgerKind.CUSTOMER) if incremental else published
         staging = Staging(self.settings, self.company_id, PART_ATTACHMENTS, json.dumps(incremental), fresh=self.full)
         data = attachments.fetch(self.client, self.settings, staging, self.tracker, customer_invoices=customer,
                                  known=known)

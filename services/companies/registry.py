@@ -3,31 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from services.companies.model import Company, UnknownCompany
 from services.timestamps import now_iso
-
-
-@dataclass(frozen=True)
-class Company:
-    id: str
-    orgnr: str
-    name: str
-    source: str
-    tenant_id: str | None
-    connected: bool = False
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.orgnr})"
-
-
-class UnknownCompany(LookupError):
-    def __init__(self) -> None:  # the key is not echoed: a sole trader's organisation number is a personal number
-        super().__init__("Företaget finns inte här. Anslut det först under Underhåll → Import.")
-
 
 _IDENTITY_NUMBER = re.compile(r"(16|18|19|20)?(\d{6})[-+]?(\d{4})", re.ASCII)
 

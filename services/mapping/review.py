@@ -12,108 +12,31 @@ import csv
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from services import account_facts, store
+from services import store
+from services.mapping import facts as account_facts
+from services.mapping.model import (
+    ACCOUNT_TYPES,
+    AccountReview,
+    ChartSource,
+    MappingEdit,
+    MappingError,
+    MappingStatus,
+    Problem,
+    ReferenceAccount,
+    SourceChange,
+)
 from services.timestamps import now_iso
 
-REFERENCE_CSV = Path(__file__).parent / "data" / "bas_reference.csv"
+REFERENCE_CSV = Path(__file__).parents[1] / "data" / "bas_reference.csv"
 DAMAGED = "\ufffd"  # the source file lost some å/ä/ö to replacement characters
 
-MAPPED, PROPOSED, UNMAPPED = "mapped", "proposed", "unmapped"
-STATUS_LABELS = {MAPPED: "Mappat", PROPOSED: "Förslag (ej sparat)", UNMAPPED: "Omappat"}
-
-NAME_DIFFERS, TYPE_DIFFERS = "name_differs", "type_differs"
-SRU_MISSING, SRU_DIFFERS, INACTIVE_WITH_BALANCE = "sru_missing", "sru_differs", "inactive_with_balance"
-PROBLEM_LABELS = {
-    UNMAPPED: "Omappat",
-    NAME_DIFFERS: "Namnet skiljer",
-    TYPE_DIFFERS: "Kontotypen skiljer (balans/resultat)",
-    SRU_MISSING: "SRU-kod saknas",
-    SRU_DIFFERS: "SRU-koden skiljer",
-    INACTIVE_WITH_BALANCE: "Inaktivt med saldo",
-}
-
-ACCOUNT_TYPES = {"T": "Tillgång", "S": "Skuld/eget kapital", "K": "Kostnad", "I": "Intäkt"}
 BALANCE_TYPES = frozenset({"T", "S"})
-
-FORTNOX, SIE_FILE = "fortnox", "sie"
-SOURCE_OF_PART = {"sie4": FORTNOX, "siefile": SIE_FILE}  # import parts that bring a chart of accounts
-SOURCE_LABELS = {FORTNOX: "Fortnox", SIE_FILE: "SIE-fil"}
-
+SOURCE_OF_PART = {"sie4": ChartSource.FORTNOX, "siefile": ChartSource.SIE_FILE}  # import parts that bring a chart
 FOUR_DIGITS = re.compile(r"\d{4}")
-
-
-class MappingError(ValueError):
-    """Edits that cannot be saved; `messages` name each bad row in Swedish."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = messages
-
-
-@dataclass(frozen=True)
-class ReferenceAccount:
-    number: str
-    name: str
-    type: str
-    sru: str | None
-    edited_by: str | None = None
-    edited_at: str | None = None
-
-
-@dataclass(frozen=True)
-class AccountReview:
-    """One account of the company's chart and how it compares with its target in the reference chart."""
-
-    number: str
-    name: str
-    type: str  # the company's #KTYP, or derived from the account class when the books do not say
-    type_stated: bool  # False: derived (Fortnox's SIE export has no #KTYP)
-    sru: str | None  # the SRU code in the company's books
-    balance_ore: int
-    active: bool | None  # None: the imported data does not say
-    status: str
-    target_account: str | None
-    target_name: str | None
-    reference_sru: str | None
-    mapped_sru: str | None  # the SRU saved in the mapping, which overrides the books'
-    mapped_by: str | None
-    mapped_at: str | None
-    problems: tuple[str, ...]
-
-    @property
-    def effective_sru(self) -> str | None:
-        """The SRU code the tax return would use: the mapping's, else the books'."""
-        return self.mapped_sru or self.sru
-
-    @property
-    def proposed_sru(self) -> str | None:
-        """What the editor offers: the effective code, else the reference's."""
-        return self.effective_sru or self.reference_sru
-
-
-@dataclass(frozen=True)
-class MappingEdit:
-    """One row of the mapping editor: the company's account, the chosen target and SRU (empty = none)."""
-
-    account: str
-    target_account: str | None
-    sru: str | None
-
-
-@dataclass(frozen=True)
-class SourceChange:
-    previous: str
-    current: str
-
-    @property
-    def message(self) -> str:
-        return (f"Importkällan har bytts från {SOURCE_LABELS[self.previous]} till {SOURCE_LABELS[self.current]}. "
-                "Kontrollera att dina kontomappningar stämmer överens.")
 
 
 def reference_rows(path: Path = REFERENCE_CSV) -> list[ReferenceAccount]:
@@ -220,29 +143,29 @@ def _review(account: dict, saved: dict | None, chart: dict[str, ReferenceAccount
     number = account["number"]
     if saved is not None:
         target = saved["target_account"] or None
-        status = MAPPED if target in chart else UNMAPPED
+        status = MappingStatus.MAPPED if target in chart else MappingStatus.UNMAPPED
     else:
         target = number if number in chart else None
-        status = PROPOSED if target else UNMAPPED
-    reference = chart.get(target) if status != UNMAPPED else None
+        status = MappingStatus.PROPOSED if target else MappingStatus.UNMAPPED
+    reference = chart.get(target) if status != MappingStatus.UNMAPPED else None
     own_type = account["type"] or type_from_number(number)
     own_sru = account["sru"] or None
     mapped_sru = saved["sru"] if saved else None
     problems = []
     if reference is None:
-        problems.append(UNMAPPED)
+        problems.append(Problem.UNMAPPED)
     else:
         if not names_match(account["name"], reference.name):
-            problems.append(NAME_DIFFERS)
+            problems.append(Problem.NAME_DIFFERS)
         if (own_type in BALANCE_TYPES) != (reference.type in BALANCE_TYPES):
-            problems.append(TYPE_DIFFERS)
+            problems.append(Problem.TYPE_DIFFERS)
     sru = mapped_sru or own_sru
     if not sru:
-        problems.append(SRU_MISSING)
+        problems.append(Problem.SRU_MISSING)
     elif reference is not None and reference.sru and sru != reference.sru:
-        problems.append(SRU_DIFFERS)
+        problems.append(Problem.SRU_DIFFERS)
     if active is False and balance != 0:
-        problems.append(INACTIVE_WITH_BALANCE)
+        problems.append(Problem.INACTIVE_WITH_BALANCE)
     return AccountReview(
         number=number, name=account["name"] or "", type=own_type, type_stated=bool(account["type"]), sru=own_sru,
         balance_ore=balance, active=active,
@@ -294,7 +217,7 @@ def proposals(db: Database, company_id: str) -> dict[str, MappingEdit]:
     return {
         review.number: MappingEdit(review.number, review.target_account, review.proposed_sru)
         for review in review_accounts(db, company_id)
-        if review.status == PROPOSED
+        if review.status == MappingStatus.PROPOSED
     }
 
 
@@ -379,7 +302,7 @@ def source_change(db: Database, company_id: str) -> SourceChange | None:
     reviews = list(db["mapping_reviews"].rows_where("company_id = ?", [company_id]))
     review = reviews[0] if reviews else None
     if review is not None and review["source"] != current:
-        return SourceChange(previous=review["source"], current=current)
+        return SourceChange(previous=ChartSource(review["source"]), current=current)
     if previous is None or (review is not None and review["reviewed_at"] >= runs[first_of_streak][1]):
         return None
     return SourceChange(previous=previous, current=current)

@@ -8,56 +8,28 @@ probed with one tiny request each. The answer is kept per company until someone 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 from services import store
+from services.companies.connections import open_client
+from services.companies.model import Blocker
 from services.config import Settings
-from services.connections import open_client
 from services.fortnox.errors import FortnoxApiError, MissingLicence, MissingScope, NotFound
+from services.imports.model import ImportPart
 from services.timestamps import now_iso
-
-SIE4, LEDGERS, ATTACHMENTS = "sie4", "ledgers", "attachments"
-PART_LABELS = {SIE4: "SIE4-data", LEDGERS: "Kund- och leverantörsreskontra", ATTACHMENTS: "Bilagor"}
-
-SCOPE_LABELS = {
-    "bookkeeping": "Bokföring",
-    "customer": "Kunder",
-    "supplier": "Leverantörer",
-    "invoice": "Kundfakturor",
-    "supplierinvoice": "Leverantörsfakturor",
-    "payment": "Betalningar",
-    "archive": "Arkiv",
-    "connectfile": "Filkopplingar",
-}
 
 # (scope, a cheap request that needs it) per part
 REQUIREMENTS: dict[str, tuple[tuple[str, str], ...]] = {
-    SIE4: (("bookkeeping", "/3/financialyears"),),
-    LEDGERS: (
+    ImportPart.SIE4: (("bookkeeping", "/3/financialyears"),),
+    ImportPart.LEDGERS: (
         ("customer", "/3/customers"),
         ("supplier", "/3/suppliers"),
         ("invoice", "/3/invoices"),
         ("supplierinvoice", "/3/supplierinvoices"),
         ("payment", "/3/invoicepayments"),
     ),
-    ATTACHMENTS: (("connectfile", "/3/supplierinvoicefileconnections"), ("archive", "/3/archive")),
+    ImportPart.ATTACHMENTS: (("connectfile", "/3/supplierinvoicefileconnections"), ("archive", "/3/archive")),
 }
-
-
-@dataclass(frozen=True)
-class Blocker:
-    part: str
-    scope: str
-    kind: str  # "scope" or "licence"
-
-    @property
-    def message(self) -> str:
-        label = f"{SCOPE_LABELS.get(self.scope, self.scope)} ({self.scope})"
-        if self.kind == "scope":
-            return (f"{PART_LABELS[self.part]} kan inte importeras: behörigheten {label} saknas. Anslut igen och "
-                    "godkänn alla behörigheter; användaren som ansluter måste själv ha den behörigheten i Fortnox.")
-        return (f"{PART_LABELS[self.part]} kan inte importeras: företaget saknar licens för {label} i Fortnox. "
-                "Be kunden aktivera licensen och tillåta externa kopplingar (API-åtkomst) i sitt Fortnox-abonnemang.")
 
 
 def check(settings: Settings, company_id: str) -> list[Blocker]:

@@ -10,97 +10,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date
 
 from sqlite_utils import Database
 
-from services import access, attachment_files, store
+from services import attachment_files, store
+from services.audit import AuditAction, record
+from services.companies import access
 from services.config import Settings
 from services.money import oversized
-from services.owners import owner_gone
 from services.timestamps import now_iso
+from services.vouchers.model import AdjustmentRow, AdjustmentVoucher, VoucherError, VoucherSource, VoucherStatus
 
-DRAFT, SENDING, EXPORTED, FAILED = "draft", "sending", "exported", "failed"
-STATUS_LABELS = {DRAFT: "Utkast", SENDING: "Skickas", EXPORTED: "Exporterad", FAILED: "Fel"}
 DEFAULT_SERIES = "A"
 REFERENCE_PREFIX = "Skatt & Bokslut ref "
-STUCK_SENDING = timedelta(minutes=5)
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
-MANUAL, SIE, REVERSAL = "manual", "sie", "reversal"
-
-
-class VoucherError(Exception):
-    """A change to a voucher that is not allowed or not valid; the message is Swedish and says what to do."""
-
-
-@dataclass(frozen=True)
-class AdjustmentRow:
-    account: str
-    debit_ore: int = 0
-    credit_ore: int = 0
-    text: str = ""
-    cost_center: str = ""
-    project: str = ""
-
-
-@dataclass(frozen=True)
-class AdjustmentVoucher:
-    id: str
-    company_id: str
-    date: date
-    text: str
-    status: str
-    rows: tuple[AdjustmentRow, ...]
-    fortnox_series: str | None = None
-    fortnox_number: str | None = None
-    fortnox_year: str | None = None
-    error: str | None = None
-    attempted_at: str | None = None
-    reference: str | None = None
-    claimed_by: str | None = None
-    outcome_unknown: bool = False
-    source: str = MANUAL
-    reverses: str | None = None
-    attachment_name: str | None = None
-    attachment_sha256: str | None = None
-    attachment_connected: bool = False
-    attachment_error: str | None = None
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-    @property
-    def exportable(self) -> bool:
-        """Drafts, refused ones, and sends that never finished (checked in Fortnox before anything is sent)."""
-        if self.status == SENDING:
-            return (self.attempted_at or "") < now_iso(-STUCK_SENDING) or owner_gone(self.claimed_by)
-        return self.status in (DRAFT, FAILED)
-
-    @property
-    def editable(self) -> bool:
-        """Nothing of it can be in Fortnox: a draft, or a voucher Fortnox (or the checks) refused outright."""
-        return self.status == DRAFT or (self.status == FAILED and not self.outcome_unknown)
-
-    @property
-    def total_ore(self) -> int:
-        return sum(row.debit_ore for row in self.rows)
-
-    @property
-    def balance_ore(self) -> int:
-        """Debit minus credit: zero for a balanced voucher."""
-        return sum(row.debit_ore - row.credit_ore for row in self.rows)
-
-    @property
-    def fortnox_label(self) -> str:
-        return f"{self.fortnox_series} {self.fortnox_number}" if self.fortnox_number else ""
-
-    @property
-    def name(self) -> str:
-        """How messages name the voucher."""
-        return f"«{self.text}» ({self.date})"
 
 
 def _insert_rows(db: Database, voucher_id: str, day: date, text: str, rows: Sequence[AdjustmentRow]) -> None:
@@ -124,11 +50,12 @@ def _insert_rows(db: Database, voucher_id: str, day: date, text: str, rows: Sequ
 
 
 def create_draft(db: Database, company_id: str, day: date, text: str, rows: Sequence[AdjustmentRow], *,
-                 source: str = MANUAL, reverses: str | None = None) -> str:
+                 source: str = VoucherSource.MANUAL, reverses: str | None = None) -> str:
     """Store a new draft; callers hold the transaction."""
     voucher_id = uuid.uuid4().hex
     db["adjustment_vouchers"].insert(
-        {"id": voucher_id, "company_id": company_id, "date": day.isoformat(), "text": text.strip(), "status": DRAFT,
+        {"id": voucher_id, "company_id": company_id, "date": day.isoformat(), "text": text.strip(),
+         "status": VoucherStatus.DRAFT,
          "created_at": now_iso(), "updated_at": now_iso(), "source": source, "reverses": reverses}
     )
     _insert_rows(db, voucher_id, day, text, rows)
@@ -143,10 +70,12 @@ def voucher_from_row(db: Database, row: dict) -> AdjustmentVoucher:
     )
     return AdjustmentVoucher(
         id=row["id"], company_id=row["company_id"], date=date.fromisoformat(row["date"]), text=row["text"],
-        status=row["status"], rows=rows, fortnox_series=row["fortnox_series"], fortnox_number=row["fortnox_number"],
+        status=VoucherStatus(row["status"]), rows=rows, fortnox_series=row["fortnox_series"],
+        fortnox_number=row["fortnox_number"],
         fortnox_year=row["fortnox_year"], error=row["error"], attempted_at=row["attempted_at"],
         reference=row["reference"], claimed_by=row["claimed_by"], outcome_unknown=bool(row["outcome_unknown"]),
-        source=row["source"] or MANUAL, reverses=row["reverses"], attachment_name=row["attachment_name"],
+        source=VoucherSource(row["source"] or VoucherSource.MANUAL), reverses=row["reverses"],
+        attachment_name=row["attachment_name"],
         attachment_sha256=row["attachment_sha256"], attachment_connected=bool(row["attachment_connected"]),
         attachment_error=row["attachment_error"],
     )
@@ -178,7 +107,7 @@ def _editable(db: Database, company_id: str, voucher_id: str) -> AdjustmentVouch
     if found is None:
         raise VoucherError("Verifikationen finns inte (längre) för det här företaget.")
     if not found.editable:
-        if found.status == EXPORTED:
+        if found.status == VoucherStatus.EXPORTED:
             raise VoucherError(f"{found.name} är exporterad till Fortnox som {found.fortnox_label} och kan inte ändras. "
                                "Skapa en vändning och en ny verifikation i stället.")
         raise VoucherError(f"{found.name} kan redan ha nått Fortnox. Exportera den igen så kontrolleras det i Fortnox "
@@ -195,7 +124,7 @@ def _writing(settings: Settings, company_id: str, actor: str) -> Iterator[Databa
 
 
 def add_drafts(settings: Settings, company_id: str, drafts: Sequence[tuple[date, str, Sequence[AdjustmentRow]]], *,
-               actor: str, source: str = MANUAL) -> list[str]:
+               actor: str, source: str = VoucherSource.MANUAL) -> list[str]:
     """Store several drafts at once (all or none)."""
     with _writing(settings, company_id, actor) as db:
         return [create_draft(db, company_id, day, text, rows, source=source) for day, text, rows in drafts]
@@ -206,7 +135,8 @@ def update_draft(settings: Settings, company_id: str, voucher_id: str, day: date
     """Replace a draft's date, text and rows; a refused voucher becomes a draft again."""
     with _writing(settings, company_id, actor) as db:
         _editable(db, company_id, voucher_id)
-        db["adjustment_vouchers"].update(voucher_id, {"date": day.isoformat(), "text": text.strip(), "status": DRAFT,
+        db["adjustment_vouchers"].update(voucher_id, {"date": day.isoformat(), "text": text.strip(),
+                                                      "status": VoucherStatus.DRAFT,
                                                       "error": None, "updated_at": now_iso()})
         db.execute("delete from adjustment_rows where voucher_id = ?", [voucher_id])
         _insert_rows(db, voucher_id, day, text, rows)
@@ -224,11 +154,12 @@ def create_reversal(settings: Settings, company_id: str, voucher_id: str, day: d
     """A new draft that undoes an exported voucher (debit and credit swapped): Fortnox vouchers never change."""
     with _writing(settings, company_id, actor) as db:
         original = load(db, company_id, voucher_id)
-        if original is None or original.status != EXPORTED:
+        if original is None or original.status != VoucherStatus.EXPORTED:
             raise VoucherError("Bara en exporterad verifikation kan vändas.")
         rows = [replace(row, debit_ore=row.credit_ore, credit_ore=row.debit_ore) for row in original.rows]
         text = f"Vändning av {original.fortnox_label} {original.text}"[:200]
-        return create_draft(db, company_id, day or original.date, text, rows, source=REVERSAL, reverses=original.id)
+        return create_draft(db, company_id, day or original.date, text, rows, source=VoucherSource.REVERSAL,
+                            reverses=original.id)
 
 
 def attach_pdf(settings: Settings, company_id: str, voucher_id: str, name: str, content: bytes, *,
@@ -265,8 +196,7 @@ def set_series(settings: Settings, company_id: str, series: str, actor: str) -> 
     with _writing(settings, company_id, actor) as db:
         db["voucher_settings"].upsert({"company_id": company_id, "series": series.strip().upper(),
                                        "checked_at": now_iso(), "checked_by": actor}, pk="company_id")
-        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company_id, "action": "series",
-                                "detail": f"Verifikationsserie för bokslutsverifikationer: {series}"})
+        record(db, actor, AuditAction.SERIES, company_id, f"Verifikationsserie för bokslutsverifikationer: {series}")
 
 
 def audit_entries(settings: Settings, company_id: str) -> list[dict]:

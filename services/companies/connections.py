@@ -1,7 +1,7 @@
 """Connecting a company's Fortnox and keeping the connection alive.
 
 The OAuth `state` is server-side, single-use and bound to the person and browser that pressed Anslut
-(services.oauth_state); every connection made is in the audit log. Tokens are stored encrypted; a refresh happens
+(services.companies.oauth_state); every connection made is in the audit log. Tokens are stored encrypted; a refresh happens
 inside a `BEGIN IMMEDIATE` transaction that re-reads the token, so the app and the command line never spend the
 same single-use refresh token twice.
 """
@@ -14,15 +14,17 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from services import access, logs, oauth_state, store
-from services.companies import Company, find_company, fortnox_company_id, upsert_fortnox_company
+from services import logs, store
+from services.audit import AuditAction, record
+from services.companies import access, oauth_state
+from services.companies.model import Company, ConnectError, Requester, StateRefused
+from services.companies.registry import find_company, fortnox_company_id, upsert_fortnox_company
 from services.config import Settings
 from services.fortnox import auth, resources
 from services.fortnox.auth import TokenSet
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import AuthError, AuthExpired, FortnoxError
 from services.fortnox.throttling import throttler_for
-from services.oauth_state import Requester, StateRefused
 from services.timestamps import now_iso
 from services.token_cipher import TokenCipher, TokenCipherError
 
@@ -38,10 +40,6 @@ OAUTH_ERRORS = {
     "server_error": "Ingen anslutning gjordes: Fortnox hade ett tillfälligt fel. Försök igen om en stund.",
     "temporarily_unavailable": "Ingen anslutning gjordes: Fortnox hade ett tillfälligt fel. Försök igen om en stund.",
 }
-
-
-class ConnectError(Exception):
-    """The connection could not be made; the message says why, in Swedish, and what to do."""
 
 
 class ReconnectNeeded(FortnoxError):
@@ -116,8 +114,8 @@ def _store_connection(settings: Settings, tokens: TokenSet, *, kind: str, actor:
         company = upsert_fortnox_company(db, tenant_id or info.tenant_id, info.orgnr, info.name)
         _save_tokens(db, cipher, company.id, tokens, kind)
         db["connections"].update(company.id, {"connected_at": now_iso()})
-        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company.id, "action": "connect",
-                                "detail": "Fortnox anslöts" + (" (tjänstekonto)" if kind == "service" else "")})
+        record(db, actor, AuditAction.CONNECT, company.id,
+               "Fortnox anslöts" + (" (tjänstekonto)" if kind == "service" else ""))
     return company
 
 
@@ -216,7 +214,6 @@ def open_client(settings: Settings, company_id: str, run: int | None = None) -> 
                          log_fields={"company": company_id, "run": run})
 
 
-
 def disconnect(settings: Settings, company_id: str, actor: str) -> str | None:
     """Revoke the company's refresh token at Fortnox, then delete the stored tokens here (audit-logged).
 
@@ -239,7 +236,6 @@ def disconnect(settings: Settings, company_id: str, actor: str) -> str | None:
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         db["connections"].delete_where("company_id = ?", [company_id])
         db["connection_permissions"].delete_where("company_id = ?", [company_id])
-        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company_id, "action": "disconnect",
-                                "detail": "Fortnox-anslutningen kopplades från" + (" (ej återkallad)" if warning
-                                                                                   else "")})
+        record(db, actor, AuditAction.DISCONNECT, company_id,
+               "Fortnox-anslutningen kopplades från" + (" (ej återkallad)" if warning else ""))
     return warning

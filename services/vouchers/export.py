@@ -13,19 +13,20 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
-from services import access, attachment_files, logs, store
+from services import attachment_files, logs, store
+from services.audit import AuditAction, record
+from services.companies import access
+from services.companies.connections import open_client
 from services.config import Settings
-from services.connections import open_client
 from services.fortnox import files, resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import FortnoxApiError, FortnoxError, FortnoxUnavailable, RateLimited, Unauthorized
 from services.money import ore_to_decimal
 from services.owners import owner_token
 from services.timestamps import now_iso
-from services.voucher_checks import (
+from services.vouchers.checks import (
     FortnoxBooks,
     cover,
     draft_problems,
@@ -33,47 +34,18 @@ from services.voucher_checks import (
     load_books,
     series_problems,
 )
-from services.vouchers import (
-    EXPORTED,
-    FAILED,
-    REFERENCE_PREFIX,
-    SENDING,
+from services.vouchers.drafts import REFERENCE_PREFIX, load, series_for
+from services.vouchers.model import (
     AdjustmentVoucher,
-    load,
-    series_for,
+    ExportOutcome,
+    ExportRefused,
+    ExportResult,
+    VoucherCheck,
+    VoucherStatus,
 )
 
 SEND_ATTEMPTS = 4
 log = logging.getLogger(__name__)
-STATUS_EXPORTED, STATUS_FAILED, STATUS_SKIPPED = "exported", "failed", "skipped"
-
-
-class ExportRefused(Exception):
-    """The export could not start at all (e.g. nothing was chosen)."""
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    voucher_id: str
-    status: str  # exported | failed | skipped
-    message: str
-    series: str | None = None
-    number: str | None = None
-    year: str | None = None
-    unknown: bool = False  # failed without knowing whether Fortnox got it: looked up before the next attempt
-
-    @property
-    def ok(self) -> bool:
-        return self.status == STATUS_EXPORTED
-
-
-@dataclass(frozen=True)
-class VoucherCheck:
-    """The confirmation's view of one voucher: the Fortnox year it lands in, and what stops it."""
-
-    voucher: AdjustmentVoucher
-    year_label: str
-    problems: list[str]
 
 
 def check_vouchers(settings: Settings, company_id: str, voucher_ids: Sequence[str], series: str) -> list[VoucherCheck]:
@@ -102,7 +74,7 @@ def check_series(settings: Settings, company_id: str, series: str) -> list[str]:
     (the latest year when there are none)."""
     with store.open_db(settings.database_path) as db:
         days = [row[0] for row in db.execute("select distinct date from adjustment_vouchers where company_id = ? "
-                                             "and status != ?", [company_id, EXPORTED])]
+                                             "and status != ?", [company_id, VoucherStatus.EXPORTED])]
     with open_client(settings, company_id) as client:
         books = FortnoxBooks(resources.financial_years(client), None)
         if not books.years:
@@ -117,24 +89,24 @@ def check_series(settings: Settings, company_id: str, series: str) -> list[str]:
 
 
 def _claim(settings: Settings, company_id: str, voucher_id: str) -> tuple[AdjustmentVoucher, bool] | ExportResult:
-    """Move one voucher to SENDING under the write lock, with its reference recorded; or say why it is skipped.
+    """Move one voucher to sending under the write lock, with its reference recorded; or say why it is skipped.
 
     Returns the voucher (carrying its reference) and whether an earlier attempt may already have reached Fortnox.
     """
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         voucher = load(db, company_id, voucher_id)
         if voucher is None:
-            return ExportResult(voucher_id, STATUS_SKIPPED, "Verifikationen finns inte för det här företaget.")
-        if voucher.status == EXPORTED:
-            return ExportResult(voucher_id, STATUS_SKIPPED, f"{voucher.name} är redan exporterad till Fortnox som "
+            return ExportResult(voucher_id, ExportOutcome.SKIPPED, "Verifikationen finns inte för det här företaget.")
+        if voucher.status == VoucherStatus.EXPORTED:
+            return ExportResult(voucher_id, ExportOutcome.SKIPPED, f"{voucher.name} är redan exporterad till Fortnox som "
                                 f"{voucher.fortnox_label}.", voucher.fortnox_series, voucher.fortnox_number,
                                 voucher.fortnox_year)
         if not voucher.exportable:
-            return ExportResult(voucher_id, STATUS_SKIPPED, f"{voucher.name} exporteras redan just nu (i en annan "
+            return ExportResult(voucher_id, ExportOutcome.SKIPPED, f"{voucher.name} exporteras redan just nu (i en annan "
                                 "flik eller av någon annan). Vänta en stund och titta igen.")
         earlier_attempt = voucher.reference is not None
         reference = voucher.reference or uuid.uuid4().hex
-        db["adjustment_vouchers"].update(voucher_id, {"status": SENDING, "reference": reference,
+        db["adjustment_vouchers"].update(voucher_id, {"status": VoucherStatus.SENDING, "reference": reference,
                                                       "attempted_at": now_iso(), "claimed_by": owner_token()})
         return load(db, company_id, voucher_id), earlier_attempt
 
@@ -142,20 +114,20 @@ def _claim(settings: Settings, company_id: str, voucher_id: str) -> tuple[Adjust
 def _record(settings: Settings, voucher: AdjustmentVoucher, actor: str, result: ExportResult) -> None:
     """The outcome, and an audit row; a refusal that certainly never reached Fortnox frees the voucher for edits."""
     if result.ok:
-        update = {"status": EXPORTED, "fortnox_series": result.series, "fortnox_number": result.number,
+        update = {"status": VoucherStatus.EXPORTED, "fortnox_series": result.series, "fortnox_number": result.number,
                   "fortnox_year": result.year, "error": None, "outcome_unknown": 0, "exported_at": now_iso(),
                   "claimed_by": None}
-        action, ref = "export", f"{result.series} {result.number} (räkenskapsår {result.year})"
+        action, ref = AuditAction.EXPORT, f"{result.series} {result.number} (räkenskapsår {result.year})"
     else:
-        update = {"status": FAILED, "error": result.message, "outcome_unknown": int(result.unknown), "claimed_by": None}
+        update = {"status": VoucherStatus.FAILED, "error": result.message, "outcome_unknown": int(result.unknown),
+                  "claimed_by": None}
         if not result.unknown:
             update["reference"] = None
-        action, ref = ("export_unknown" if result.unknown else "export_refused"), None
+        action, ref = (AuditAction.EXPORT_UNKNOWN if result.unknown else AuditAction.EXPORT_REFUSED), None
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         db["adjustment_vouchers"].update(voucher.id, update)
-        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": voucher.company_id, "action": action,
-                                "voucher_id": voucher.id, "fortnox_ref": ref,
-                                "detail": f"{voucher.name}: {result.message}"})
+        record(db, actor, action, voucher.company_id, f"{voucher.name}: {result.message}", voucher_id=voucher.id,
+               fortnox_ref=ref)
 
 
 def find_in_fortnox(client: FortnoxClient, year_id: str, voucher: AdjustmentVoucher) -> resources.VoucherRef | None:
@@ -193,12 +165,12 @@ def _same_content(voucher: AdjustmentVoucher, booked: resources.BookedVoucher) -
 
 
 def _exported(voucher: AdjustmentVoucher, ref: resources.VoucherRef) -> ExportResult:
-    return ExportResult(voucher.id, STATUS_EXPORTED, f"Exporterad som {ref.series} {ref.number}", ref.series,
+    return ExportResult(voucher.id, ExportOutcome.EXPORTED, f"Exporterad som {ref.series} {ref.number}", ref.series,
                         ref.number, ref.year_id)
 
 
 def _unknown(voucher: AdjustmentVoucher, why: str) -> ExportResult:
-    return ExportResult(voucher.id, STATUS_FAILED, f"{why} Det går inte att säga om verifikationen kom fram; nästa "
+    return ExportResult(voucher.id, ExportOutcome.FAILED, f"{why} Det går inte att säga om verifikationen kom fram; nästa "
                         "export letar efter den i Fortnox innan något skickas igen.", unknown=True)
 
 
@@ -215,7 +187,7 @@ def _send_one(settings: Settings, client: FortnoxClient, books: FortnoxBooks, vo
     try:
         cover(client, books, voucher)
     except FortnoxError as exc:
-        return _unknown(voucher, exc.message) if earlier_attempt else ExportResult(voucher.id, STATUS_FAILED,
+        return _unknown(voucher, exc.message) if earlier_attempt else ExportResult(voucher.id, ExportOutcome.FAILED,
                                                                                   exc.message)
     year = books.year_of(voucher.date)
     if earlier_attempt:
@@ -229,7 +201,7 @@ def _send_one(settings: Settings, client: FortnoxClient, books: FortnoxBooks, vo
             return _exported(voucher, found)
     problems = draft_problems(voucher) + fortnox_problems(voucher, books, series)
     if problems:
-        return ExportResult(voucher.id, STATUS_FAILED, "\n".join(problems))
+        return ExportResult(voucher.id, ExportOutcome.FAILED, "\n".join(problems))
     assert year is not None
     payload = _payload(voucher, series)
     retry = settings.fortnox.retry
@@ -243,14 +215,14 @@ def _send_one(settings: Settings, client: FortnoxClient, books: FortnoxBooks, vo
         try:
             return _exported(voucher, resources.create_voucher(client, year.id, payload))
         except FortnoxApiError as exc:
-            return ExportResult(voucher.id, STATUS_FAILED, f"Fortnox nekade verifikationen: {exc.message}")
+            return ExportResult(voucher.id, ExportOutcome.FAILED, f"Fortnox nekade verifikationen: {exc.message}")
         except (RateLimited, Unauthorized) as exc:  # refused before Fortnox did anything: no look-up needed
             why = exc.message
             continue
         except FortnoxUnavailable as exc:
             why = exc.message
         except FortnoxError as exc:
-            return ExportResult(voucher.id, STATUS_FAILED, exc.message)
+            return ExportResult(voucher.id, ExportOutcome.FAILED, exc.message)
         try:
             found = find_in_fortnox(client, year.id, voucher)
         except FortnoxError as exc:
@@ -293,9 +265,9 @@ def send_attachment(settings: Settings, company_id: str, voucher_id: str) -> str
     """Try again to attach an exported voucher's PDF in Fortnox; the error, if any."""
     with store.open_db(settings.database_path) as db:
         voucher = load(db, company_id, voucher_id)
-    if voucher is None or voucher.status != EXPORTED or not voucher.attachment_sha256:
+    if voucher is None or voucher.status != VoucherStatus.EXPORTED or not voucher.attachment_sha256:
         return "Verifikationen har ingen bilaga att skicka."
-    result = ExportResult(voucher.id, STATUS_EXPORTED, "", voucher.fortnox_series, voucher.fortnox_number,
+    result = ExportResult(voucher.id, ExportOutcome.EXPORTED, "", voucher.fortnox_series, voucher.fortnox_number,
                           voucher.fortnox_year)
     with open_client(settings, company_id) as client:
         return _send_attachment(settings, client, voucher, result)

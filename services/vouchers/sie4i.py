@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from services.companies import Company
+from services.companies.model import Company
 from services.config import Settings
 from services.imports.sie4 import amount_errors
 from services.sie import SieDocument, SieError, SieMessage, SieTransaction, SieVoucher, read_sie, write_sie
 from services.sie.model import TRANS
-from services.vouchers import SIE, AdjustmentRow, AdjustmentVoucher, VoucherError, add_drafts
+from services.vouchers.drafts import add_drafts
+from services.vouchers.model import AdjustmentRow, AdjustmentVoucher, VoucherError, VoucherSource
 
 COST_CENTER_DIM, PROJECT_DIM = "1", "6"  # SIE's reserved dimensions
 DIMENSION_NAMES = {COST_CENTER_DIM: "Kostnadsställe", PROJECT_DIM: "Projekt"}
@@ -52,7 +53,7 @@ def drafts_from_sie(data: bytes) -> list[Draft]:
 
 def import_sie(settings: Settings, company_id: str, data: bytes, *, actor: str) -> list[str]:
     """The file's vouchers as new drafts of the company, all or none; their ids."""
-    return add_drafts(settings, company_id, drafts_from_sie(data), actor=actor, source=SIE)
+    return add_drafts(settings, company_id, drafts_from_sie(data), actor=actor, source=VoucherSource.SIE)
 
 
 def _objects(row: AdjustmentRow) -> tuple[tuple[str, str], ...]:

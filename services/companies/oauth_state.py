@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from services import store
+from services.companies.model import Requester, StateRefused
 from services.config import Settings
 
 STATE_TTL_SECONDS = 600
@@ -25,18 +25,6 @@ SOMEONE_ELSES = ("Anslutningen gjordes inte: inloggningen hos Fortnox startades 
                  "webbläsare. Den som klickade på Anslut måste slutföra den i sin egen webbläsare, eller så klickar "
                  "du själv på Anslut.")
 TOO_SLOW = "Anslutningen kunde inte slutföras: inloggningen tog mer än 10 minuter. Klicka på Anslut och försök igen."
-
-
-@dataclass(frozen=True)
-class Requester:
-    """Who pressed Anslut: the signed-in person, and a hash of a secret of their browser ("" when it has none)."""
-
-    actor: str
-    browser: str
-
-
-class StateRefused(Exception):
-    """The state does not belong to this person and browser, is unknown, used or too old; the message is Swedish."""
 
 
 def _hash(state: str) -> str:

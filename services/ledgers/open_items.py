@@ -11,7 +11,6 @@ value follow `services.currency`, the rule Avstämning uses too, so both pages a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -19,12 +18,9 @@ from sqlite_utils import Database
 
 from services import currency
 from services.attachment_files import Attachment, attachments
+from services.ledgers import queries
+from services.ledgers.model import BUCKETS, PAID_AFTER, PART_PAID_AFTER, ItemFilter, Summary
 
-CUSTOMER, SUPPLIER = "customer", "supplier"
-NOT_DUE = "Ej förfallet"
-BUCKETS = (NOT_DUE, "1–30 dagar", "31–60 dagar", "61–90 dagar", "> 90 dagar")
-PAID_AFTER = "Betald efter balansdagen"
-PART_PAID_AFTER = "Delbetald efter balansdagen"
 SEK = "SEK"
 
 COLUMNS = (
@@ -32,47 +28,6 @@ COLUMNS = (
     "total_sek", "remaining_sek", "booked", "days_overdue", "bucket", "after_status", "after_date",
 )
 
-_OPEN_ITEMS_SQL = """
-with paid as (
-    select invoice,
-           sum(case when payment_date <= :day then amount_ore else 0 end) as by_day,
-           sum(amount_ore) as in_all,
-           max(case when payment_date > :day then payment_date end) as last_after
-    from ledger_payments
-    where company_id = :company and kind = :kind
-    group by invoice
-)
-select i.number, i.party_number, i.party_name, i.invoice_date, i.due_date,
-       coalesce(nullif(i.currency, ''), 'SEK') as currency,
-       i.total, i.balance, i.total_sek_ore as total_sek, i.booked,
-       coalesce(p.by_day, 0) as paid_by_day, coalesce(p.in_all, 0) as paid_in_all, p.last_after,
-       max(0, cast(julianday(:day) - julianday(coalesce(i.due_date, :day)) as integer)) as days_overdue
-from ledger_invoices i
-left join paid p on p.invoice = i.number
-where i.company_id = :company and i.kind = :kind and i.invoice_date <= :day and not coalesce(i.cancelled, 0)
-  and (coalesce(nullif(i.currency, ''), 'SEK') <> 'SEK' or i.total - coalesce(p.by_day, 0) <> 0)
-"""
-
-
-@dataclass(frozen=True)
-class ItemFilter:
-    """What the user narrowed the list to; None or empty means no narrowing on that field."""
-
-    party: str | None = None
-    bucket: str | None = None
-    booked: bool | None = None
-    currency: str | None = None
-    search: str = ""
-
-
-@dataclass(frozen=True)
-class Summary:
-    items: int
-    remaining_sek: int
-    overdue_sek: int
-    unbooked: int
-    paid_after: int
-    foreign: dict[str, int] = field(default_factory=dict)  # remaining per foreign currency, in its hundredths
 
 
 def _foreign_remaining(total: int, balance: int, paid_by_day: int, paid_in_all: int, total_sek: int) -> tuple[int, int]:
@@ -94,7 +49,7 @@ def _types(frame: pd.DataFrame) -> pd.DataFrame:
 
 def open_items(db: Database, company_id: str, kind: str, day: date) -> pd.DataFrame:
     """Every open item of the company's customer or supplier ledger at `day`, sorted by party and date."""
-    raw = pd.read_sql_query(_OPEN_ITEMS_SQL, db.conn, params={"company": company_id, "kind": kind,
+    raw = pd.read_sql_query(queries.OPEN_ITEMS, db.conn, params={"company": company_id, "kind": kind,
                                                                 "day": day.isoformat()})
     if raw.empty:
         return _empty()

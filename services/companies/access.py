@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
 from services import store
+from services.audit import AuditAction, record
+from services.companies.model import AccessDenied, Decision, Person
 from services.config import Settings, StaffPolicy
-from services.timestamps import now_iso
 
 CLI_ACTOR = "kommandorad"
 ACTIONS = ("connect", "import", "review", "reconcile", "map", "export", "delete")
@@ -31,25 +31,6 @@ ACTION_LABELS = {
     "connect": "ansluta företag", "import": "importera", "review": "se företagets data", "reconcile": "stämma av",
     "map": "ändra kontomappningar", "export": "exportera till Fortnox", "delete": "radera företagets data",
 }
-
-
-@dataclass(frozen=True)
-class Person:
-    """A member of staff as configured: role, and the companies (ids or organisation numbers) when listed."""
-
-    email: str
-    role: str
-    companies: frozenset[str] | None = None  # None: every company
-
-
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    reason_sv: str
-
-
-class AccessDenied(Exception):
-    """An action the person may not do; the message says why, in Swedish."""
 
 
 def _domain_key(email: str) -> str:
@@ -115,8 +96,7 @@ def log_refusal(settings: Settings, actor: str, action: str, company_id: str | N
     number, and a sole trader's is a personal identity number."""
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         stored = company_id is not None and db["companies"].count_where("id = ?", [company_id]) > 0
-        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company_id if stored else None,
-                                "action": "refused", "detail": f"{action}: {reason}"})
+        record(db, actor, AuditAction.REFUSED, company_id if stored else None, f"{action}: {reason}")
 
 
 def log_sign_in_refusal(settings: Settings, actor: str, reason: str, now: datetime | None = None) -> None:
@@ -125,11 +105,11 @@ def log_sign_in_refusal(settings: Settings, actor: str, reason: str, now: dateti
     now = now or datetime.now(UTC)
     since = (now - SIGN_IN_REFUSAL_INTERVAL).astimezone(UTC).isoformat(timespec="seconds")
     with store.open_db(settings.database_path) as db, store.write_lock(db):
-        recent = db["audit_log"].count_where("action = 'refused' and actor = ? and detail like ? and at > ?",
-                                             [actor, f"{SIGN_IN}:%", since])
+        recent = db["audit_log"].count_where("action = ? and actor = ? and detail like ? and at > ?",
+                                             [AuditAction.REFUSED, actor, f"{SIGN_IN}:%", since])
         if not recent:
-            db["audit_log"].insert({"at": now.astimezone(UTC).isoformat(timespec="seconds"), "actor": actor,
-                                    "company_id": None, "action": "refused", "detail": f"{SIGN_IN}: {reason}"})
+            record(db, actor, AuditAction.REFUSED, None, f"{SIGN_IN}: {reason}",
+                   at=now.astimezone(UTC).isoformat(timespec="seconds"))
 
 
 def _stored_orgnr(settings: Settings, company_id: str) -> str | None:

@@ -14,18 +14,12 @@ import hashlib
 import json
 import time
 from collections.abc import Mapping
-from enum import StrEnum
 
 from sqlite_utils import Database
 
 from services import store
+from services.companies.model import SignIn
 from services.config import Settings
-
-
-class SignIn(StrEnum):
-    ACTIVE = "active"
-    ENDED = "ended"  # Logga ut, in this tab or another
-    EXPIRED = "expired"
 
 
 def sign_in_key(claims: Mapping[str, object]) -> str:

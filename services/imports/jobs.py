@@ -9,8 +9,8 @@ import threading
 from collections.abc import Sequence
 
 from services.config import Settings
-from services.importer import begin_import, run_import
-from services.imports.runs import ImportFailed
+from services.imports.model import ImportFailed
+from services.imports.pipeline import begin_import, run_import
 
 log = logging.getLogger(__name__)
 

@@ -1,42 +1,40 @@
 """Radera företagets data: everything stored for one company goes, except what proves what was done.
 
-Deleted: the company, its connection (revoked at Fortnox first), books, ledgers, attachments (the files on disk too,
-unless another company or a kept voucher uses the same file), mappings, reconciliation marks, year-end vouchers not
-exported, import staging and runs. Kept: vouchers already exported (they exist in Fortnox for good, and their
-references keep a later export from creating them twice) and one audit line saying that the data was deleted, by
-whom and when — the company's earlier audit lines go, since they describe its data.
+Deleted: the company, its connection (revoked at Fortnox first), and every row of every table with a `company_id`
+column, found from the database's schema, so a table added later goes too without anyone remembering to list it.
+Attachment files on disk go with their rows, unless another company or a kept voucher uses the same file.
+
+The exceptions, by design (`KEPT_BY_DESIGN`): vouchers already exported (they exist in Fortnox for good, and their
+references keep a later export from creating them twice), with their rows; and one audit line saying that the data
+was deleted, by whom and when — the company's earlier audit lines go, since they describe its data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
-from services import access, attachment_files, store
+from sqlite_utils import Database
+
+from services import attachment_files, store
+from services.audit import AuditAction, record
+from services.companies import access
+from services.companies.connections import disconnect
+from services.companies.model import DeleteRefused, DeleteResult
 from services.config import Settings
-from services.connections import disconnect
-from services.imports.runs import RUNNING, end_abandoned_runs
+from services.imports.model import RunStatus
+from services.imports.runs import end_abandoned_runs
 from services.owners import owner_token
-from services.timestamps import now_iso
-from services.vouchers import EXPORTED
+from services.vouchers.model import VoucherStatus
 
-COMPANY_TABLES = (
-    "financial_years", "accounts", "balances", "vouchers", "transactions", "struck_transactions", "parties",
-    "ledger_invoices", "ledger_payments", "attachments", "import_staging", "import_cursors", "import_runs",
-    "predefined_accounts", "reconciliation_marks", "reconciliation_links", "reconciliation_signoffs",
-    "account_facts", "account_mappings", "mapping_reviews", "voucher_settings", "connection_permissions", "audit_log",
-)
+# Tables with a company_id whose rows are not all deleted: only the drafts among the year-end vouchers go.
+KEPT_BY_DESIGN = frozenset({"adjustment_vouchers"})
 
 
-class DeleteRefused(Exception):
-    """The data can't be deleted now; the message says why, in Swedish."""
-
-
-@dataclass(frozen=True)
-class DeleteResult:
-    files_removed: int
-    warning: str | None  # e.g. the token could not be revoked at Fortnox
+def company_tables(db: Database) -> list[str]:
+    """Every table holding company data: those with a `company_id` column, as the schema says today."""
+    return sorted(name for name in db.table_names()
+                  if "company_id" in db[name].columns_dict and name not in KEPT_BY_DESIGN)
 
 
 def delete_company_data(settings: Settings, company_id: str, actor: str) -> DeleteResult:
@@ -57,7 +55,7 @@ def _claimed(settings: Settings, company_id: str) -> Iterator[None]:
         if not db["companies"].count_where("id = ?", [company_id]):
             raise DeleteRefused("Företaget finns inte här längre.")
         end_abandoned_runs(db, company_id)
-        if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RUNNING]):
+        if db["import_runs"].count_where("company_id = ? and status = ?", [company_id, RunStatus.RUNNING]):
             raise DeleteRefused("En import pågår för företaget. Avbryt den eller vänta tills den är klar.")
         db["companies"].update(company_id, {"deleting_by": owner_token()})
     try:
@@ -73,16 +71,16 @@ def _delete_rows(settings: Settings, company_id: str, actor: str) -> list[str]:
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         files = {row[0] for row in db.execute("select sha256 from attachments where company_id = ?", [company_id])}
         drafts = [row[0] for row in db.execute(
-            "select id from adjustment_vouchers where company_id = ? and status != ?", [company_id, EXPORTED])]
+            "select id from adjustment_vouchers where company_id = ? and status != ?",
+            [company_id, VoucherStatus.EXPORTED])]
         files |= {row[0] for row in db.execute(
             "select attachment_sha256 from adjustment_vouchers where company_id = ? and status != ? "
-            "and attachment_sha256 is not null", [company_id, EXPORTED])}
+            "and attachment_sha256 is not null", [company_id, VoucherStatus.EXPORTED])}
         for voucher_id in drafts:
             db["adjustment_rows"].delete_where("voucher_id = ?", [voucher_id])
             db["adjustment_vouchers"].delete_where("id = ?", [voucher_id])
-        for table in COMPANY_TABLES:
+        for table in company_tables(db):
             db[table].delete_where("company_id = ?", [company_id])
-        db["connections"].delete_where("company_id = ?", [company_id])
         db["companies"].delete_where("id = ?", [company_id])
         still_used = {row[0] for row in db.execute(
             "select sha256 from attachments union select attachment_sha256 from adjustment_vouchers "
@@ -90,8 +88,7 @@ def _delete_rows(settings: Settings, company_id: str, actor: str) -> list[str]:
         orphans = sorted(files - still_used)
         for sha256 in orphans:
             db["files"].delete_where("sha256 = ?", [sha256])
-        db["audit_log"].insert({"at": now_iso(), "actor": actor, "company_id": company_id,
-                                "action": "delete_company", "detail": "Företagets data raderades"})
+        record(db, actor, AuditAction.DELETE_COMPANY, company_id, "Företagets data raderades")
     return orphans
 
 

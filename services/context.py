@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from services import access, audit, store
+from services import audit, store
+from services.companies import access
 from services.config import Settings
 from services.errors import Refused
 

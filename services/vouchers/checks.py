@@ -15,7 +15,7 @@ from services.fortnox import resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import MissingLicence, MissingScope
 from services.money import format_sek, oversized
-from services.vouchers import AdjustmentVoucher
+from services.vouchers.model import AdjustmentVoucher
 
 TEXT_LIMIT = 200  # Voucher.Description
 ROW_TEXT_LIMIT = 100  # VoucherRow.TransactionInformation

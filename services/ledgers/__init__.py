@@ -1,0 +1,1 @@
+"""Kund- och leverantörsreskontra: open items at a balance date, ageing, per party. Pages call `api`."""
