@@ -19,7 +19,7 @@ from services.ledgers import api as ledgers
 from services.ledgers.model import ItemFilter, LedgerKind
 from tests.conftest import settings_for
 from tests.e2e.conftest import RunningApp, wait_for_app
-from tests.e2e.walk import app_with_books, axe_violations, every_view, open_page, signed_in
+from tests.e2e.walk import app_with_books, axe_violations, every_view, signed_in
 
 TAB_LIMIT = 60  # more Tab presses than any page needs to reach the control a test is after
 
@@ -81,14 +81,16 @@ def test_every_page_says_it_is_swedish(views_seen: dict[str, Seen]) -> None:
 
 def test_a_button_with_an_icon_is_named_by_its_text_alone(staff: BrowserContext, app: RunningApp) -> None:
     page = staff.new_page()
-    open_page(page, f"{app.url}/underhall")
+    page.goto(f"{app.url}/underhall")
+    wait_for_app(page)
     expect(page.get_by_role("button", name="Koppla från", exact=True)).to_be_visible()
 
 
 def test_the_delete_dialog_has_no_serious_or_critical_accessibility_violation(staff: BrowserContext,
                                                                                 app: RunningApp) -> None:
     page = staff.new_page()
-    open_page(page, f"{app.url}/underhall")
+    page.goto(f"{app.url}/underhall")
+    wait_for_app(page)
     page.get_by_role("button", name="Radera företagets data").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
@@ -126,20 +128,21 @@ def test_an_invoice_is_picked_and_its_pdf_downloaded_with_the_keyboard_alone(
         staff: BrowserContext, app: RunningApp, invoice_with_pdf: tuple[str, str]) -> None:
     number, name = invoice_with_pdf
     page = staff.new_page()
-    open_page(page, f"{app.url}/reskontra")
+    page.goto(f"{app.url}/reskontra")
+    wait_for_app(page)
     page.get_by_label("Sök").focus()
     page.keyboard.type(number)
     page.keyboard.press("Enter")
-    expect(page.get_by_text(re.compile(r"^1 av \d+ poster matchar"))).to_be_visible(timeout=30_000)
     wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"^1 av \d+ poster matchar"))).to_be_visible()
     the_items_grid = ("element => (element.tagName === 'CANVAS' || element.getAttribute('role') === 'gridcell') && "
                       "element.closest('[data-testid=stDataFrame]') === "
                       "[...document.querySelectorAll('[role=tabpanel] [data-testid=stDataFrame]')].at(-1)")
     _tab_until(page, the_items_grid)  # the grid takes focus on its first cell
     page.keyboard.press("Shift+Space")  # the data grid's own key for selecting the focused cell's row
-    expect(page.get_by_role("heading", name=f"Bilagor till faktura {number}")).to_be_visible(timeout=30_000)
-    expect(page.locator(f"iframe[title='{name}']")).to_be_visible()
     wait_for_app(page)
+    expect(page.get_by_role("heading", name=f"Bilagor till faktura {number}")).to_be_visible()
+    expect(page.locator(f"iframe[title='{name}']")).to_be_visible()
     _tab_until(page, f"element => element.innerText?.trim().endsWith({name!r})")
     with page.expect_download() as download:
         page.keyboard.press("Enter")

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
-from tests.e2e.conftest import RunningApp
-from tests.e2e.walk import app_with_books, every_view, open_page, signed_in
+from tests.e2e.conftest import RunningApp, wait_for_app
+from tests.e2e.walk import app_with_books, every_view, signed_in
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
@@ -43,14 +43,16 @@ def test_a_walk_over_every_page_requests_nothing_outside_loopback(staff: Browser
 
 def test_there_is_no_main_menu(staff: BrowserContext, app: RunningApp) -> None:
     page = staff.new_page()
-    open_page(page, f"{app.url}/reskontra")
+    page.goto(f"{app.url}/reskontra")
+    wait_for_app(page)
     expect(page.get_by_test_id("stMainMenu")).to_have_count(0)
     expect(page.get_by_role("button", name="Main menu")).to_have_count(0)
 
 
 def test_a_table_with_the_apps_downloads_has_no_second_csv_download(staff: BrowserContext, app: RunningApp) -> None:
     page = staff.new_page()
-    open_page(page, f"{app.url}/reskontra")
+    page.goto(f"{app.url}/reskontra")
+    wait_for_app(page)
     table = page.get_by_role("tabpanel").get_by_test_id("stDataFrame").first
     table.hover()
     expect(table.get_by_role("button", name="Search")).to_be_visible()

@@ -46,41 +46,28 @@ def signed_in(browser: Browser, context_args: dict, app: RunningApp) -> Iterator
         context.close()
 
 
-def open_page(page: Page, url: str) -> None:
-    """Go to `url` and wait until the page's title is drawn and its run has ended (wait_for_app alone can return
-    before a new session's first run has begun)."""
-    page.goto(url)
-    expect(page.get_by_test_id("stMain").get_by_role("heading", level=1)).to_be_visible(timeout=60_000)
-    _settle(page)
-
-
 def every_view(page: Page, app: RunningApp) -> Iterator[str]:
     """Open each page, then each of its tabs, with every expander opened; yields a name for what is on screen."""
     for path in PAGES:
-        open_page(page, app.url + path)
+        page.goto(app.url + path)
+        wait_for_app(page)
+        assert page.get_by_test_id("stMain").get_by_role("heading", level=1).is_visible(), f"{path} drew no title"
         _open_expanders(page)
         yield path
         for name in page.get_by_test_id("stMain").get_by_role("tab").all_inner_texts():
             page.get_by_role("tab", name=name, exact=True).click()
-            panel = page.get_by_role("tabpanel", name=name)
-            expect(panel.get_by_test_id("stElementContainer").first).to_be_attached(timeout=60_000)
-            _settle(page)
+            wait_for_app(page)
+            expect(page.get_by_role("tabpanel", name=name).get_by_test_id("stElementContainer").first).to_be_attached()
             _open_expanders(page)
             yield f"{path} → {name}"
 
 
-def _settle(page: Page) -> None:
-    """The run has ended and nothing drawn is left over from the run before (Streamlit fades such elements)."""
-    wait_for_app(page)
-    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=60_000)
-
-
 def _open_expanders(page: Page) -> None:
-    """Opening one may rerun the page (an expander with on_change), so the page settles after each."""
+    """Opening one may rerun the page (an expander with on_change), so each is followed by a wait for the app."""
     for summary in page.locator("[data-testid='stMain'] details:not([open]) > summary").all():
         if summary.is_visible():
             summary.click()
-            _settle(page)
+            wait_for_app(page)
 
 
 def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
