@@ -130,7 +130,8 @@ def check_stream(fh: BinaryIO, checker: Checker, *, strict: bool = False) -> Sie
     Errors are collected in ``doc.errors`` (up to MAX_ERRORS), not raised,
     but for bytes that are no SIE file at all."""
     source = LineSource.from_file(fh)
-    return read_lines(source, strict=strict, on_voucher=checker.voucher, keep_vouchers=False, max_errors=MAX_ERRORS)
+    return read_lines(source, strict=strict, on_voucher=checker.voucher, keep_vouchers=False, max_errors=MAX_ERRORS,
+                      on_rows=checker.rows)
 
 
 def _print_text(report: dict[str, Any], status: int) -> None:

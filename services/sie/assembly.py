@@ -49,7 +49,11 @@ from .model import (
 )
 from .tokenizer import SieLine
 
-__all__ = ["STRICT_TOLERATED", "DocumentBuilder", "TooManyErrors", "parse_date"]
+__all__ = ["STRICT_TOLERATED", "DocumentBuilder", "RowsSink", "TooManyErrors", "parse_date"]
+
+# on_rows(series, number, date, ver_line, accounts, amounts, row_lines, document):
+# a voucher of plain #TRANS rows as columns, never built.
+RowsSink = Callable[[str, str, date, int, list[str], list[int], range, SieDocument], None]
 
 # Warning codes that stay warnings in strict mode. ``orgnr_format``: an
 # organisation number without its hyphen is unambiguous and common (40 of
@@ -106,6 +110,9 @@ class DocumentBuilder:
         # 0: the first error is raised; otherwise errors are collected up to this many.
         self.max_errors = max_errors
         self.on_voucher: Callable[[SieVoucher, SieDocument], None] | None = None
+        # With keep_vouchers False: takes the vouchers of plain #TRANS rows as
+        # columns instead of on_voucher (see read_lines).
+        self.on_rows: RowsSink | None = None
         self.keep_vouchers = True
         self.line = 0
         # #KSUMMA: None before the opening record, then the running CRC.

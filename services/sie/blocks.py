@@ -4,20 +4,24 @@ Most of a large SIE file is voucher blocks: a ``#VER`` line, ``{``, the
 ``#TRANS``/``#RTRANS``/``#BTRANS`` rows, ``}``. Reading them line by line
 through the tokenizer costs tens of times what decoding the bytes costs, so
 runs of blocks are matched in the decoded text with one regular expression
-per block (``_BLOCK``) and one ``findall`` for its rows (``_ROW``), and the
-vouchers are built from the groups.
+per block (``_BLOCK``) and one ``findall`` for its rows (``_rows_pattern``),
+and the vouchers are built from the groups. When nobody keeps the vouchers
+and the caller takes columns (``check``), a block of plain #TRANS rows is
+handed on as its accounts and amounts, and no object is made per row.
 
 The patterns accept every spelling real exporters use that cannot give a
 warning: indentation, any run of spaces and tabs between fields, trailing
 blanks, CR LF or LF, quoted or bare series, numbers, texts and signatures,
 ``\\"`` inside quoted texts, object lists with quoted or bare dimensions and
-objects, any number of optional fields. Whatever they do not accept (an
-amount without integer part, an ISO date, a tab inside quotes, a stray
-quote, an extra field...) sends that one block to the careful path
-(``lines.py``), which reads it with the tokenizer and gives the same result
-for every block the patterns accept: a test checks this on every corpus
-file. An error found here (a date that does not exist) also sends the block
-there, so that it is raised, or collected, exactly as that path does.
+objects, any number of optional fields; and one that can, an account that
+is not a number (SoftOne's ``FEL``), whose warning is given here as the
+careful path gives it. Whatever they do not accept (an amount without
+integer part, an ISO date, a tab inside quotes, a stray quote, an extra
+field...) sends that one block to the careful path (``lines.py``), which
+reads it with the tokenizer and gives the same result for every block the
+patterns accept: a test checks this on every corpus file. An error found
+here (a date that does not exist) also sends the block there, so that it is
+raised, or collected, exactly as that path does.
 """
 
 from __future__ import annotations
@@ -27,11 +31,10 @@ import zlib
 from datetime import date
 from decimal import Decimal
 
-from .amounts import parse_amount_ore
 from .assembly import OUTSIDE, kronor
 from .errors import SieError, where
 from .lines import LineReader
-from .model import BTRANS, RTRANS, TRANS, SieTransaction, SieVoucher
+from .model import BTRANS, RTRANS, TRANS, SieTransaction, SieVoucher, voucher_label
 from .tokenizer import tokenize_line
 
 __all__ = ["BlockReader"]
@@ -55,21 +58,19 @@ _TEXT = rf'(?>"([^"\\\t\n]*+)"|({_FIELD}))'
 _PAIR = r'(?>[0-9]++|"[0-9]++")[ \t]++(?>"[^"\\{}\t\n]*+"|[^\s"{}\\]++)'
 _DATE = r'(?>""|([0-9]{8}))'
 _END = r"[ \t\r\x1a]*+\n"  # what the careful path strips from a line's end
-# A row, as one whole line, without indentation (_dedented). Groups: kind,
-# account, object list content, amount with two decimals, any other amount,
-# date, text (two groups, see _TEXT), quantity, sign. At most 16 integer
-# digits: a longer amount is checked against the store's bound by the
-# careful path. The line starts with "#": that literal lets findall skip to
-# the next row at once.
-_ROW = re.compile(
-    r"^#(TRANS|RTRANS|BTRANS)[ \t]++([0-9]++)[ \t]++"
+# A row, as one whole line after its indentation (see _rows_pattern).
+# Groups: kind, account (a bare word: one that is not a number gives the
+# careful path's warning, see _general_rows), object list content, amount
+# with two decimals, any other amount, date, text (two groups, see _TEXT),
+# quantity, sign. At most 16 integer digits: a longer amount is checked
+# against the store's bound by the careful path.
+_ROW = (
+    r'#(TRANS|RTRANS|BTRANS)[ \t]++([^\s"{}\\]++)[ \t]++'
     rf"\{{[ \t]*+((?:{_PAIR})(?:[ \t]++{_PAIR})*+|)[ \t]*+\}}[ \t]++"
     r"(?>(-?[0-9]{1,16}\.[0-9]{2})|(-?[0-9]{1,16}(?:\.[0-9]|)))"
     rf'(?:[ \t]++{_DATE}(?:[ \t]++{_TEXT}(?:[ \t]++(?>""|(-?[0-9]++(?:\.[0-9]++|)))(?:[ \t]++({_FIELD})|)|)|)|)'
-    rf"{_END}",
-    re.MULTILINE,
+    rf"{_END}"
 )
-assert _ROW.groups == 10
 # A whole block: the #VER line (series, number, date, text, registration
 # date, sign), "{", the row lines (group 7; each must then match _ROW) up to
 # the first line that starts with "}", and that line.
@@ -91,13 +92,28 @@ def _unquoted(value: str) -> str:
     return value.replace('\\"', '"') if "\\" in value else value
 
 
-def _dedented(rows: str) -> str:
-    """Row lines without the indentation of the first (most exporters
-    indent every row alike); a row indented otherwise will not match."""
-    if rows[:1] not in (" ", "\t"):
-        return rows
-    indent = rows[: len(rows) - len(rows.lstrip(" \t"))]
-    return rows[len(indent) :].replace("\n" + indent, "\n")
+def _rows_pattern(indent: str) -> re.Pattern[str] | None:
+    """The pattern of a block's rows, each a whole line that starts with
+    ``indent`` (most exporters indent every row alike; a row indented
+    otherwise does not match). The indentation is a literal prefix, which
+    lets findall skip to the next row at once. One pattern per indentation
+    met is compiled and kept, up to a bound: past it (a file indented in
+    ever new ways) None, and the careful path reads the block."""
+    pattern = _ROW_PATTERNS.get(indent)
+    if pattern is None and len(_ROW_PATTERNS) < _MAX_ROW_PATTERNS:
+        pattern = _ROW_PATTERNS[indent] = re.compile("^" + re.escape(indent) + _ROW, re.MULTILINE)
+        assert pattern.groups == 10
+    return pattern
+
+
+_ROW_PATTERNS: dict[str, re.Pattern[str]] = {}
+_MAX_ROW_PATTERNS = 64
+_rows_pattern("")
+
+
+def _short_ore(amount: str) -> int:
+    """An amount with one decimal or none (matched by ``_ROW``) in öre."""
+    return int(amount.replace(".", "")) * 10 if "." in amount else int(amount) * 100
 
 
 def _objects(content: str) -> tuple[tuple[str, str], ...]:
@@ -174,19 +190,24 @@ class BlockReader(LineReader):
         first that does not begins, and how many were read.
 
         The hot loop of every import: per block and per row a call or an
-        attribute look-up costs about as much as the work, so everything is
-        written out here with locals. A block that must go to the careful
-        path raises _Fallback before anything of it is kept."""
+        attribute look-up costs about as much as the work, so the common
+        case (plain #TRANS rows whose accounts, dates and object lists are
+        in the caches) is written out with locals. A block that must go to
+        the careful path raises _Fallback before anything of it is kept."""
         block = _BLOCK.match
-        rows_of = _ROW.findall
+        rows_of = _ROW_PATTERNS[""].findall
+        indent = ""
         names = self._names
-        objects_cache = self._objects_cache
         dates = self._bulk_dates
-        quantities = self._bulk_quantities
+        plain_rows = self._plain_rows
+        general_rows = self._general_rows
         doc = self.doc
         vouchers = doc.vouchers
         keep = self.keep_vouchers
         on_voucher = self.on_voucher
+        # Plain rows are handed as columns, never built, when nobody keeps
+        # the vouchers and someone takes columns (check).
+        on_rows = None if keep else self.on_rows
         feed = self._crc is not None and not self._ksumma_closed
         number = self._number
         first_ver_line = number + 1
@@ -196,96 +217,88 @@ class BlockReader(LineReader):
             m = block(text, pos)
             if m is None:
                 break
+            series, vnumber, ds, vtext, rs, vsign, row_lines = m.groups("")
+            if row_lines:
+                if not row_lines.startswith(indent) or row_lines[len(indent)] != "#":
+                    indent = row_lines[: len(row_lines) - len(row_lines.lstrip(" \t"))]
+                    pattern = _rows_pattern(indent)
+                    if pattern is None:
+                        break
+                    rows_of = pattern.findall
+                rows_found = rows_of(row_lines)
+                # Every row is one whole line: then every line matched.
+                if len(rows_found) != row_lines.count("\n"):
+                    break
+            else:
+                rows_found = []
+            ver_line = number + 1
+            first_row = ver_line + 2
+            if vtext[:1] == '"':
+                vtext = _unquoted(vtext)
+            warnings: list[tuple[str, str, int]] = []
             try:
-                series, vnumber, ds, vtext, rs, vsign, row_lines = m.groups("")
-                if row_lines:
-                    rows_found = rows_of(row_lines if row_lines[0] == "#" else _dedented(row_lines))
-                    # Every row is one whole line: then every line matched.
-                    if len(rows_found) != row_lines.count("\n"):
-                        raise _Fallback
-                else:
-                    rows_found = []
                 d = dates.get(ds)
                 reg_date = dates.get(rs)
                 if d is None or (reg_date is None and rs):
                     self._fill_dates(ds, rs)
                     d = dates[ds]
                     reg_date = dates[rs]
-                if vtext[:1] == '"':
-                    vtext = _unquoted(vtext)
-                ver_line = number + 1
+                rows = None
                 if "RTRANS" in row_lines or "BTRANS" in row_lines:
-                    rows, total = self._revised_rows(rows_found, number + 3, vtext)
+                    rows, total = general_rows(rows_found, first_row, vtext, warnings)
                 else:
-                    for attempt in (1, 2):  # a cache miss: fill the caches, then again
-                        try:
-                            built = []
-                            append = built.append
-                            total = 0
-                            ln = number + 3
-                            for _, a, o, a2, ao, td, tx, txw, q, sg in rows_found:
-                                # Digits with two decimals (a2), or with one or
-                                # none (ao): the pattern checked them.
-                                if a2:
-                                    amount = int(a2.replace(".", ""))
-                                elif "." in ao:
-                                    amount = int(ao.replace(".", "")) * 10
-                                else:
-                                    amount = int(ao) * 100
-                                total += amount
-                                if txw:
-                                    tx = _unquoted(txw)
-                                row = _Row()
-                                row.account = names[a]
-                                row.amount_ore = amount
-                                row.objects = objects_cache[o]
-                                row.date = dates[td]
-                                # Rows often repeat the voucher's text: keep one string.
-                                row.text = vtext if tx == vtext else tx
-                                row.quantity = quantities[q]
-                                row.kind = TRANS
-                                row.line = ln
-                                row.sign = _unquoted(sg) or None if sg else None
-                                row.shadow = False
-                                row.__class__ = SieTransaction
-                                append(row)
-                                ln += 1
-                            break
-                        except KeyError:
-                            if attempt == 2:
-                                raise
-                            self._fill(rows_found)
-                    rows = tuple(built)
+                    try:
+                        if on_rows is None:
+                            rows, total = plain_rows(rows_found, first_row, vtext)
+                        else:
+                            # Two decimals (a2), or one or none (ao): the pattern checked them.
+                            amounts = [int(r[3].replace(".", "")) if r[3] else _short_ore(r[4]) for r in rows_found]
+                            accounts = [names[r[1]] for r in rows_found]
+                            for r in rows_found:
+                                dates[r[5]]  # a date not yet checked: a KeyError
+                            total = sum(amounts)
+                    except KeyError:  # not in the caches yet, or an account that warns
+                        rows, total = general_rows(rows_found, first_row, vtext, warnings)
             except _Fallback:
                 break
             if feed:
                 self._ksumma_block(m, rows_found)
-            voucher = _Voucher()
-            voucher.series = _unquoted(series) if series[:1] == '"' else series
-            voucher.number = _unquoted(vnumber) if vnumber[:1] == '"' else vnumber
-            voucher.date = d
-            voucher.text = vtext
-            voucher.reg_date = reg_date
-            voucher.transactions = rows
-            voucher.line = ver_line
-            voucher.sign = _unquoted(vsign) or None if vsign else None
-            voucher.__class__ = SieVoucher
-            number = ver_line + 2 + len(rows)  # the "}" line
-            if rows:
-                any_rows = True
+            if series[:1] == '"':
+                series = _unquoted(series)
+            if vnumber[:1] == '"':
+                vnumber = _unquoted(vnumber)
+            for code, message, line in warnings:
+                self.tolerate(code, message, line)
             if total:
+                label = voucher_label(series, vnumber)
                 self.tolerate(
                     "unbalanced_voucher",
-                    f"{where(ver_line)}verifikation {voucher.label or '(utan nummer)'} "
+                    f"{where(ver_line)}verifikation {label or '(utan nummer)'} "
                     f"balanserar inte: raderna summerar till {kronor(total)} kr i "
                     "stället för 0.",
                     ver_line,
                 )
             doc.voucher_count += 1
-            if keep:
-                vouchers.append(voucher)
-            if on_voucher is not None:
-                on_voucher(voucher, doc)
+            number = first_row + len(rows_found)  # the "}" line
+            if rows is None:
+                on_rows(series, vnumber, d, ver_line, accounts, amounts, range(first_row, number), doc)  # type: ignore[misc]
+            else:
+                voucher = _Voucher()
+                voucher.series = series
+                voucher.number = vnumber
+                voucher.date = d
+                voucher.text = vtext
+                voucher.reg_date = reg_date
+                voucher.transactions = rows
+                voucher.line = ver_line
+                voucher.sign = _unquoted(vsign) or None if vsign else None
+                voucher.__class__ = SieVoucher
+                if keep:
+                    vouchers.append(voucher)
+                if on_voucher is not None:
+                    on_voucher(voucher, doc)
+            if rows_found:
+                any_rows = True
             hits += 1
             pos = m.end()
         if hits:
@@ -300,18 +313,67 @@ class BlockReader(LineReader):
             self._block_hits += hits
         return pos, hits
 
-    def _revised_rows(
+    def _plain_rows(
         self, rows_found: list[tuple[str, ...]], first_row: int, vtext: str
     ) -> tuple[tuple[SieTransaction, ...], int]:
-        """The rows of a block with #RTRANS or #BTRANS (FORMAT.md §8): an
-        #RTRANS counts and the #TRANS that repeats it is its shadow. One
-        that is not repeated gives a warning: the careful path says it."""
+        """The rows of a block of plain #TRANS rows, every field in the
+        caches (else a KeyError), and their sum; built as ``new_transaction``
+        would, written out, because per row a call costs as much as filling
+        the ten slots."""
+        names = self._names
+        objects_cache = self._objects_cache
+        dates = self._bulk_dates
+        quantities = self._bulk_quantities
+        built = []
+        append = built.append
+        total = 0
+        ln = first_row
+        for _, a, o, a2, ao, td, tx, txw, q, sg in rows_found:
+            # Two decimals (a2), or one or none (ao): the pattern checked them.
+            amount = int(a2.replace(".", "")) if a2 else _short_ore(ao)
+            total += amount
+            if txw:
+                tx = _unquoted(txw)
+            row = _Row()
+            row.account = names[a]
+            row.amount_ore = amount
+            row.objects = objects_cache[o]
+            row.date = dates[td]
+            # Rows often repeat the voucher's text: keep one string.
+            row.text = vtext if tx == vtext else tx
+            row.quantity = quantities[q]
+            row.kind = TRANS
+            row.line = ln
+            row.sign = _unquoted(sg) or None if sg else None
+            row.shadow = False
+            row.__class__ = SieTransaction
+            append(row)
+            ln += 1
+        return tuple(built), total
+
+    def _general_rows(
+        self, rows_found: list[tuple[str, ...]], first_row: int, vtext: str, warnings: list[tuple[str, str, int]]
+    ) -> tuple[tuple[SieTransaction, ...], int]:
+        """The rows of any block, and their sum: fills the caches, reads
+        #RTRANS and #BTRANS (FORMAT.md §8: an #RTRANS counts and the #TRANS
+        that repeats it is its shadow) and adds to ``warnings`` those of an
+        account that is not a number. An #RTRANS that is not repeated, or an
+        account that is not a number in strict mode, raises _Fallback: the
+        careful path says it."""
         self._fill(rows_found)
         rows: list[SieTransaction] = []
         total = 0
         pending: SieTransaction | None = None
         for ln, (kind, a, o, a2, ao, td, tx, txw, q, sg) in enumerate(rows_found, first_row):
-            amount = int(a2.replace(".", "")) if a2 else parse_amount_ore(ao)
+            amount = int(a2.replace(".", "")) if a2 else _short_ore(ao)
+            account = self._names.get(a)
+            if account is None:
+                if self.strict:
+                    raise _Fallback
+                account = a
+                warnings.append(
+                    ("non_numeric_account", f'{where(ln)}kontonumret "{a}" i #{kind} är inte numeriskt.', ln)
+                )
             objects = self._objects_cache[o]
             shadow = False
             if pending is not None:
@@ -321,7 +383,7 @@ class BlockReader(LineReader):
                 pending = None
             text = _unquoted(txw) if txw else tx
             row = SieTransaction(
-                self._names[a], amount, objects, self._bulk_dates[td], vtext if text == vtext else text,
+                account, amount, objects, self._bulk_dates[td], vtext if text == vtext else text,
                 self._bulk_quantities[q], _KINDS[kind], ln, _unquoted(sg) or None, shadow,
             )
             rows.append(row)
@@ -347,13 +409,15 @@ class BlockReader(LineReader):
 
     def _fill(self, rows: list[tuple[str, ...]]) -> None:
         """Put the accounts, object lists, dates and quantities of ``rows``
-        (groups of ``_ROW``) in the caches the block path looks them up in."""
+        (groups of ``_ROW``) in the caches the block path looks them up in;
+        an account that is not a number is never put there."""
         names = self._names
         objects_cache = self._objects_cache
         dates = self._bulk_dates
         quantities = self._bulk_quantities
         for _, account, objs, _, _, tds, _, _, qs, _ in rows:
-            names.setdefault(account, account)
+            if account.isdigit():  # else the careful path's warning (_general_rows)
+                names.setdefault(account, account)
             if objs not in objects_cache:
                 objects_cache[objs] = _objects(objs)
             if tds not in dates:
@@ -379,7 +443,7 @@ class BlockReader(LineReader):
         for kind, a, o, a2, ao, td, tx, txw, q, sg in rows_found:
             objects = joined.get(o)
             if objects is None:
-                objects = joined[o] = "".join(d + obj for d, obj in self._objects_cache[o])
+                objects = joined[o] = "".join(d + obj for d, obj in _objects(o))
             append("".join(("#", kind, a, objects, a2 or ao, td, _unquoted(txw) if txw else tx, q,
                             _unquoted(sg) if sg else "")))
         text = "".join(records)

@@ -21,12 +21,13 @@ with the number of vouchers. :func:`check_document` runs it on a whole document.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from services.money import format_sek
 
 from .errors import SieMessage, where
-from .model import IB, RES, TRANS, UB, SieDocument, SieVoucher
+from .model import IB, RES, UB, SieDocument, SieVoucher, voucher_label
 
 __all__ = ["SEVERE_CODES", "Checker", "check_document"]
 
@@ -61,47 +62,53 @@ class Checker:
         self._pending: dict[date, tuple[dict[str, int], list[tuple[int, str]]]] = {}
 
     def voucher(self, v: SieVoucher, doc: SieDocument) -> None:
-        """Count, sum and check one voucher: one pass over its rows, as this
-        runs for every voucher of the largest files."""
+        """Count, sum and check one voucher (its current rows)."""
+        current = [t for t in v.transactions if t.is_current]
+        self.rows(v.series, v.number, v.date, v.line, [t.account for t in current],
+                  [t.amount_ore for t in current], [t.line for t in current], doc)
+
+    def rows(
+        self, series: str, number: str, day: date, line: int, accounts: Sequence[str], amounts: Sequence[int],
+        row_lines: Sequence[int], doc: SieDocument,
+    ) -> None:
+        """The same for a voucher given as columns of its current rows (the
+        reader's ``on_rows`` hands plain blocks so, never built).
+
+        One pass over the rows, as this runs for every voucher of the
+        largest files."""
         self.vouchers += 1
         year0 = doc.year(0)
-        inside = year0 is not None and year0.start <= v.date <= year0.end
+        inside = year0 is not None and year0.start <= day <= year0.end
         if inside:
-            sums: dict[str, int] | None = self.sum_by_account
+            sums = self.sum_by_account
         elif year0 is None:
-            pending = self._pending.get(v.date)
+            pending = self._pending.get(day)
             if pending is None:
-                pending = self._pending[v.date] = ({}, [])
-            pending[1].append((v.line, v.label))
+                pending = self._pending[day] = ({}, [])
+            pending[1].append((line, voucher_label(series, number)))
             sums = pending[0]
         else:
-            sums = None
-        count = total = 0
+            sums = {}  # a date outside the year: counted, not summed
         first_use = self._first_use
-        for t in v.transactions:
-            if (t.kind != TRANS or t.shadow) and not t.is_current:
-                continue
-            count += 1
-            account = t.account
-            amount = t.amount_ore
-            total += amount
+        get = sums.get
+        for account, amount, row_line in zip(accounts, amounts, row_lines):
             if account not in first_use:
-                first_use[account] = t.line
-            if sums is not None:
-                sums[account] = sums.get(account, 0) + amount
-        self.transactions += count
+                first_use[account] = row_line
+            sums[account] = get(account, 0) + amount
+        self.transactions += len(accounts)
+        total = sum(amounts)
         if total:
-            self.unbalanced.append((v.series, v.number, v.line))
+            self.unbalanced.append((series, number, line))
             self._findings.append(
                 SieMessage(
-                    v.line,
+                    line,
                     "unbalanced_voucher",
-                    f"{where(v.line)}verifikation {v.label or '(utan nummer)'} balanserar "
+                    f"{where(line)}verifikation {voucher_label(series, number) or '(utan nummer)'} balanserar "
                     f"inte: raderna summerar till {format_sek(total)} kr i stället för 0.",
                 )
             )
         if year0 is not None and not inside:
-            self._outside(v.line, v.label, v.date, year0.start, year0.end)
+            self._outside(line, voucher_label(series, number), day, year0.start, year0.end)
 
     def _outside(self, line: int, label: str, day: date, start: date, end: date) -> None:
         self._findings.append(

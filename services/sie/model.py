@@ -172,7 +172,12 @@ class SieVoucher:
     @property
     def label(self) -> str:
         """Human-readable id such as ``A 12`` (series and number as written)."""
-        return f"{self.series} {self.number}".strip()
+        return voucher_label(self.series, self.number)
+
+
+def voucher_label(series: str, number: str) -> str:
+    """A voucher's label (``SieVoucher.label``), also where none is built."""
+    return f"{series} {number}".strip()
 
 
 # The reader makes SieTransaction and SieVoucher by the hundred thousand, and a

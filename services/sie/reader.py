@@ -39,7 +39,8 @@ The work is split by concern:
   decoded text;
 * ``blocks.py`` reads runs of whole voucher blocks from that text, one
   regular expression per block, in every spelling that cannot give a
-  warning;
+  warning (and rows whose account is no number, warning as ``lines.py``
+  would); for ``check`` plain blocks become columns, not objects;
 * ``lines.py`` reads every other line with the tokenizer (``tokenizer.py``);
 * ``assembly.py`` gives each record its meaning and builds the document.
 """
@@ -50,7 +51,7 @@ import gc
 from collections.abc import Callable
 
 from .amounts import parse_amount_ore
-from .assembly import AWAITING_BRACE, INSIDE, STRICT_TOLERATED, TooManyErrors, parse_date
+from .assembly import AWAITING_BRACE, INSIDE, STRICT_TOLERATED, RowsSink, TooManyErrors, parse_date
 from .blocks import BlockReader
 from .errors import SieError, where
 from .model import SieDocument, SieVoucher
@@ -91,16 +92,23 @@ def read_lines(
     on_voucher: Callable[[SieVoucher, SieDocument], None] | None = None,
     keep_vouchers: bool = True,
     max_errors: int = 0,
+    on_rows: RowsSink | None = None,
 ) -> SieDocument:
     """Read a SIE file from a :class:`LineSource` (bytes in memory or a file
     read chunk by chunk); the arguments are those of :func:`read_sie`.
 
     With ``max_errors`` > 0, errors are not raised (but for a file that is no
     SIE file at all) but listed in ``doc.errors``, and reading goes on after
-    each until that many are found."""
+    each until that many are found.
+
+    ``on_rows``, with ``keep_vouchers=False``, is handed the vouchers whose
+    rows are all plain #TRANS as columns (accounts, amounts in öre) instead
+    of ``on_voucher`` being handed them built: a check that only sums needs
+    no object per row (see ``assembly.RowsSink``)."""
     reader = _Reader(source.encoding, strict=strict, max_errors=max_errors)
     reader.on_voucher = on_voucher
     reader.keep_vouchers = keep_vouchers
+    reader.on_rows = on_rows
     # Reading makes millions of small objects and no reference cycles; the
     # cyclic garbage collector would rescan them all again and again (about a
     # third of the reading time on a large file), so it pauses meanwhile.
