@@ -133,16 +133,16 @@ def test_an_invoice_is_picked_and_its_pdf_downloaded_with_the_keyboard_alone(
     page.get_by_label("Sök").focus()
     page.keyboard.type(number)
     page.keyboard.press("Enter")
+    expect(page.get_by_text(re.compile(r"^1 av \d+ poster matchar"))).to_be_visible(timeout=30_000)
     wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"^1 av \d+ poster matchar"))).to_be_visible()
     the_items_grid = ("element => (element.tagName === 'CANVAS' || element.getAttribute('role') === 'gridcell') && "
                       "element.closest('[data-testid=stDataFrame]') === "
                       "[...document.querySelectorAll('[role=tabpanel] [data-testid=stDataFrame]')].at(-1)")
     _tab_until(page, the_items_grid)  # the grid takes focus on its first cell
     page.keyboard.press("Shift+Space")  # the data grid's own key for selecting the focused cell's row
-    wait_for_app(page)
-    expect(page.get_by_role("heading", name=f"Bilagor till faktura {number}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Bilagor till faktura {number}")).to_be_visible(timeout=30_000)
     expect(page.locator(f"iframe[title='{name}']")).to_be_visible()
+    wait_for_app(page)
     _tab_until(page, f"element => element.innerText?.trim().endsWith({name!r})")
     with page.expect_download() as download:
         page.keyboard.press("Enter")
