@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import context
+from ui import assets, context
 
 COMPANY_PICKER = "sidebar.company"
 
@@ -20,7 +20,8 @@ def _company_picked() -> None:
         context.choose_company(picked.id)
 
 
-st.set_page_config(page_title="Skatt & Bokslut", page_icon=":material/account_balance:", layout="wide")
+st.set_page_config(page_title="Skatt & Bokslut", page_icon=assets.FAVICON, layout="wide")
+assets.apply()
 context.require_sign_in()
 
 underhall = st.Page("app_pages/underhall.py", title="Underhåll", icon=":material/build:", url_path="underhall")
@@ -37,11 +38,13 @@ anslut = st.Page("app_pages/anslut.py", title="Anslut", icon=":material/link:", 
 start = st.Page(lambda: st.switch_page(oversikt, query_params=st.query_params.to_dict()), title="Start",
                 default=True, visibility="hidden")
 
-# One flat list, no section headers: each header would be one more stop for a keyboard or a screen reader.
+# One flat list: a section header makes Streamlit put a <div> inside the menu's <ul>, which screen readers then
+# announce as a broken list (axe: serious; tests/e2e/test_accessibility.py).
 navigation = st.navigation([oversikt, underhall, reskontra, avstamning, kontomappning, verifikationer, anslut, start])
 
 settings = context.settings()
 with st.sidebar:
+    assets.mark_page_swedish()
     st.markdown("### Skatt & Bokslut")
     context.draw_identity()
     if settings.demo_mode:
@@ -59,9 +62,9 @@ with st.sidebar:
         st.selectbox("Företag", known, index=None, key=COMPANY_PICKER, format_func=lambda c: c.label,
                      placeholder="Välj företag", on_change=_company_picked)
     if company is not None and company.connected:
-        st.caption(":material/check_circle: Ansluten till Fortnox")
+        assets.caption("check_circle", "Ansluten till Fortnox")
     elif company is not None:
-        st.caption(":material/link_off: Inte ansluten – klicka på Anslut under Underhåll → Import.")
+        assets.caption("link_off", "Inte ansluten – klicka på Anslut under Underhåll → Import.")
 
 if refused:
     context.refuse_company_in_url()

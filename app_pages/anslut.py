@@ -10,7 +10,7 @@ from ui import context
 
 params = st.query_params.to_dict()
 if not {"code", "state", "error"} & params.keys():
-    st.title("Anslut")
+    st.title("Anslut", anchor=False)
     st.info("Ingen inloggning hos Fortnox pågår. Gå till Underhåll → Import och klicka på Anslut.")
     st.page_link("app_pages/underhall.py", label="Till Underhåll", icon=":material/build:")
     st.stop()

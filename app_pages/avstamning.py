@@ -11,7 +11,7 @@ from services.reconcile import api
 from ui import context, reconcile_view
 from ui.text import escape_markdown
 
-st.title("Avstämning")
+st.title("Avstämning", anchor=False)
 company = context.company_or_stop("Anslut under Underhåll → Import.")
 acting = context.acting()
 st.caption(f"Avstämning för {escape_markdown(company.label)}")

@@ -98,7 +98,7 @@ def _draw_reference(chart: dict[str, ReferenceAccount]) -> None:
               "Referenskontoplanen är sparad")
 
 
-st.title("Kontomappning")
+st.title("Kontomappning", anchor=False)
 context.show_flash()
 company = context.company_or_stop("Anslut till Fortnox eller importera en SIE-fil under Underhåll → Import.")
 if company.connected:  # the active flags come from Fortnox, kept for Avstämning and this page alike

@@ -57,7 +57,7 @@ def _links(company_orgnr: str) -> None:
         column.page_link(page, label=label, icon=icon, query_params={"company": company_orgnr})
 
 
-st.title("Översikt")
+st.title("Översikt", anchor=False)
 st.caption("Alla klientföretag du har behörighet till. Sortera genom att klicka på en kolumnrubrik; välj en rad för "
            "länkar till företagets sidor.")
 acting = context.acting()
@@ -93,5 +93,5 @@ st.caption(f"{len(rows)} av {len(statuses)} företag.")
 chosen = event.selection.rows
 if chosen:
     picked = rows[chosen[0]]
-    st.subheader(escape_markdown(picked["Företag"]))
+    st.subheader(escape_markdown(picked["Företag"]), anchor=False)
     _links(picked["Org.nr"])

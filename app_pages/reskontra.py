@@ -29,9 +29,9 @@ def draw_ledger(company_id: str, kind: str, day: date, version: str) -> None:
         st.info(f"Inga obetalda {invoices_noun} den {day:%Y-%m-%d}.", icon=":material/task_alt:")
         return
     ledger_view.draw_summary(items)
-    st.subheader("Åldersanalys")
+    st.subheader("Åldersanalys", anchor=False)
     ledger_view.draw_ageing(items, kind)
-    st.subheader("Öppna poster")
+    st.subheader("Öppna poster", anchor=False)
     wanted = ledger_view.choose_filter(items, kind)
     filtered = ledgers.filter_items(items, wanted)
     if filtered.empty:
@@ -54,7 +54,7 @@ def draw_ledger(company_id: str, kind: str, day: date, version: str) -> None:
         ledger_view.draw_attachments(company_id, kind, number)
 
 
-st.title("Kund- och leverantörsreskontra")
+st.title("Kund- och leverantörsreskontra", anchor=False)
 company = context.company_or_stop("Anslut under Underhåll → Import och importera sedan Kund- och "
                                    "leverantörsreskontra.")
 import_status.draw_running_notice(company, (ImportPart.LEDGERS, ImportPart.ATTACHMENTS))

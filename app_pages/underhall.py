@@ -30,12 +30,12 @@ def _draw_connection(company) -> None:
         _redirect_to_fortnox()
 
 
-st.title("Underhåll")
+st.title("Underhåll", anchor=False)
 context.show_flash()
 company = context.current_company()
 import_tab, history_tab = st.tabs(["Import", "Historik"])
 with import_tab:
-    st.subheader("Importkälla")
+    st.subheader("Importkälla", anchor=False)
     source = st.selectbox(
         "Importkälla",
         SOURCES,

@@ -15,7 +15,7 @@ from services.numbers import format_part_of
 from services.timestamps import local_time
 from services.vouchers import api as vouchers
 from services.vouchers.model import AdjustmentVoucher, ExportOutcome, ExportResult
-from ui import context, tables, voucher_editor
+from ui import assets, context, tables, voucher_editor
 from ui.text import escape_markdown
 
 CONFIRM_KEY = "verifikationer.confirm"
@@ -46,10 +46,10 @@ def _confirm(company_id: str, chosen: list[AdjustmentVoucher], series: str) -> N
         line = (f"{check.voucher.date} · {escape_markdown(check.voucher.text)} · {format_sek(check.voucher.total_ore)} "
                 f"kr · räkenskapsår {escape_markdown(check.year_label)}")
         if check.problems:
-            st.markdown(f"- :material/block: {line}  \n  :red[Skickas inte: "
-                        f"{' '.join(escape_markdown(problem) for problem in check.problems)}]")
+            st.markdown(f"- {assets.icon_html('block')} {line}  \n  :red[Skickas inte: "
+                        f"{' '.join(escape_markdown(problem) for problem in check.problems)}]", unsafe_allow_html=True)
         else:
-            st.markdown(f"- :material/check: {line}")
+            st.markdown(f"- {assets.icon_html('check')} {line}", unsafe_allow_html=True)
     if len(sent) < len(checks):
         st.info("Verifikationer med fel skickas inte; de markeras med felet så att du kan rätta dem.")
     st.warning("Verifikationer i Fortnox kan inte ändras eller tas bort efteråt.", icon=":material/warning:")
@@ -68,7 +68,7 @@ def _confirm(company_id: str, chosen: list[AdjustmentVoucher], series: str) -> N
 
 
 def _draw_results(results: list[ExportResult], by_id: dict[str, AdjustmentVoucher]) -> None:
-    st.subheader("Resultat av exporten")
+    st.subheader("Resultat av exporten", anchor=False)
     for result in results:
         voucher = by_id.get(result.voucher_id)
         name = escape_markdown(f"{voucher.date} · {voucher.text}" if voucher else "Export")
@@ -108,7 +108,7 @@ def _draw_export_bar(company: Company, chosen: list[AdjustmentVoucher]) -> None:
     export, download = st.columns([1, 1])
     permission = context.allowed("export", company)
     if not permission.allowed:
-        export.caption(f":material/lock: {permission.reason_sv}")
+        assets.caption("lock", permission.reason_sv, export)
     elif export.button("Exportera till Fortnox", type="primary", key="verifikationer.export"):
         if chosen:
             st.session_state[CONFIRM_KEY] = [voucher.id for voucher in chosen]
@@ -159,7 +159,7 @@ def _resend(voucher: AdjustmentVoucher) -> None:
     st.rerun()
 
 
-st.title("Verifikationer")
+st.title("Verifikationer", anchor=False)
 company = context.company_or_stop("Anslut under Underhåll → Import.")
 st.caption(f"Bokslutsverifikationer för {escape_markdown(company.label)}")
 context.show_flash()

@@ -11,7 +11,7 @@ from services.companies import api as companies
 from services.companies.model import Company, DeletePreview
 from services.errors import ServiceError
 from services.imports import api as imports
-from ui import context
+from ui import assets, context
 from ui.text import escape_markdown
 
 CONFIRM_KEY = "company_admin.confirm_delete"
@@ -94,7 +94,7 @@ def draw(company: Company | None) -> None:
     if company is None:
         return
     st.divider()
-    st.subheader("Anslutning och data")
+    st.subheader("Anslutning och data", anchor=False)
     disconnect_column, delete_column = st.columns(2)
     if company.connected and disconnect_column.button("Koppla från", key="company_admin.disconnect",
                                                       icon=":material/link_off:"):
@@ -104,7 +104,7 @@ def draw(company: Company | None) -> None:
         st.session_state[CONFIRM_DISCONNECT_KEY] = company.id
     permission = context.allowed("delete", company)
     if not permission.allowed:
-        delete_column.caption(f":material/lock: {permission.reason_sv}")
+        assets.caption("lock", permission.reason_sv, delete_column)
     elif delete_column.button("Radera företagets data", key="company_admin.delete", icon=":material/delete:"):
         st.session_state[CONFIRM_KEY] = company.id
     if st.session_state.get(CONFIRM_DISCONNECT_KEY) == company.id:

@@ -15,6 +15,7 @@ from services.config import Settings
 from services.context import Acting
 from services.errors import Refused, ServiceError, failure_message
 from services.startup import prepare
+from ui import assets
 from ui.text import escape_markdown
 
 COMPANY_KEY = "company_id"
@@ -67,7 +68,7 @@ def settle_company(known: list[Company]) -> tuple[Company | None, bool]:
 
 def refuse_company_in_url() -> None:
     """The refusal in place of the page, without echoing the key (a sole trader's orgnr is a personnummer)."""
-    st.title("Skatt & Bokslut")
+    st.title("Skatt & Bokslut", anchor=False)
     st.error(REFUSED_IN_URL, icon=":material/block:")
     st.page_link(OVERVIEW_PAGE, label="Till Översikt", icon=":material/dashboard:")
     st.stop()
@@ -160,7 +161,7 @@ def sign_in_configured() -> bool:
 
 
 def _refuse(message: str) -> None:
-    st.title("Skatt & Bokslut")
+    st.title("Skatt & Bokslut", anchor=False)
     st.error(message, icon=":material/block:")
     if _signed_in():
         st.button("Logga ut", on_click=sign_out, key="gate.logout")
@@ -178,7 +179,7 @@ def _stop_unless_active(address: str) -> None:
     status = companies_api.sign_in_status(settings(), address, st.user.to_dict())
     if status is SignIn.ACTIVE:
         return
-    st.title("Skatt & Bokslut")
+    st.title("Skatt & Bokslut", anchor=False)
     st.warning(SIGN_IN_ENDED[status], icon=":material/lock_clock:")
     st.button("Logga in igen", type="primary", on_click=st.login, key="gate.sign_in_again", icon=":material/login:")
     st.stop()
@@ -201,7 +202,7 @@ def require_sign_in() -> None:
                     ".streamlit/secrets.toml (se README).")
         return
     if not st.user.is_logged_in:
-        st.title("Skatt & Bokslut")
+        st.title("Skatt & Bokslut", anchor=False)
         st.write("Logga in med ditt jobbkonto för att fortsätta. Appen visar klientföretagens bokföring och kan "
                  "skriva verifikationer i Fortnox, så bara behörig personal kommer in.")
         st.button("Logga in", type="primary", on_click=st.login, key="gate.login", icon=":material/login:")
@@ -219,16 +220,22 @@ def require_sign_in() -> None:
                 "appen lägga till dig i listan över personal, eller logga ut och logga in med ett annat konto.")
 
 
+def _unlinked(text: str) -> str:
+    """`text` escaped for Markdown, with a <wbr> before any @ so that an address is not turned into a mailto: link
+    (to oneself, and in a pale blue that fails WCAG contrast in the sidebar). Only for captions that allow HTML."""
+    return escape_markdown(text).replace("\\@", "<wbr>\\@")
+
+
 def draw_identity() -> None:
     """Who is signed in (and a way out), or plainly that sign-in is off."""
     if not sign_in_configured():
-        st.caption(":material/lock_open: Inloggning är avstängd (demoläge)" if settings().demo_mode
-                   else ":material/lock_open: Inloggning är avstängd: alla som når appen kan använda den.")
+        assets.caption("lock_open", "Inloggning är avstängd (demoläge)" if settings().demo_mode
+                       else "Inloggning är avstängd: alla som når appen kan använda den.")
         return
     who = actor()
     person = companies_api.person(settings(), who)
     role = f" · roll {person.role}" if person else ""
-    st.caption(f":material/person: {escape_markdown(st.user.get('name') or who)} ({escape_markdown(who)}){role}")
+    assets.caption("person", f"{_unlinked(st.user.get('name') or who)} ({_unlinked(who)}){role}")
     st.button("Logga ut", on_click=sign_out, key="sidebar.logout")
 
 

@@ -62,7 +62,7 @@ def draw(company: Company) -> None:
         years_error = None
     if running:
         _show_run_choices(run, years, years_key)  # before the widgets: their state can't be set once drawn
-    st.subheader("Vad vill du hämta?")
+    st.subheader("Vad vill du hämta?", anchor=False)
     sie4 = st.checkbox("SIE4-data", key=PART_KEYS[ImportPart.SIE4], disabled=running or ImportPart.SIE4 in blocked,
                        help="Kontoplan, saldon och verifikationer.")
     if years_error is not None:
@@ -174,7 +174,7 @@ def _draw_outcome(company: Company) -> None:
                  icon=":material/error:")
         return
     st.success("Importen är klar", icon=":material/check_circle:")
-    st.subheader("Resultat")
+    st.subheader("Resultat", anchor=False)
     counts = run["counts"]
     metrics = []
     if ImportPart.SIE4 in counts:

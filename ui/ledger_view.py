@@ -130,7 +130,7 @@ def draw_attachments(company_id: str, kind: str, number: str) -> None:
     """The invoice's attachments: a PDF shown inline (the browser's own viewer), every file downloadable."""
     acting = context.acting()
     found = ledgers.invoice_attachments(acting, company_id, LedgerKind(kind), number)
-    st.subheader(f"Bilagor till faktura {escape_markdown(number)}")
+    st.subheader(f"Bilagor till faktura {escape_markdown(number)}", anchor=False)
     if not found:
         st.info(f"Faktura {escape_markdown(number)} har ingen importerad bilaga. Bilagor hämtas med delen Bilagor "
                 "under "

@@ -88,7 +88,7 @@ def draw() -> None:
     if review.document is not None:
         _draw_summary(review)
     if review.errors or review.warnings:
-        st.subheader("Kontroller")
+        st.subheader("Kontroller", anchor=False)
         st.dataframe(
             _findings_table(review),
             hide_index=True,

@@ -17,7 +17,7 @@ from services.errors import ServiceError
 from services.money import MAX_ORE, format_sek, kronor_to_ore
 from services.vouchers import api as vouchers
 from services.vouchers.model import AdjustmentRow, AdjustmentVoucher, VoucherStatus
-from ui import context, tables
+from ui import assets, context, tables
 from ui.text import escape_markdown
 
 COLUMNS = {"account": "Konto", "debit": "Debet", "credit": "Kredit", "cost_center": "Kostnadsställe",
@@ -161,9 +161,9 @@ def _draw_actions(voucher: AdjustmentVoucher, accounts: dict[str, str], reversal
     if voucher.status != VoucherStatus.EXPORTED:
         return
     if reversal is not None:
-        st.caption(f":material/undo: Vändning redan skapad: {escape_markdown(reversal.name)} "
-                   f"({escape_markdown(reversal.status_label.lower())}"
-                   f"{f' som {escape_markdown(reversal.fortnox_label)}' if reversal.fortnox_number else ''}).")
+        assets.caption("undo", f"Vändning redan skapad: {escape_markdown(reversal.name)} "
+                       f"({escape_markdown(reversal.status_label.lower())}"
+                       f"{f' som {escape_markdown(reversal.fortnox_label)}' if reversal.fortnox_number else ''}).")
     question = (f"Skapa ett utkast som vänder {escape_markdown(voucher.fortnox_label)} (debet och kredit byter "
                 "plats)? Det skickas till Fortnox först när du exporterar det.")
     if reversal is not None:
@@ -205,7 +205,7 @@ def card(voucher: AdjustmentVoucher, accounts: dict[str, str], on_resend: Callab
             st.error(escape_markdown(voucher.error), icon=":material/error:")
         if voucher.attachment_name:
             sent = " (skickad till Fortnox)" if voucher.attachment_connected else ""
-            st.caption(f":material/attach_file: {escape_markdown(voucher.attachment_name)}{sent}")
+            assets.caption("attach_file", f"{escape_markdown(voucher.attachment_name)}{sent}")
         if voucher.attachment_error:
             st.warning(escape_markdown(voucher.attachment_error), icon=":material/attach_file:")
             if voucher.status == VoucherStatus.EXPORTED and st.button("Skicka bilagan igen",
