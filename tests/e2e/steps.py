@@ -13,7 +13,7 @@ def connect_through_fortnox(page: Page, app: RunningApp, approve: bool = True, c
     """Underhåll → Import → Importkälla Fortnox → Anslut → log in → (pick `company`) Fortsätt → Godkänn (or Avbryt)."""
     page.goto(app.url)
     wait_for_app(page)
-    page.get_by_role("link", name="Underhåll").click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Underhåll").click()
     wait_for_app(page)
     page.get_by_role("tab", name="Import").click()
     page.get_by_test_id("stSelectbox").filter(has_text="Importkälla").click()

@@ -29,7 +29,7 @@ def app(quiet_sandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run
 
 
 def _import(page: Page) -> None:
-    page.get_by_role("link", name="Underhåll").click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Underhåll").click()
     wait_for_app(page)
     page.get_by_role("tab", name="Import").click()
     page.get_by_text("SIE4-data", exact=True).click()
