@@ -28,6 +28,7 @@ from services.imports.model import ImportPart
 from services.imports.runs import Tracker
 from services.imports.staging import Staging
 from services.ledgers.model import LedgerKind
+from services.store import TableRows
 
 PART = ImportPart.ATTACHMENTS
 BATCH = 50  # customer invoices per attachments request; keeps the URL short
@@ -125,13 +126,10 @@ def known_files(db: Database, company_id: str) -> dict[str, str]:
 def publish(db: Database, company_id: str, data: AttachmentData, *, replace_all: bool) -> dict[str, int]:
     if replace_all:
         db.table("attachments").delete_where("company_id = ?", [company_id])
-    db.table("attachments").insert_all(
-        ({"company_id": company_id, "kind": kind, "document": link.document, "file_id": link.file_id,
-          "name": link.name
-          or f"{'Faktura' if kind == LedgerKind.CUSTOMER else 'Leverantörsfaktura'} {link.document}.pdf",
-          "sha256": sha} for kind, link, sha in data.links),
-        replace=True,
-    )
+    TableRows.of("attachments", (
+        {"company_id": company_id, "kind": kind, "document": link.document, "file_id": link.file_id,
+         "name": link.name or f"{'Faktura' if kind == LedgerKind.CUSTOMER else 'Leverantörsfaktura'} {link.document}.pdf",
+         "sha256": sha} for kind, link, sha in data.links), replace=True).insert(db)
     row = db.execute(
         "select count(*), coalesce(sum(f.size), 0) from attachments a join files f on f.sha256 = a.sha256 "
         "where a.company_id = ?", [company_id]).fetchone()

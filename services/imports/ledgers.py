@@ -25,6 +25,7 @@ from services.imports.runs import Tracker
 from services.imports.staging import Staging
 from services.ledgers.model import LedgerKind
 from services.money import MAX_ORE, oversized
+from services.store import TableRows
 
 PART = ImportPart.LEDGERS
 
@@ -127,21 +128,28 @@ def read_item(resource: ListResource, item: dict[str, Any]) -> Any:
     return record
 
 
-def publish(db: Database, company_id: str, data: LedgerData, *, replace_all: bool) -> dict[str, int]:
+def prepare(company_id: str, data: LedgerData) -> list[TableRows]:
+    """The fetched ledgers as table rows, built before the publishing transaction (see store.TableRows)."""
+    return [
+        TableRows.of("predefined_accounts", ({"company_id": company_id, "name": name, "account": account}
+                                             for name, account in data.predefined_accounts.items())),
+        TableRows.of("parties", ({"company_id": company_id, "kind": kind, "number": p.number, "name": p.name,
+                                  "orgnr": p.orgnr} for kind, p in data.parties), replace=True),
+        TableRows.of("ledger_invoices", (_invoice_row(company_id, kind, i) for kind, i in data.invoices),
+                     replace=True),
+        TableRows.of("ledger_payments", (_payment_row(company_id, kind, p) for kind, p in data.payments),
+                     replace=True),
+    ]
+
+
+def publish(db: Database, company_id: str, rows: list[TableRows], *, replace_all: bool) -> dict[str, int]:
     """Replace the company's ledgers (a full run) or merge the changes in (incremental); inside a transaction."""
     if replace_all:
         for table in ("parties", "ledger_invoices", "ledger_payments"):
             db.table(table).delete_where("company_id = ?", [company_id])
     db.table("predefined_accounts").delete_where("company_id = ?", [company_id])
-    db.table("predefined_accounts").insert_all(
-        {"company_id": company_id, "name": name, "account": account} for name, account in data.predefined_accounts.items())
-    db.table("parties").insert_all(
-        ({"company_id": company_id, "kind": kind, "number": p.number, "name": p.name, "orgnr": p.orgnr}
-         for kind, p in data.parties), replace=True)
-    db.table("ledger_invoices").insert_all((_invoice_row(company_id, kind, i) for kind, i in data.invoices),
-                                           replace=True)
-    db.table("ledger_payments").insert_all((_payment_row(company_id, kind, p) for kind, p in data.payments),
-                                           replace=True)
+    for table_rows in rows:
+        table_rows.insert(db)
     return counts(db, company_id)
 
 

@@ -175,8 +175,9 @@ class _Run:
     def sie4(self, plan: Sie4Plan) -> dict[str, int]:
         documents = sie4.fetch(self.client, plan.staging, plan.to_fetch, self.tracker)
         self.tracker.update(PART_SIE4, items=len(self.years) - len(plan.to_fetch), force=True)
+        books = sie4.prepare(self.company_id, documents)
         with store.open_db(self.settings.database_path) as db, store.write_lock(db):
-            sie4.publish(db, self.company_id, documents)
+            sie4.publish(db, self.company_id, books)
             for year in self.years:
                 self._move_cursor(db, f"sie4:{year.id}")
             plan.staging.clear(db)
@@ -193,8 +194,9 @@ class _Run:
         return LedgerRun(data, since, staging, end)
 
     def publish_ledgers(self, run: LedgerRun) -> dict[str, int]:
+        rows = ledgers.prepare(self.company_id, run.data)
         with store.open_db(self.settings.database_path) as db, store.write_lock(db):
-            counts = ledgers.publish(db, self.company_id, run.data, replace_all=run.since is None)
+            counts = ledgers.publish(db, self.company_id, rows, replace_all=run.since is None)
             self._move_cursor(db, f"ledgers:{run.end.isoformat()}")
             run.staging.clear(db)
         return counts

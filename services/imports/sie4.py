@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
@@ -18,6 +19,7 @@ from services.imports.runs import Tracker
 from services.imports.staging import Staging
 from services.money import oversized
 from services.sie import SieBalance, SieDocument, SieError, SieMessage, SieVoucher, read_sie
+from services.store import TableRows
 
 PART = ImportPart.SIE4
 
@@ -90,19 +92,35 @@ def amount_errors(balances: Iterable[SieBalance], vouchers: Iterable[SieVoucher]
             if (refusal := oversized(f"Rad {line}", amount))]
 
 
-def publish(db: Database, company_id: str, documents: list[tuple[FinancialYear, SieDocument]]) -> dict[str, int]:
-    """Replace the years' books with the documents' (call inside a write transaction). `transactions` holds each
-    voucher's current rows only; rows struck in Fortnox go to `struck_transactions`, which no sum reads."""
+@dataclass(frozen=True)
+class PreparedBooks:
+    """The years' books as table rows, built before the publishing transaction (see store.TableRows)."""
+
+    years: list[FinancialYear]
+    rows: list[TableRows]
+    counts: dict[str, int]
+
+
+def prepare(company_id: str, documents: list[tuple[FinancialYear, SieDocument]]) -> PreparedBooks:
+    """`transactions` holds each voucher's current rows only; rows struck in Fortnox go to `struck_transactions`,
+    which no sum reads."""
+    rows: list[TableRows] = []
     account_numbers: set[str] = set()
-    vouchers = transactions = 0
     for year, document in documents:
-        clear_year(db, company_id, year)
-        insert_vouchers(db, company_id, year, document.vouchers)
-        insert_chart(db, company_id, year, document)
+        rows += voucher_rows(company_id, year, document.vouchers) + chart_rows(company_id, year, document)
         account_numbers.update(document.accounts)
-        vouchers += len(document.vouchers)
-        transactions += sum(len(voucher.rows) for voucher in document.vouchers)
-    return {"accounts": len(account_numbers), "vouchers": vouchers, "transactions": transactions}
+    counts = {"accounts": len(account_numbers), "vouchers": sum(len(d.vouchers) for _, d in documents),
+              "transactions": sum(len(v.rows) for _, d in documents for v in d.vouchers)}
+    return PreparedBooks([year for year, _ in documents], rows, counts)
+
+
+def publish(db: Database, company_id: str, books: PreparedBooks) -> dict[str, int]:
+    """Replace the years' books with the prepared ones (call inside a write transaction)."""
+    for year in books.years:
+        clear_year(db, company_id, year)
+    for table_rows in books.rows:
+        table_rows.insert(db)
+    return books.counts
 
 
 def clear_year(db: Database, company_id: str, year: FinancialYear) -> None:
@@ -115,39 +133,38 @@ def clear_year(db: Database, company_id: str, year: FinancialYear) -> None:
     )
 
 
-def insert_chart(db: Database, company_id: str, year: FinancialYear, document: SieDocument) -> None:
+def chart_rows(company_id: str, year: FinancialYear, document: SieDocument) -> list[TableRows]:
     """The accounts and the year's opening and closing balances (known once the whole file is read)."""
-    db.table("accounts").insert_all(
-        {"company_id": company_id, "year_id": year.id, "number": account.number, "name": account.name,
-         "type": account.type, "sru": account.sru}
-        for account in document.accounts.values()
-    )
-    db.table("balances").insert_all(
-        ({"company_id": company_id, "year_id": year.id, "kind": balance.kind, "account": balance.account,
-          "amount_ore": balance.amount_ore} for balance in document.balances if balance.year == 0),
-        replace=True,  # a repeated balance line: the last one counts
-    )
+    return [
+        TableRows.of("accounts", (
+            {"company_id": company_id, "year_id": year.id, "number": account.number, "name": account.name,
+             "type": account.type, "sru": account.sru}
+            for account in document.accounts.values())),
+        TableRows.of("balances", (
+            {"company_id": company_id, "year_id": year.id, "kind": balance.kind, "account": balance.account,
+             "amount_ore": balance.amount_ore} for balance in document.balances if balance.year == 0),
+            replace=True),  # a repeated balance line: the last one counts
+    ]
 
 
-def insert_vouchers(db: Database, company_id: str, year: FinancialYear, vouchers: Sequence[SieVoucher]) -> None:
-    """Vouchers and their current rows (all of a file's at once, or a batch of them while it streams)."""
-    db.table("vouchers").insert_all(
-        {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
-         "date": voucher.date.isoformat(), "text": voucher.text,
-         "reg_date": voucher.reg_date.isoformat() if voucher.reg_date else None}
-        for voucher in vouchers
-    )
-    db.table("transactions").insert_all(
-        {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
-         "row_no": row_no, "account": row.account, "amount_ore": row.amount_ore, "text": row.text,
-         "objects": json.dumps(row.objects)}
-        for voucher in vouchers
-        for row_no, row in enumerate(voucher.rows, start=1)
-    )
-    db.table("struck_transactions").insert_all(
-        {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
-         "row_no": row_no, "account": row.account, "amount_ore": row.amount_ore, "text": row.text,
-         "objects": json.dumps(row.objects), "struck_by": row.sign}
-        for voucher in vouchers
-        for row_no, row in enumerate(voucher.struck, start=1)
-    )
+def voucher_rows(company_id: str, year: FinancialYear, vouchers: Sequence[SieVoucher]) -> list[TableRows]:
+    """Vouchers and their current and struck rows (all of a file's at once, or a batch of them while it streams)."""
+    return [
+        TableRows.of("vouchers", (
+            {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
+             "date": voucher.date.isoformat(), "text": voucher.text,
+             "reg_date": voucher.reg_date.isoformat() if voucher.reg_date else None}
+            for voucher in vouchers)),
+        TableRows.of("transactions", (
+            {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
+             "row_no": row_no, "account": row.account, "amount_ore": row.amount_ore, "text": row.text,
+             "objects": json.dumps(row.objects)}
+            for voucher in vouchers
+            for row_no, row in enumerate(voucher.rows, start=1))),
+        TableRows.of("struck_transactions", (
+            {"company_id": company_id, "year_id": year.id, "series": voucher.series, "number": voucher.number,
+             "row_no": row_no, "account": row.account, "amount_ore": row.amount_ore, "text": row.text,
+             "objects": json.dumps(row.objects), "struck_by": row.sign}
+            for voucher in vouchers
+            for row_no, row in enumerate(voucher.struck, start=1))),
+    ]

@@ -166,12 +166,13 @@ def _publish(db: Database, company_id: str, year: FinancialYear, source: SieSour
         batch.append(voucher)
         transactions += len(voucher.rows)
         if len(batch) >= PUBLISH_BATCH:
-            sie4.insert_vouchers(db, company_id, year, batch)
+            for rows in sie4.voucher_rows(company_id, year, batch):
+                rows.insert(db)
             batch.clear()
 
     document = _read(source, keep)
-    sie4.insert_vouchers(db, company_id, year, batch)
-    sie4.insert_chart(db, company_id, year, document)
+    for rows in sie4.voucher_rows(company_id, year, batch) + sie4.chart_rows(company_id, year, document):
+        rows.insert(db)
     return {"accounts": len(document.accounts), "vouchers": document.voucher_count, "transactions": transactions}
 
 
