@@ -32,6 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
     hypothesis_budget.load_profile()
     config.addinivalue_line("markers", "writes_to_fortnox: the module changes the sandbox (exports, uploads, its "
                                        "clock), so it runs against a sandbox of its own")
+    config.addinivalue_line("markers", "alone: the module loads the whole machine (ten browser sessions at once), so "
+                                       "make test runs it after the parallel run, by itself")
     config.addinivalue_line("markers", "slow: a unit test that generates a whole sandbox world again (same seed, "
                                        "same bytes); make check leaves it to make test")
 

@@ -33,6 +33,7 @@ PEOPLE = ("redovisning@example.com", "support@example.com", "kollega@example.com
 RATE_WINDOW = "2"
 CLIENT_LIMIT = {"FORTNOX_RATE_LIMIT": f"22/{RATE_WINDOW}"}
 IMPORT_WAIT_MS = 180_000
+pytestmark = pytest.mark.alone
 
 
 @pytest.fixture(scope="module")
