@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 from datetime import date
+from functools import cache
 
 import pytest
 
@@ -18,8 +19,14 @@ from services.sie import read_sie
 PROFILES = {p.tenant_id: p for p in EAGER_PROFILES + LAZY_PROFILES}
 
 
+@cache
+def _company(tenant_id: str):
+    """Each company generated once for the module (the large one takes seconds)."""
+    return generate_company(1, tenant_id)
+
+
 def _corrected(tenant_id: str):
-    return [v for v in generate_company(1, tenant_id).vouchers if any(r.removed for r in v.rows)]
+    return [v for v in _company(tenant_id).vouchers if any(r.removed for r in v.rows)]
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +60,9 @@ def test_struck_rows_fall_on_receivables_and_payables_too() -> None:
     assert {"1510", "2440"} <= accounts
 
 
-@pytest.mark.parametrize("tenant_id", [MIDSIZE_TENANT_ID, LARGE_TENANT_ID])
+@pytest.mark.parametrize("tenant_id", [MIDSIZE_TENANT_ID, pytest.param(LARGE_TENANT_ID, marks=pytest.mark.slow)])
 def test_planting_corrections_changes_no_voucher_document_or_finding(tenant_id: str) -> None:
-    with_them = generate_company(1, tenant_id)
+    with_them = _company(tenant_id)
     without = Generator(replace(PROFILES[tenant_id], corrections=0), 1).build()
 
     def current(company) -> list[tuple]:
