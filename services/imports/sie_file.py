@@ -8,6 +8,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -146,34 +147,65 @@ def import_sie_file(settings: Settings, source: SieSource, *, started_by: str = 
         company = _company_for_file(db, document, settings, started_by)
         run_id = begin_run(db, company.id, [PART], started_by)
         try:
+            year = _year_for_file(db, company.id, sie_year.start, sie_year.end)  # unlocked: one run per company
+            staged = _stage(db, company.id, year, source)
             with store.write_lock(db):
-                year = _year_for_file(db, company.id, sie_year.start, sie_year.end)
-                counts = _publish(db, company.id, year, source)
-                finish_run(db, run_id, RunStatus.OK, requests=0, counts=counts)
+                sie4.clear_year(db, company.id, year)
+                staged.publish(db)
+                finish_run(db, run_id, RunStatus.OK, requests=0, counts=staged.counts)
         except Exception as exc:
             raise end_early(settings, run_id, exc) from None
-    return ImportResult(run_id, company.id, [year], {PART: counts})
+    return ImportResult(run_id, company.id, [year], {PART: staged.counts})
 
 
-def _publish(db: Database, company_id: str, year: FinancialYear, source: SieSource) -> dict[str, int]:
-    """The year's books replaced by the file's, inside the caller's transaction; vouchers go in batches."""
-    sie4.clear_year(db, company_id, year)
+@dataclass
+class _Staged:
+    """A file's books in this connection's temporary tables (`staged_<table>`), written while the file is read: the
+    database stays open to everyone else's writes however long a large file takes, and is locked only to copy."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    replacing: dict[str, bool] = field(default_factory=dict)  # table → INSERT OR REPLACE (a repeated balance line)
+
+    def write(self, db: Database, rows: store.TableRows) -> None:
+        if rows.table not in self.replacing:
+            db.execute(f'drop table if exists temp."staged_{rows.table}"')
+            db.execute(f'create temp table "staged_{rows.table}" as select * from main."{rows.table}" where 0')
+            self.replacing[rows.table] = rows.replace
+        replace(rows, table=f"staged_{rows.table}").insert(db)
+
+    def publish(self, db: Database) -> None:
+        """Inside the caller's write transaction, after the year is cleared; in the order written, so the last of
+        a repeated key counts."""
+        for table, replacing in self.replacing.items():
+            verb = "insert or replace" if replacing else "insert"
+            db.execute(f'{verb} into main."{table}" select * from temp."staged_{table}" order by rowid')
+            db.execute(f'drop table temp."staged_{table}"')
+
+
+def _stage(db: Database, company_id: str, year: FinancialYear, source: SieSource) -> _Staged:
+    """The file read once more, its vouchers staged in batches as they come (memory stays that of the chart)."""
+    staged = _Staged()
     batch: list[SieVoucher] = []
     transactions = 0
+
+    def write(vouchers: list[SieVoucher], document: SieDocument | None = None) -> None:
+        rows = sie4.voucher_rows(company_id, year, vouchers)
+        for table_rows in rows + (sie4.chart_rows(company_id, year, document) if document else []):
+            staged.write(db, table_rows)
 
     def keep(voucher: SieVoucher, document: SieDocument) -> None:
         nonlocal transactions
         batch.append(voucher)
         transactions += len(voucher.rows)
         if len(batch) >= PUBLISH_BATCH:
-            for rows in sie4.voucher_rows(company_id, year, batch):
-                rows.insert(db)
+            write(batch)
             batch.clear()
 
     document = _read(source, keep)
-    for rows in sie4.voucher_rows(company_id, year, batch) + sie4.chart_rows(company_id, year, document):
-        rows.insert(db)
-    return {"accounts": len(document.accounts), "vouchers": document.voucher_count, "transactions": transactions}
+    write(batch, document)
+    staged.counts = {"accounts": len(document.accounts), "vouchers": document.voucher_count,
+                     "transactions": transactions}
+    return staged
 
 
 def _company_for_file(db: Database, document: SieDocument, settings: Settings, actor: str) -> Company:

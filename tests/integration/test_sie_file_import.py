@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,15 @@ def test_each_problem_is_listed_once(fortnox_sie: bytes) -> None:
     review = review_sie_file(_unbalance(fortnox_sie))
     findings = [(m.line, m.code) for m in review.errors + review.warnings]
     assert len(findings) == len(set(findings))
+
+
+def test_a_balance_given_twice_in_a_file_is_stored_as_its_last_line(settings: Settings, fortnox_sie: bytes) -> None:
+    text = fortnox_sie.decode("cp437")
+    line = next(line for line in text.splitlines() if line.startswith("#UB 0 1930 "))
+    doubled = text.replace(line, f"#UB 0 1930 1.00\r\n{line}" if "\r\n" in text else f"#UB 0 1930 1.00\n{line}", 1)
+    result = import_sie_file(settings, doubled.encode("cp437"))
+    expected = int(Decimal(line.split()[3]) * 100)
+    with store.open_db(settings.database_path) as db:
+        stored = db.execute("select amount_ore from balances where company_id = ? and kind = 'UB' and account = '1930'",
+                            [result.company_id]).fetchall()
+    assert stored == [(expected,)]
