@@ -14,10 +14,10 @@ from datetime import date, datetime, timedelta
 from sqlite_utils import Database
 
 from services import demo, logs, store
-from services.companies import access
 from services.companies import scopes as permissions
 from services.companies.connections import open_client
 from services.config import Settings
+from services.context import Acting
 from services.fortnox import resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import FortnoxError
@@ -64,7 +64,7 @@ def _refuse_blocked_parts(settings: Settings, company_id: str, parts: Sequence[s
 
 def begin_import(settings: Settings, company_id: str, parts: Sequence[str], started_by: str) -> int:
     """Check the person's access and the parts, then claim the company's one running import."""
-    access.require(settings, started_by, "import", company_id, error=ImportFailed)
+    Acting(settings, started_by).require("import", company_id)
     unknown = set(parts) - set(PARTS)
     if unknown or not parts:
         raise ImportFailed(f"Okänd del: {', '.join(sorted(unknown))}. Välj bland {', '.join(PARTS)}.")

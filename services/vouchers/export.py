@@ -17,9 +17,9 @@ from datetime import date
 
 from services import attachment_files, logs, store
 from services.audit import AuditAction, record
-from services.companies import access
 from services.companies.connections import open_client
 from services.config import Settings
+from services.context import Acting
 from services.fortnox import files, resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import FortnoxApiError, FortnoxError, FortnoxUnavailable, RateLimited, Unauthorized
@@ -280,10 +280,10 @@ def export_vouchers(settings: Settings, company_id: str, voucher_ids: Sequence[s
                     series: str | None = None) -> list[ExportResult]:
     """Create each chosen voucher in Fortnox once; one already exported, or being exported elsewhere, is skipped.
 
-    Raises ExportRefused when the actor's role or company access does not allow exporting (logged as refused),
+    Raises Refused when the actor's role or company access does not allow exporting (logged as refused),
     and FortnoxError when Fortnox can't be read before anything is claimed (nothing has changed then).
     """
-    access.require(settings, actor, "export", company_id, error=ExportRefused)
+    Acting(settings, actor).require("export", company_id)
     ids = list(dict.fromkeys(voucher_ids))
     if not ids:
         raise ExportRefused("Markera minst en verifikation att exportera.")
