@@ -155,13 +155,8 @@ def summary(company: Company, result: Outcome) -> None:
 
 def _sign_off_button(result: Outcome, check_id: str | None, label: str) -> None:
     if st.button(label, key=f"avstamning.signoff.{check_id or 'alla'}", icon=":material/verified:"):
-        try:
-            api.sign_off(context.acting(), result, check_id)
-        except ServiceError as exc:
-            context.show_error(exc)
-            return
-        context.flash("success", "Signerat. Det syns i avstämningsrapporten.")
-        st.rerun()
+        context.act(lambda: api.sign_off(context.acting(), result, check_id),
+                    "Signerat. Det syns i avstämningsrapporten.")
 
 
 def check_section(company: Company, result: Outcome, outcome: CheckOutcome, version: str, known: Facts) -> None:
@@ -336,10 +331,5 @@ def _revaluation_action(result: Outcome, outcome: CheckOutcome, known: Facts) ->
                      icon=":material/receipt_long:")
         return
     if st.button("Skapa omvärderingsverifikation", key=f"avstamning.{outcome.check.id}.revaluation"):
-        try:
-            api.draft_revaluation(context.acting(), result, outcome.check.id, known)
-        except ServiceError as exc:
-            context.show_error(exc)
-            return
-        context.flash("success", "Omvärderingsverifikationen är skapad och finns under Verifikationer.")
-        st.rerun()
+        context.act(lambda: api.draft_revaluation(context.acting(), result, outcome.check.id, known),
+                    "Omvärderingsverifikationen är skapad och finns under Verifikationer.")

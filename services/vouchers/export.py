@@ -177,6 +177,16 @@ def _unknown(voucher: AdjustmentVoucher, why: str) -> ExportResult:
                         "export letar efter den i Fortnox innan något skickas igen.", unknown=True)
 
 
+def _found_earlier(client: FortnoxClient, year_id: str, voucher: AdjustmentVoucher) -> ExportResult | None:
+    """The voucher's result when a send that may have arrived is settled by looking in Fortnox: exported when it is
+    there, unknown when Fortnox can't be asked; None when it is not there (it may be sent)."""
+    try:
+        found = find_in_fortnox(client, year_id, voucher)
+    except FortnoxError as exc:
+        return _unknown(voucher, exc.message)
+    return _exported(voucher, found) if found else None
+
+
 def _payload(voucher: AdjustmentVoucher, series: str) -> dict:
     rows = [resources.VoucherRow(account=row.account, debit=ore_to_decimal(row.debit_ore),
                                  credit=ore_to_decimal(row.credit_ore), text=row.text, cost_center=row.cost_center,
@@ -196,12 +206,8 @@ def _send_one(settings: Settings, client: FortnoxClient, books: FortnoxBooks, vo
     if earlier_attempt:
         if year is None:
             return _unknown(voucher, f"Fortnox har inget räkenskapsår för {voucher.date} att leta i.")
-        try:
-            found = find_in_fortnox(client, year.id, voucher)
-        except FortnoxError as exc:
-            return _unknown(voucher, exc.message)
-        if found:
-            return _exported(voucher, found)
+        if settled := _found_earlier(client, year.id, voucher):
+            return settled
     problems = draft_problems(voucher) + fortnox_problems(voucher, books, series)
     if problems:
         return ExportResult(voucher.id, ExportOutcome.FAILED, "\n".join(problems))
@@ -226,12 +232,8 @@ def _send_one(settings: Settings, client: FortnoxClient, books: FortnoxBooks, vo
             why = exc.message
         except FortnoxError as exc:
             return ExportResult(voucher.id, ExportOutcome.FAILED, exc.message)
-        try:
-            found = find_in_fortnox(client, year.id, voucher)
-        except FortnoxError as exc:
-            return _unknown(voucher, exc.message)
-        if found:
-            return _exported(voucher, found)
+        if settled := _found_earlier(client, year.id, voucher):
+            return settled
     return _unknown(voucher, why)
 
 
