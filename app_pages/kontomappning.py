@@ -35,13 +35,7 @@ def _draw_errors(messages: list[str]) -> None:
 def _draw_source_change(company_id: str, change: SourceChange) -> None:
     st.warning(escape_markdown(change.message), icon=":material/swap_horiz:")
     if st.button("Mappningarna är kontrollerade", key="mapping.reviewed", icon=":material/task_alt:"):
-        try:
-            mapping.confirm_review(context.acting(), company_id)
-        except ServiceError as exc:
-            context.show_error(exc)
-            return
-        context.flash("success", "Kontrollen är sparad.")
-        st.rerun()
+        context.act(lambda: mapping.confirm_review(context.acting(), company_id), "Kontrollen är sparad.")
 
 
 def _save(write: Callable[[], int], done: str) -> None:

@@ -218,8 +218,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m services", description="Skatt & Bokslut utan webbläsare.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def add(name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text)
+    def add(name: str, handler: Callable, help_text: str,
+            within: argparse._SubParsersAction[argparse.ArgumentParser] = commands) -> argparse.ArgumentParser:
+        sub = within.add_parser(name, help=help_text)
         sub.add_argument("--json", action="store_true", help="JSON på stdout")
         sub.set_defaults(handler=handler)
         return sub
@@ -244,16 +245,10 @@ def _parser() -> argparse.ArgumentParser:
     ledgers.add_argument("--date", help="balansdag ÅÅÅÅ-MM-DD")
     vouchers = commands.add_parser("vouchers", help="bokslutsverifikationer")
     vouchers_commands = vouchers.add_subparsers(dest="vouchers_command", required=True)
-
-    def add_vouchers(name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
-        sub = vouchers_commands.add_parser(name, help=help_text)
-        sub.add_argument("company")
-        sub.add_argument("--json", action="store_true", help="JSON på stdout")
-        sub.set_defaults(handler=handler)
-        return sub
-
-    add_vouchers("list", cmd_vouchers_list, "lista företagets bokslutsverifikationer")
-    add_vouchers("add", cmd_vouchers_add, "lägg till utkast från en SIE 4I-fil").add_argument("--sie", required=True)
+    add("list", cmd_vouchers_list, "lista företagets bokslutsverifikationer", vouchers_commands).add_argument("company")
+    vouchers_add = add("add", cmd_vouchers_add, "lägg till utkast från en SIE 4I-fil", vouchers_commands)
+    vouchers_add.add_argument("company")
+    vouchers_add.add_argument("--sie", required=True)
     exp = add("export", cmd_export, "exportera verifikationer till Fortnox")
     exp.add_argument("company")
     exp.add_argument("--vouchers", required=True)

@@ -5,49 +5,29 @@ written and a page can name any action."""
 from __future__ import annotations
 
 import logging
-from enum import StrEnum
 
 from sqlite_utils import Database
 
 from services import logs
+from services.labels import LabelledEnum
 from services.timestamps import now_iso
 
 log = logging.getLogger(__name__)
 
 
-class AuditAction(StrEnum):
-    CONNECT = "connect"
-    DISCONNECT = "disconnect"
-    DELETE_COMPANY = "delete_company"
-    REFUSED = "refused"
-    SERIES = "series"
-    EXPORT = "export"
-    EXPORT_REFUSED = "export_refused"
-    EXPORT_UNKNOWN = "export_unknown"
-    RECONCILE_MARK = "reconcile_mark"
-    RECONCILE_DRAFT = "reconcile_draft"
-    RECONCILE_SIGN_OFF = "reconcile_sign_off"
-    RECONCILE_REOPENED = "reconcile_reopened"
-
-    @property
-    def label(self) -> str:
-        return LABELS[self]
-
-
-LABELS = {
-    AuditAction.CONNECT: "Ansluten till Fortnox",
-    AuditAction.DISCONNECT: "Frånkopplad",
-    AuditAction.DELETE_COMPANY: "Företagets data raderades",
-    AuditAction.REFUSED: "Nekad behörighet",
-    AuditAction.SERIES: "Serie vald",
-    AuditAction.EXPORT: "Exporterad",
-    AuditAction.EXPORT_REFUSED: "Nekad",
-    AuditAction.EXPORT_UNKNOWN: "Okänt utfall",
-    AuditAction.RECONCILE_MARK: "Markerade fynd i avstämningen",
-    AuditAction.RECONCILE_DRAFT: "Skapade rättelse från avstämningen",
-    AuditAction.RECONCILE_SIGN_OFF: "Signerade avstämningen",
-    AuditAction.RECONCILE_REOPENED: "Avstämningen öppnades igen",
-}
+class AuditAction(LabelledEnum):
+    CONNECT = "connect", "Ansluten till Fortnox"
+    DISCONNECT = "disconnect", "Frånkopplad"
+    DELETE_COMPANY = "delete_company", "Företagets data raderades"
+    REFUSED = "refused", "Nekad behörighet"
+    SERIES = "series", "Serie vald"
+    EXPORT = "export", "Exporterad"
+    EXPORT_REFUSED = "export_refused", "Nekad"
+    EXPORT_UNKNOWN = "export_unknown", "Okänt utfall"
+    RECONCILE_MARK = "reconcile_mark", "Markerade fynd i avstämningen"
+    RECONCILE_DRAFT = "reconcile_draft", "Skapade rättelse från avstämningen"
+    RECONCILE_SIGN_OFF = "reconcile_sign_off", "Signerade avstämningen"
+    RECONCILE_REOPENED = "reconcile_reopened", "Avstämningen öppnades igen"
 
 
 def label(action: str) -> str:

@@ -12,7 +12,6 @@ from sqlite_utils import Database
 from services import audit, store
 from services.companies import access
 from services.config import Settings
-from services.errors import Refused
 
 
 @dataclass(frozen=True)
@@ -26,9 +25,10 @@ class Acting:
         with store.open_db(self.settings.database_path) as db:
             yield db
 
-    def require(self, action: str, company_id: str | None) -> None:
-        """Raise `Refused` with the Swedish reason (and log it) unless the person may do `action` there."""
-        access.require(self.settings, self.actor, action, company_id, error=Refused)
+    def require(self, action: str, company_id: str | None, orgnr: str | None = None) -> None:
+        """Raise `Refused` with the Swedish reason (and log it) unless the person may do `action` there: the one
+        access check of every service. `orgnr` names a company not stored yet (a new connection, a new SIE file)."""
+        access.require(self.settings, self.actor, action, company_id, orgnr)
 
     @contextmanager
     def writing(self, action: str, company_id: str) -> Iterator[Database]:

@@ -1,4 +1,5 @@
-"""Demo mode: the built-in Fortnox sandbox, and two year-end drafts so a demo has something to send."""
+"""Demo mode: the built-in Fortnox sandbox, and two year-end drafts so a demo has something to send. Both are
+composed in at start-up (services.startup); no feature knows of demo mode."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlite_utils import Database
 
 from services.config import PROJECT_ROOT, Settings
 from services.fortnox.resources import FinancialYear
+from services.imports.model import ImportPart, ImportResult
 from services.vouchers.drafts import create_draft
 from services.vouchers.model import AdjustmentRow
 
@@ -65,6 +67,12 @@ DEMO_DRAFTS = (
     ("Avskrivning inventarier", "7832", "1229", 1_250_000),
     ("Upplupen lokalhyra {month}", "5010", "2990", 800_000),
 )
+
+
+def add_demo_drafts(db: Database, result: ImportResult) -> None:
+    """The after-import hook of demo mode (services.imports.hooks): drafts once a run has brought SIE4-data."""
+    if ImportPart.SIE4 in result.counts:
+        create_demo_drafts(db, result.company_id, result.years[-1])
 
 
 def create_demo_drafts(db: Database, company_id: str, year: FinancialYear) -> list[str]:

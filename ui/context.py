@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -249,6 +250,18 @@ def show_flash() -> None:
     kind, message = st.session_state.pop(FLASH_KEY, (None, None))
     if kind is not None:
         FLASH_STYLES[kind](escape_markdown(message))
+
+
+def act(call: Callable[[], object], done: str) -> None:
+    """A button's one service call: its refusal or failure shown where the button is, else `done` shown once over the
+    rerun that draws the new state."""
+    try:
+        call()
+    except ServiceError as exc:
+        show_error(exc)
+        return
+    flash("success", done)
+    st.rerun()
 
 
 def show_error(exc: ServiceError, where: DeltaGenerator | None = None, *, lead: str = "", note: str = "",

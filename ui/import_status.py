@@ -9,8 +9,9 @@ import streamlit as st
 from services.companies.model import Company
 from services.imports import api as imports
 from services.imports.model import ImportPart, RunStatus
+from services.spreadsheets import file_stem
 from services.timestamps import local_time
-from ui import context
+from ui import context, tables
 
 COUNTS = {"Verifikationer": (("sie4", "vouchers"), ("siefile", "vouchers")),
           "Kundfakturor": (("ledgers", "invoices"),), "Leverantörsfakturor": (("ledgers", "supplier_invoices"),),
@@ -30,39 +31,28 @@ def _parts(run: dict) -> str:
 
 
 def draw_history(company: Company | None) -> None:
-    """Historik: one row per import, newest first."""
+    """Historik: one row per import, newest first, with its downloads like every list; the requests apart."""
     runs = imports.history(context.acting(), company.id) if company else []
-    if not runs:
+    if company is None or not runs:
         st.caption("Inga importer ännu.")
         return
-    table = pd.DataFrame({
-        "Start": [local_time(run["started_at"]) for run in runs],
+    started = [local_time(run["started_at"]) for run in runs]
+    tables.show(pd.DataFrame({
+        "Start": started,
         "Klar": [local_time(run["finished_at"]) for run in runs],
         "Status": [RunStatus(run["status"]).label for run in runs],
         "Startad av": [run["started_by"] for run in runs],
         "Delar": [_parts(run) for run in runs],
         **{label: pd.array([_count(run, sources) for run in runs], dtype="Int64") for label, sources in COUNTS.items()},
         "Meddelande": [run["error"] or "" for run in runs],
-    })
-    counts = {label: st.column_config.NumberColumn(label, format="localized") for label in COUNTS}
-    st.dataframe(table, hide_index=True, key="underhall.history", column_config={
-        "Start": st.column_config.TextColumn("Start", width=130),
-        "Klar": st.column_config.TextColumn("Klar", width=130),
-        "Delar": st.column_config.TextColumn("Delar", width="large"),
-        "Meddelande": st.column_config.TextColumn("Meddelande", width="large"),
-        **counts,
-    })
+    }), key="underhall.history", file_name=file_stem("importhistorik", company.orgnr))
     with st.expander("Tekniska detaljer: anrop till Fortnox"):
         st.caption("Anrop är hur många förfrågningar importen skickade till Fortnox; 429-svar är hur många gånger "
                    "Fortnox bad den vänta (gränsen för anrop per sekund). Importen väntar och fortsätter själv.")
-        st.dataframe(pd.DataFrame({
-            "Start": table["Start"], "Import nr": [run["id"] for run in runs],
+        tables.show(pd.DataFrame({
+            "Start": started, "Import nr": [str(run["id"]) for run in runs],
             "Anrop": [run["requests"] for run in runs], "429-svar": [run["rate_limited"] for run in runs],
-        }), hide_index=True, key="underhall.history.technical", column_config={
-            "Start": st.column_config.TextColumn("Start", width=130),
-            "Anrop": st.column_config.NumberColumn("Anrop", format="localized"),
-            "429-svar": st.column_config.NumberColumn("429-svar", format="localized"),
-        })
+        }), key="underhall.history.technical", file_name=file_stem("importanrop", company.orgnr))
 
 
 def draw_running_notice(company: Company, parts: tuple[ImportPart, ...]) -> None:

@@ -13,8 +13,6 @@ import streamlit as st
 
 from services.mapping.model import (
     ACCOUNT_TYPES,
-    PROBLEM_LABELS,
-    STATUS_LABELS,
     AccountReview,
     MappingEdit,
     MappingStatus,
@@ -27,7 +25,7 @@ from ui import tables
 
 ALL, ANY_PROBLEM = "all", "any_problem"
 FILTERS = {ALL: "Alla konton", ANY_PROBLEM: "Alla avvikelser", MappingStatus.PROPOSED: "Förslag (ej sparade)",
-           **PROBLEM_LABELS}
+           **{problem: problem.label for problem in Problem}}
 
 
 def chosen(reviews: list[AccountReview], kind: str) -> list[AccountReview]:
@@ -42,22 +40,22 @@ def chosen(reviews: list[AccountReview], kind: str) -> list[AccountReview]:
 
 
 def _problems(review: AccountReview) -> str:
-    return ", ".join(PROBLEM_LABELS[p] for p in review.problems)
+    return ", ".join(p.label for p in review.problems)
 
 
 def draw_summary(reviews: list[AccountReview]) -> None:
     """How many accounts are mapped, and how many of each difference there is."""
-    by_status = {status: sum(r.status == status for r in reviews) for status in STATUS_LABELS}
+    by_status = {status: sum(r.status == status for r in reviews) for status in MappingStatus}
     columns = st.columns(1 + len(by_status))
     columns[0].metric("Konton", format_count(len(reviews)))
     for column, (status, count) in zip(columns[1:], by_status.items(), strict=True):
-        column.metric(STATUS_LABELS[status], format_count(count))
+        column.metric(status.label, format_count(count))
     inactive_known = any(r.active is not None for r in reviews)
-    problems = {problem: label for problem, label in PROBLEM_LABELS.items() if problem != Problem.UNMAPPED}
-    for column, (problem, label) in zip(st.columns(len(problems)), problems.items(), strict=True):
+    problems = [problem for problem in Problem if problem != Problem.UNMAPPED]
+    for column, problem in zip(st.columns(len(problems)), problems, strict=True):
         count = sum(problem in r.problems for r in reviews)
         unknown = problem == Problem.INACTIVE_WITH_BALANCE and not inactive_known
-        column.metric(label, "–" if unknown else format_count(count),
+        column.metric(problem.label, "–" if unknown else format_count(count),
                       help="Fortnox har inte kunnat tillfrågas om vilka konton som är inaktiva." if unknown else None)
     derived = sum(not r.type_stated for r in reviews)
     if derived:
@@ -80,7 +78,7 @@ def editor_frame(reviews: Iterable[AccountReview]) -> pd.DataFrame:
         "Referensnamn": [r.target_name for r in rows],
         "SRU i bokföringen": [r.sru for r in rows],
         "SRU i referensen": [r.reference_sru for r in rows],
-        "Status": [STATUS_LABELS[r.status] for r in rows],
+        "Status": [r.status.label for r in rows],
         "Avvikelser": [_problems(r) for r in rows],
         "Mappad av": [r.mapped_by for r in rows],
         "Mappad": [local_time(r.mapped_at) for r in rows],
@@ -122,7 +120,7 @@ def details_frame(reviews: Iterable[AccountReview]) -> pd.DataFrame:
         "Referensnamn": [r.target_name for r in rows],
         "SRU (gäller)": [r.effective_sru for r in rows],
         "SRU i referensen": [r.reference_sru for r in rows],
-        "Status": [STATUS_LABELS[r.status] for r in rows],
+        "Status": [r.status.label for r in rows],
         "Avvikelser": [_problems(r) for r in rows],
     })
 

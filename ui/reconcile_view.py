@@ -18,10 +18,6 @@ from services.money import format_rate, format_sek
 from services.numbers import format_part_of
 from services.reconcile import api
 from services.reconcile.model import (
-    CHECK_LABELS,
-    KIND_LABELS,
-    MARK_LABELS,
-    STATUS_LABELS,
     UNHANDLED,
     CheckId,
     CheckOutcome,
@@ -159,13 +155,8 @@ def summary(company: Company, result: Outcome) -> None:
 
 def _sign_off_button(result: Outcome, check_id: str | None, label: str) -> None:
     if st.button(label, key=f"avstamning.signoff.{check_id or 'alla'}", icon=":material/verified:"):
-        try:
-            api.sign_off(context.acting(), result, check_id)
-        except ServiceError as exc:
-            context.show_error(exc)
-            return
-        context.flash("success", "Signerat. Det syns i avstämningsrapporten.")
-        st.rerun()
+        context.act(lambda: api.sign_off(context.acting(), result, check_id),
+                    "Signerat. Det syns i avstämningsrapporten.")
 
 
 def check_section(company: Company, result: Outcome, outcome: CheckOutcome, version: str, known: Facts) -> None:
@@ -174,7 +165,7 @@ def check_section(company: Company, result: Outcome, outcome: CheckOutcome, vers
     check = outcome.check
     progress = f" · {format_part_of(outcome.handled, len(outcome.findings))} hanterade" if outcome.findings else ""
     signed = f" · {api.signed_text(outcome)}" if outcome.signed_off else ""
-    title = f"{check.label} – {STATUS_LABELS[outcome.status]}{progress}{signed}"
+    title = f"{check.label} – {outcome.status.label}{progress}{signed}"
     section = st.expander(title, expanded=outcome.status == Status.DIFFERENCE, icon=ICONS[outcome.status],
                           key=f"avstamning.{check.id}.open", on_change="rerun")
     if not section.open:
@@ -203,12 +194,12 @@ def check_section(company: Company, result: Outcome, outcome: CheckOutcome, vers
 
 
 def _state(finding: Finding) -> str:
-    return f"{api.finding_state(finding)} · {MARK_LABELS[finding.mark.status] if finding.mark else UNHANDLED}"
+    return f"{api.finding_state(finding)} · {finding.mark_label}"
 
 
 def _findings_frame(findings: Sequence[Finding]) -> pd.DataFrame:
     return pd.DataFrame({
-        "Id": [f.id for f in findings], "Slag": [KIND_LABELS[f.item.kind] for f in findings],
+        "Id": [f.id for f in findings], "Slag": [f.item.kind.label for f in findings],
         "Fynd": [f.item.text for f in findings], "Belopp": [f.item.amount_ore for f in findings],
         "Åtgärd": [f.remedy.text for f in findings], "Status": [_state(f) for f in findings],
         "Anteckning": [f.mark.note if f.mark else "" for f in findings],
@@ -261,12 +252,12 @@ def _drill_down(company: Company, result: Outcome, finding: Finding, known: Fact
         rows = api.voucher_rows(acting, company.id, item.vouchers).drop(columns=["year_id"])
         rows["struck_by"] = [f"Struken av {by}" if by else ("Struken" if by == "" else "") for by in rows["struck_by"]]
         tables.show(rows.rename(columns=VOUCHER_COLUMNS), money=["Belopp"], key=f"{key}.vouchers",
-                    file_name=file_stem("verifikationer", CHECK_LABELS[finding.check_id]))
+                    file_name=file_stem("verifikationer", finding.check_id.label))
     if item.invoice and item.invoice_kind:
         invoices = api.invoice_rows(acting, company.id, item.invoice_kind, [item.invoice], result.result.balance_date)
         invoices["booked"] = invoices["booked"].map({1: "Ja", 0: "Nej"})
         tables.show(invoices.rename(columns=INVOICE_COLUMNS), money=["Belopp i valuta", "Belopp SEK", "Betalt SEK"],
-                    key=f"{key}.invoices", file_name=file_stem("fakturor", CHECK_LABELS[finding.check_id]))
+                    key=f"{key}.invoices", file_name=file_stem("fakturor", finding.check_id.label))
         with st.expander(f"Fakturans bilagor ({item.invoice})", icon=":material/attach_file:"):
             ledger_view.draw_attachments(company.id, item.invoice_kind, item.invoice)
     notice = st.session_state.pop(f"{NOTICE_KEY}.{finding.id}", None)
@@ -283,7 +274,7 @@ def _mark_form(where: st.delta_generator.DeltaGenerator, company: Company, findi
     current = finding.mark.status if finding.mark else None
     with where.form(f"{key}.mark", border=True):
         status = st.radio("Markering", choices, index=choices.index(current), horizontal=True,
-                          format_func=lambda s: MARK_LABELS[s] if s else UNHANDLED)
+                          format_func=lambda s: s.label if s else UNHANDLED)
         note = st.text_area("Anteckning", value=finding.mark.note if finding.mark else "", height=80,
                             help="Krävs för Ok när fyndet har ett belopp; följer med i avstämningsrapporten.")
         if st.form_submit_button("Spara markering"):
@@ -340,10 +331,5 @@ def _revaluation_action(result: Outcome, outcome: CheckOutcome, known: Facts) ->
                      icon=":material/receipt_long:")
         return
     if st.button("Skapa omvärderingsverifikation", key=f"avstamning.{outcome.check.id}.revaluation"):
-        try:
-            api.draft_revaluation(context.acting(), result, outcome.check.id, known)
-        except ServiceError as exc:
-            context.show_error(exc)
-            return
-        context.flash("success", "Omvärderingsverifikationen är skapad och finns under Verifikationer.")
-        st.rerun()
+        context.act(lambda: api.draft_revaluation(context.acting(), result, outcome.check.id, known),
+                    "Omvärderingsverifikationen är skapad och finns under Verifikationer.")

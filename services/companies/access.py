@@ -9,16 +9,14 @@ claims, trusted only where the provider vouches for the address.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-
-from sqlite_utils import Database
 
 from services import store
 from services.audit import AuditAction, record
-from services.companies.model import AccessDenied, Decision, Person
+from services.companies.model import Decision, Person
 from services.config import Settings, StaffPolicy
+from services.errors import Refused
 
 CLI_ACTOR = "kommandorad"
 ACTIONS = ("connect", "import", "review", "reconcile", "map", "export", "delete")
@@ -118,25 +116,13 @@ def _stored_orgnr(settings: Settings, company_id: str) -> str | None:
     return rows[0]["orgnr"] if rows else None
 
 
-def require(settings: Settings, actor: str, action: str, company_id: str | None, orgnr: str | None = None, *,
-            error: Callable[[str], Exception] = AccessDenied) -> None:
-    """Raise `error` with the Swedish reason (and log it) unless the actor may do the action: the services' own
-    check. A service passes its own error type, so its callers handle a refusal like any other failure. A stored
-    company is checked by its organisation number as well, as the company picker does, so a person listed by
-    organisation number may write where they may read."""
+def require(settings: Settings, actor: str, action: str, company_id: str | None, orgnr: str | None = None) -> None:
+    """Raise `Refused` with the Swedish reason (and log it) unless the actor may do the action; services ask through
+    `services.context.Acting.require`. A stored company is checked by its organisation number as well, as the
+    company picker does, so a person listed by organisation number may write where they may read."""
     if orgnr is None and company_id is not None and settings.staff.companies:
         orgnr = _stored_orgnr(settings, company_id)
     decision = decide(settings.staff, actor, action, company_id, orgnr)
     if not decision.allowed:
         log_refusal(settings, actor, action, company_id, decision.reason_sv)
-        raise error(decision.reason_sv)
-
-
-@contextmanager
-def acting(settings: Settings, actor: str, action: str, company_id: str | None, *,
-           error: Callable[[str], Exception] = AccessDenied) -> Iterator[Database]:
-    """The database, opened for an action the actor may do (`require` first): the door for writes whose service
-    functions work on an open database."""
-    require(settings, actor, action, company_id, error=error)
-    with store.open_db(settings.database_path) as db:
-        yield db
+        raise Refused(decision.reason_sv)

@@ -20,6 +20,8 @@ from services.companies import access, oauth_state
 from services.companies.model import Company, ConnectError, Requester, StateRefused
 from services.companies.registry import find_company, fortnox_company_id, upsert_fortnox_company
 from services.config import Settings
+from services.context import Acting
+from services.errors import Refused
 from services.fortnox import auth, resources
 from services.fortnox.auth import TokenSet
 from services.fortnox.client import FortnoxClient
@@ -105,9 +107,8 @@ def _store_connection(settings: Settings, tokens: TokenSet, *, kind: str, actor:
         except FortnoxError as exc:
             raise ConnectError(f"Anslutningen gjordes men företagsuppgifterna kunde inte hämtas: {exc.message}") from None
     try:
-        access.require(settings, actor, "connect", fortnox_company_id(tenant_id or info.tenant_id), info.orgnr,
-                       error=ConnectError)
-    except ConnectError:
+        Acting(settings, actor).require("connect", fortnox_company_id(tenant_id or info.tenant_id), info.orgnr)
+    except Refused:
         _revoke_quietly(settings, tokens)  # nobody here may keep it
         raise
     cipher = TokenCipher(settings.app_secret_key, settings.data_dir)
@@ -223,7 +224,7 @@ def disconnect(settings: Settings, company_id: str, actor: str) -> str | None:
     deleted even when Fortnox can't be reached: nobody here can use them afterwards, and the returned warning tells
     the person to remove the integration in Fortnox as well.
     """
-    access.require(settings, actor, "connect", company_id)
+    Acting(settings, actor).require("connect", company_id)
     stop_running(settings, company_id, actor)
     cipher = TokenCipher(settings.app_secret_key, settings.data_dir)
     with store.open_db(settings.database_path) as db:

@@ -18,10 +18,10 @@ from sqlite_utils import Database
 
 from services import attachment_files, store
 from services.audit import AuditAction, record
-from services.companies import access
 from services.companies.connections import disconnect
 from services.companies.model import DeletePreview, DeleteRefused, DeleteResult
 from services.config import Settings
+from services.context import Acting
 from services.imports.model import RunStatus
 from services.imports.runs import end_abandoned_runs
 from services.owners import owner_token
@@ -39,7 +39,7 @@ def company_tables(db: Database) -> list[str]:
 
 def preview_delete(settings: Settings, company_id: str, actor: str) -> DeletePreview:
     """What delete_company_data would delete and keep: the exported vouchers by their Fortnox numbers."""
-    access.require(settings, actor, "delete", company_id)
+    Acting(settings, actor).require("delete", company_id)
     with store.open_db(settings.database_path) as db:
         exported = [f"{row[0]} {row[1]}" for row in db.execute(
             "select fortnox_series, fortnox_number from adjustment_vouchers where company_id = ? and status = ? "
@@ -52,7 +52,7 @@ def preview_delete(settings: Settings, company_id: str, actor: str) -> DeletePre
 def delete_company_data(settings: Settings, company_id: str, actor: str) -> DeleteResult:
     """Delete what is stored for the company (see the module's docstring) and leave one audit line. The company is
     claimed first, under the same lock an import begins under, so no import can start (and stage rows) meanwhile."""
-    access.require(settings, actor, "delete", company_id)
+    Acting(settings, actor).require("delete", company_id)
     with _claimed(settings, company_id):
         warning = disconnect(settings, company_id, actor)
         orphans = _delete_rows(settings, company_id, actor)

@@ -44,10 +44,6 @@ class Decision:
     reason_sv: str
 
 
-class AccessDenied(Refused):
-    """An action the person may not do; the message says why, in Swedish."""
-
-
 @dataclass(frozen=True)
 class Requester:
     """Who pressed Anslut: the signed-in person, and a hash of a secret of their browser ("" when it has none)."""

@@ -6,43 +6,28 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from enum import StrEnum
 
 from services.errors import ServiceError
 from services.fortnox.resources import FinancialYear
+from services.labels import LabelledEnum
 from services.sie import SieDocument, SieMessage
 
 
-class RunStatus(StrEnum):
-    RUNNING = "running"
-    OK = "ok"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return _STATUS_LABELS[self]
+class RunStatus(LabelledEnum):
+    RUNNING = "running", "Pågår"
+    OK = "ok", "Klar"
+    FAILED = "failed", "Fel"
+    CANCELLED = "cancelled", "Avbruten"
 
 
-_STATUS_LABELS = {RunStatus.RUNNING: "Pågår", RunStatus.OK: "Klar", RunStatus.FAILED: "Fel",
-                  RunStatus.CANCELLED: "Avbruten"}
-
-
-class ImportPart(StrEnum):
+class ImportPart(LabelledEnum):
     """What a run imports: the article's three parts from Fortnox, or a SIE file uploaded by hand."""
 
-    SIE4 = "sie4"
-    LEDGERS = "ledgers"
-    ATTACHMENTS = "attachments"
-    SIE_FILE = "siefile"
+    SIE4 = "sie4", "SIE4-data"
+    LEDGERS = "ledgers", "Kund- och leverantörsreskontra"
+    ATTACHMENTS = "attachments", "Bilagor"
+    SIE_FILE = "siefile", "SIE-fil"
 
-    @property
-    def label(self) -> str:
-        return _PART_LABELS[self]
-
-
-_PART_LABELS = {ImportPart.SIE4: "SIE4-data", ImportPart.LEDGERS: "Kund- och leverantörsreskontra",
-                ImportPart.ATTACHMENTS: "Bilagor", ImportPart.SIE_FILE: "SIE-fil"}
 FORTNOX_PARTS = (ImportPart.SIE4, ImportPart.LEDGERS, ImportPart.ATTACHMENTS)
 
 

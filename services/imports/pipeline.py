@@ -13,16 +13,16 @@ from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
-from services import demo, logs, store
-from services.companies import access
+from services import logs, store
 from services.companies import scopes as permissions
 from services.companies.connections import open_client
 from services.config import Settings
+from services.context import Acting
 from services.fortnox import resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import FortnoxError
 from services.fortnox.resources import FinancialYear
-from services.imports import attachments, ledgers, sie4
+from services.imports import attachments, hooks, ledgers, sie4
 from services.imports.model import ImportCancelled, ImportFailed, ImportResult, ProgressCallback, RunStatus
 from services.imports.runs import Tracker, begin_run, end_early, end_failed, finish_run
 from services.imports.staging import Staging
@@ -64,7 +64,7 @@ def _refuse_blocked_parts(settings: Settings, company_id: str, parts: Sequence[s
 
 def begin_import(settings: Settings, company_id: str, parts: Sequence[str], started_by: str) -> int:
     """Check the person's access and the parts, then claim the company's one running import."""
-    access.require(settings, started_by, "import", company_id, error=ImportFailed)
+    Acting(settings, started_by).require("import", company_id)
     unknown = set(parts) - set(PARTS)
     if unknown or not parts:
         raise ImportFailed(f"Okänd del: {', '.join(sorted(unknown))}. Välj bland {', '.join(PARTS)}.")
@@ -114,8 +114,7 @@ def run_import(
         with store.open_db(settings.database_path) as db, store.write_lock(db):
             finish_run(db, run_id, RunStatus.OK, requests=result.requests, rate_limited=result.rate_limited,
                        counts=result.counts)
-            if settings.demo_mode and PART_SIE4 in parts:
-                demo.create_demo_drafts(db, company_id, years[-1])
+            hooks.after_import(db, result)
         logs.event(log, "import.end", company=company_id, run=run_id, outcome=RunStatus.OK, requests=result.requests,
                    rate_limited=result.rate_limited)
         return result

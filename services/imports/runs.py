@@ -19,8 +19,8 @@ from typing import cast
 from sqlite_utils import Database
 
 from services import store
-from services.companies import access
 from services.config import Settings
+from services.context import Acting
 from services.errors import Conflict, failure_message
 from services.fortnox.errors import FortnoxError
 from services.imports.model import (
@@ -122,7 +122,7 @@ def request_cancel(settings: Settings, run_id: int, actor: str) -> None:
         found = db.execute("select company_id from import_runs where id = ?", [run_id]).fetchone()
     if found is None:
         return
-    access.require(settings, actor, "import", found[0], error=ImportFailed)
+    Acting(settings, actor).require("import", found[0])
     with store.open_db(settings.database_path) as db:
         db.execute("update import_runs set cancel_requested = 1 where id = ? and status = ?",
                    [run_id, RunStatus.RUNNING])

@@ -16,10 +16,10 @@ from typing import BinaryIO
 from sqlite_utils import Database
 
 from services import store
-from services.companies import access
 from services.companies.model import Company, UnknownCompany
 from services.companies.registry import checked_orgnr, find_company
 from services.config import Settings
+from services.context import Acting
 from services.fortnox.resources import FinancialYear
 from services.imports import sie4
 from services.imports.model import ImportFailed, ImportPart, ImportResult, RunStatus, SieFileReview
@@ -218,7 +218,7 @@ def _company_for_file(db: Database, document: SieDocument, settings: Settings, a
     except UnknownCompany:
         company = None
     company_id = company.id if company else f"sie-{orgnr}"
-    access.require(settings, actor, "import", company_id, orgnr, error=ImportFailed)
+    Acting(settings, actor).require("import", company_id, orgnr)
     if company is None:
         with store.write_lock(db):
             db.table("companies").insert({"id": company_id, "orgnr": orgnr, "name": document.company_name or orgnr,

@@ -4,21 +4,16 @@ the values."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+
+from services.labels import LabelledEnum
 
 
-class LedgerKind(StrEnum):
+class LedgerKind(LabelledEnum):
     """Which ledger: stored as is in ledger_invoices.kind and friends."""
 
-    CUSTOMER = "customer"
-    SUPPLIER = "supplier"
+    CUSTOMER = "customer", "Kundreskontra"
+    SUPPLIER = "supplier", "Leverantörsreskontra"
 
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
-
-
-_KIND_LABELS = {LedgerKind.CUSTOMER: "Kundreskontra", LedgerKind.SUPPLIER: "Leverantörsreskontra"}
 
 NOT_DUE = "Ej förfallet"
 BUCKETS = (NOT_DUE, "1–30 dagar", "31–60 dagar", "61–90 dagar", "> 90 dagar")

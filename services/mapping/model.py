@@ -6,59 +6,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from services.errors import Invalid
+from services.labels import LabelledEnum
 
 
-class MappingStatus(StrEnum):
-    MAPPED = "mapped"
-    PROPOSED = "proposed"
-    UNMAPPED = "unmapped"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
+class MappingStatus(LabelledEnum):
+    MAPPED = "mapped", "Mappat"
+    PROPOSED = "proposed", "Förslag (ej sparat)"
+    UNMAPPED = "unmapped", "Omappat"
 
 
-STATUS_LABELS = {MappingStatus.MAPPED: "Mappat", MappingStatus.PROPOSED: "Förslag (ej sparat)",
-                 MappingStatus.UNMAPPED: "Omappat"}
-
-
-class Problem(StrEnum):
+class Problem(LabelledEnum):
     """What differs between an account and its target in the reference chart."""
 
-    UNMAPPED = "unmapped"
-    NAME_DIFFERS = "name_differs"
-    TYPE_DIFFERS = "type_differs"
-    SRU_MISSING = "sru_missing"
-    SRU_DIFFERS = "sru_differs"
-    INACTIVE_WITH_BALANCE = "inactive_with_balance"
-
-    @property
-    def label(self) -> str:
-        return PROBLEM_LABELS[self]
+    UNMAPPED = "unmapped", "Omappat"
+    NAME_DIFFERS = "name_differs", "Namnet skiljer"
+    TYPE_DIFFERS = "type_differs", "Kontotypen skiljer (balans/resultat)"
+    SRU_MISSING = "sru_missing", "SRU-kod saknas"
+    SRU_DIFFERS = "sru_differs", "SRU-koden skiljer"
+    INACTIVE_WITH_BALANCE = "inactive_with_balance", "Inaktivt med saldo"
 
 
-PROBLEM_LABELS = {
-    Problem.UNMAPPED: "Omappat",
-    Problem.NAME_DIFFERS: "Namnet skiljer",
-    Problem.TYPE_DIFFERS: "Kontotypen skiljer (balans/resultat)",
-    Problem.SRU_MISSING: "SRU-kod saknas",
-    Problem.SRU_DIFFERS: "SRU-koden skiljer",
-    Problem.INACTIVE_WITH_BALANCE: "Inaktivt med saldo",
-}
-
-
-class ChartSource(StrEnum):
+class ChartSource(LabelledEnum):
     """Where the company's chart of accounts was imported from."""
 
-    FORTNOX = "fortnox"
-    SIE_FILE = "sie"
-
-    @property
-    def label(self) -> str:
-        return {ChartSource.FORTNOX: "Fortnox", ChartSource.SIE_FILE: "SIE-fil"}[self]
+    FORTNOX = "fortnox", "Fortnox"
+    SIE_FILE = "sie", "SIE-fil"
 
 
 ACCOUNT_TYPES = {"T": "Tillgång", "S": "Skuld/eget kapital", "K": "Kostnad", "I": "Intäkt"}

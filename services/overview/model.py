@@ -4,29 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from services.companies.model import Company
 from services.imports.model import RunStatus
+from services.labels import LabelledEnum
 
 
-class ConnectionStatus(StrEnum):
-    OK = "ok"
-    EXPIRING = "expiring"
-    RECONNECT = "reconnect"
-    FILE = "file"
-
-    @property
-    def label(self) -> str:
-        return _CONNECTION_LABELS[self]
-
-
-_CONNECTION_LABELS = {
-    ConnectionStatus.OK: "Ansluten",
-    ConnectionStatus.EXPIRING: "Går ut snart",
-    ConnectionStatus.RECONNECT: "Anslut igen",
-    ConnectionStatus.FILE: "SIE-fil (ingen anslutning)",
-}
+class ConnectionStatus(LabelledEnum):
+    OK = "ok", "Ansluten"
+    EXPIRING = "expiring", "Går ut snart"
+    RECONNECT = "reconnect", "Anslut igen"
+    FILE = "file", "SIE-fil (ingen anslutning)"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 from services.context import Acting
 from services.money import format_sek, ore_to_json
 from services.reconcile import api
-from services.reconcile.model import STATUS_LABELS, CheckOutcome, Finding, Outcome, Status
+from services.reconcile.model import CheckOutcome, Finding, Outcome, Status
 
 
 def _finding_json(finding: Finding) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def to_text(result: Outcome) -> str:
     for outcome in result.checks:
         check = outcome.check
         figure = f"  differens {format_sek(check.difference_ore)}" if check.difference_ore else ""
-        lines.append(f"{check.id:<30} {STATUS_LABELS[outcome.status]:<10}{figure}  {check.label}")
+        lines.append(f"{check.id:<30} {outcome.status.label:<10}{figure}  {check.label}")
         if outcome.status == Status.UNKNOWN and check.note:
             lines.append(f"    {check.note}")
         lines += [f"    {finding.id}  {format_sek(finding.item.amount_ore):>16}  {finding.item.text}"

@@ -12,86 +12,49 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-
-class CheckId(StrEnum):
-    AR_VS_GL = "ar_vs_gl"
-    AP_VS_GL = "ap_vs_gl"
-    IB_VS_PREVIOUS_UB = "ib_vs_previous_ub"
-    TRIAL_BALANCE = "trial_balance"
-    UNBALANCED_VOUCHERS = "unbalanced_vouchers"
-    LOCKED_PERIOD = "locked_period"
-    ACCOUNT_WITHOUT_SRU = "account_without_sru"
-    INACTIVE_ACCOUNT_WITH_BALANCE = "inactive_account_with_balance"
+from services.labels import LabelledEnum
 
 
-CHECK_LABELS = {
-    CheckId.AR_VS_GL: "Kundreskontra mot huvudbok",
-    CheckId.AP_VS_GL: "Leverantörsreskontra mot huvudbok",
-    CheckId.IB_VS_PREVIOUS_UB: "Ingående balans mot föregående års utgående balans",
-    CheckId.TRIAL_BALANCE: "Råbalans summerar till noll",
-    CheckId.UNBALANCED_VOUCHERS: "Verifikationer i obalans",
-    CheckId.LOCKED_PERIOD: "Bokslutsverifikationer i låst period",
-    CheckId.ACCOUNT_WITHOUT_SRU: "Konton med saldo men utan SRU-kod",
-    CheckId.INACTIVE_ACCOUNT_WITH_BALANCE: "Inaktiva konton med saldo",
-}
+class CheckId(LabelledEnum):
+    AR_VS_GL = "ar_vs_gl", "Kundreskontra mot huvudbok"
+    AP_VS_GL = "ap_vs_gl", "Leverantörsreskontra mot huvudbok"
+    IB_VS_PREVIOUS_UB = "ib_vs_previous_ub", "Ingående balans mot föregående års utgående balans"
+    TRIAL_BALANCE = "trial_balance", "Råbalans summerar till noll"
+    UNBALANCED_VOUCHERS = "unbalanced_vouchers", "Verifikationer i obalans"
+    LOCKED_PERIOD = "locked_period", "Bokslutsverifikationer i låst period"
+    ACCOUNT_WITHOUT_SRU = "account_without_sru", "Konton med saldo men utan SRU-kod"
+    INACTIVE_ACCOUNT_WITH_BALANCE = "inactive_account_with_balance", "Inaktiva konton med saldo"
 
 
-class Status(StrEnum):
-    OK = "ok"  # difference 0 and nothing found
-    EXPLAINED = "explained"  # every finding corrected or marked Ok with a note
-    DIFFERENCE = "difference"  # something is open
-    UNKNOWN = "unknown"  # the data the check needs is missing
+class Status(LabelledEnum):
+    OK = "ok", "Ok"  # difference 0 and nothing found
+    EXPLAINED = "explained", "Förklarad"  # every finding corrected or marked Ok with a note
+    DIFFERENCE = "difference", "Differens"  # something is open
+    UNKNOWN = "unknown", "Okänt"  # the data the check needs is missing
 
 
-STATUS_LABELS = {Status.OK: "Ok", Status.EXPLAINED: "Förklarad", Status.DIFFERENCE: "Differens",
-                 Status.UNKNOWN: "Okänt"}
-
-
-class ItemKind(StrEnum):
-    OPENING_DIFFERENCE = "opening_difference"
-    MANUAL_POSTING = "manual_posting"
-    OWN_CORRECTION = "own_correction"  # an exported correction of this app, back in the books
-    UNBOOKED_INVOICE = "unbooked_invoice"
-    INVOICE_BOOKED_ELSEWHERE = "invoice_booked_elsewhere"
-    CANCELLED_INVOICE_BOOKED = "cancelled_invoice_booked"
-    WRONG_CURRENCY_RATE = "wrong_currency_rate"
-    INVOICE_AMOUNT_DIFFERS = "invoice_amount_differs"
-    PAYMENT_VOUCHER_MISSING = "payment_voucher_missing"
-    UNBOOKED_PAYMENT = "unbooked_payment"
-    PAYMENT_AMOUNT_DIFFERS = "payment_amount_differs"
-    PAYMENT_WRONG_ACCOUNT = "payment_wrong_account"
-    CURRENCY_DIFFERENCE = "currency_difference"
-    OPENING_BALANCE_MISMATCH = "opening_balance_mismatch"
-    OPENING_BALANCES_UNBALANCED = "opening_balances_unbalanced"
-    UNBALANCED_VOUCHER = "unbalanced_voucher"
-    UNBALANCED_ADJUSTMENT = "unbalanced_adjustment"
-    ADJUSTMENT_IN_LOCKED_PERIOD = "adjustment_in_locked_period"
-    ACCOUNT_WITHOUT_SRU = "account_without_sru"
-    INACTIVE_ACCOUNT_WITH_BALANCE = "inactive_account_with_balance"
-
-
-KIND_LABELS = {
-    ItemKind.OPENING_DIFFERENCE: "Ingående balans skiljer från reskontran",
-    ItemKind.MANUAL_POSTING: "Manuell bokning på kontrollkontot",
-    ItemKind.OWN_CORRECTION: "Rättelse från Skatt & Bokslut",
-    ItemKind.UNBOOKED_INVOICE: "Faktura inte bokförd",
-    ItemKind.INVOICE_BOOKED_ELSEWHERE: "Faktura bokförd på annat konto",
-    ItemKind.CANCELLED_INVOICE_BOOKED: "Makulerad faktura bokförd",
-    ItemKind.WRONG_CURRENCY_RATE: "Fel valutakurs",
-    ItemKind.INVOICE_AMOUNT_DIFFERS: "Faktura bokförd med annat belopp",
-    ItemKind.PAYMENT_VOUCHER_MISSING: "Betalning saknas i huvudboken",
-    ItemKind.UNBOOKED_PAYMENT: "Betalning inte bokförd",
-    ItemKind.PAYMENT_AMOUNT_DIFFERS: "Betalning bokförd med annat belopp",
-    ItemKind.PAYMENT_WRONG_ACCOUNT: "Betalning bokförd på annat konto",
-    ItemKind.CURRENCY_DIFFERENCE: "Omvärdering till balansdagens kurs",
-    ItemKind.OPENING_BALANCE_MISMATCH: "Ingående balans ≠ föregående års utgående",
-    ItemKind.OPENING_BALANCES_UNBALANCED: "Ingående balanser summerar inte till noll",
-    ItemKind.UNBALANCED_VOUCHER: "Verifikation i obalans",
-    ItemKind.UNBALANCED_ADJUSTMENT: "Bokslutsverifikation i obalans",
-    ItemKind.ADJUSTMENT_IN_LOCKED_PERIOD: "Bokslutsverifikation i låst period",
-    ItemKind.ACCOUNT_WITHOUT_SRU: "Saknar SRU-kod",
-    ItemKind.INACTIVE_ACCOUNT_WITH_BALANCE: "Inaktivt konto med saldo",
-}
+class ItemKind(LabelledEnum):
+    OPENING_DIFFERENCE = "opening_difference", "Ingående balans skiljer från reskontran"
+    MANUAL_POSTING = "manual_posting", "Manuell bokning på kontrollkontot"
+    # an exported correction of this app, back in the books
+    OWN_CORRECTION = "own_correction", "Rättelse från Skatt & Bokslut"
+    UNBOOKED_INVOICE = "unbooked_invoice", "Faktura inte bokförd"
+    INVOICE_BOOKED_ELSEWHERE = "invoice_booked_elsewhere", "Faktura bokförd på annat konto"
+    CANCELLED_INVOICE_BOOKED = "cancelled_invoice_booked", "Makulerad faktura bokförd"
+    WRONG_CURRENCY_RATE = "wrong_currency_rate", "Fel valutakurs"
+    INVOICE_AMOUNT_DIFFERS = "invoice_amount_differs", "Faktura bokförd med annat belopp"
+    PAYMENT_VOUCHER_MISSING = "payment_voucher_missing", "Betalning saknas i huvudboken"
+    UNBOOKED_PAYMENT = "unbooked_payment", "Betalning inte bokförd"
+    PAYMENT_AMOUNT_DIFFERS = "payment_amount_differs", "Betalning bokförd med annat belopp"
+    PAYMENT_WRONG_ACCOUNT = "payment_wrong_account", "Betalning bokförd på annat konto"
+    CURRENCY_DIFFERENCE = "currency_difference", "Omvärdering till balansdagens kurs"
+    OPENING_BALANCE_MISMATCH = "opening_balance_mismatch", "Ingående balans ≠ föregående års utgående"
+    OPENING_BALANCES_UNBALANCED = "opening_balances_unbalanced", "Ingående balanser summerar inte till noll"
+    UNBALANCED_VOUCHER = "unbalanced_voucher", "Verifikation i obalans"
+    UNBALANCED_ADJUSTMENT = "unbalanced_adjustment", "Bokslutsverifikation i obalans"
+    ADJUSTMENT_IN_LOCKED_PERIOD = "adjustment_in_locked_period", "Bokslutsverifikation i låst period"
+    ACCOUNT_WITHOUT_SRU = "account_without_sru", "Saknar SRU-kod"
+    INACTIVE_ACCOUNT_WITH_BALANCE = "inactive_account_with_balance", "Inaktivt konto med saldo"
 
 
 class RemedyKind(StrEnum):
@@ -101,12 +64,11 @@ class RemedyKind(StrEnum):
     NONE = "none"  # no voucher can fix it: mark it with a note
 
 
-class MarkStatus(StrEnum):
-    OK = "ok"
-    FIX = "atgardas"
+class MarkStatus(LabelledEnum):
+    OK = "ok", "Ok"
+    FIX = "atgardas", "Åtgärdas"
 
 
-MARK_LABELS = {MarkStatus.OK: "Ok", MarkStatus.FIX: "Åtgärdas"}
 UNHANDLED = "Ej hanterad"
 
 
@@ -174,7 +136,7 @@ class Check:
 
     @property
     def label(self) -> str:
-        return CHECK_LABELS[self.id]
+        return self.id.label
 
     @property
     def difference_ore(self) -> int:
@@ -211,7 +173,7 @@ class Mark:
 
     @property
     def label(self) -> str:
-        return MARK_LABELS[self.status]
+        return self.status.label
 
 
 @dataclass(frozen=True)
@@ -254,6 +216,10 @@ class Finding:
     @property
     def resolved(self) -> bool:
         return self.resolution is not None
+
+    @property
+    def mark_label(self) -> str:
+        return self.mark.label if self.mark else UNHANDLED
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 
 from services import spreadsheets
 from services.money import format_sek
-from services.reconcile.model import (
-    KIND_LABELS,
-    MARK_LABELS,
-    STATUS_LABELS,
-    UNHANDLED,
-    CheckOutcome,
-    Finding,
-    Outcome,
-    ResolutionKind,
-)
+from services.reconcile.model import CheckOutcome, Finding, Outcome, ResolutionKind
 from services.timestamps import local_time, now_iso
 
 
@@ -61,14 +52,10 @@ def finding_state(finding: Finding) -> str:
     return "Förklarad"
 
 
-def _mark(finding: Finding) -> str:
-    return MARK_LABELS[finding.mark.status] if finding.mark else UNHANDLED
-
-
 def summary_frame(result: Outcome) -> pd.DataFrame:
     return pd.DataFrame({
         "Kontroll": [o.check.label for o in result.checks],
-        "Status": [STATUS_LABELS[o.status] for o in result.checks],
+        "Status": [o.status.label for o in result.checks],
         "Hanterade": [f"{o.handled} av {len(o.findings)}" for o in result.checks],
         "Huvudbok": [o.check.gl_ore for o in result.checks],
         "Jämförelse": [o.check.ledger_ore for o in result.checks],
@@ -80,8 +67,8 @@ def summary_frame(result: Outcome) -> pd.DataFrame:
 
 
 def findings_frame(result: Outcome) -> pd.DataFrame:
-    rows = [(o.check.label, KIND_LABELS[f.item.kind], f.item.text, f.item.amount_ore, f.remedy.text, finding_state(f),
-             _mark(f), f.mark.note if f.mark else "", f.mark.marked_by if f.mark else "")
+    rows = [(o.check.label, f.item.kind.label, f.item.text, f.item.amount_ore, f.remedy.text, finding_state(f),
+             f.mark_label, f.mark.note if f.mark else "", f.mark.marked_by if f.mark else "")
             for o in result.checks for f in o.findings]
     return pd.DataFrame(rows, columns=["Kontroll", "Slag", "Fynd", "Belopp", "Åtgärd", "Status", "Markering",
                                        "Anteckning", "Markerad av"])
@@ -138,7 +125,7 @@ def pdf(result: Outcome, heading: Heading) -> bytes:
     story.append(_table(summary_frame(result), [w * width for w in (.2, .07, .07, .09, .09, .09, .09, .09, .21)],
                         body, right))
     for outcome in result.checks:
-        story += [Spacer(1, 5 * mm), _p(f"{outcome.check.label} – {STATUS_LABELS[outcome.status]}", styles["Heading3"])]
+        story += [Spacer(1, 5 * mm), _p(f"{outcome.check.label} – {outcome.status.label}", styles["Heading3"])]
         if outcome.check.note:
             story.append(_p(outcome.check.note, styles["Normal"]))
         if outcome.findings:

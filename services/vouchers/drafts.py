@@ -17,8 +17,8 @@ from sqlite_utils import Database
 
 from services import attachment_files, store
 from services.audit import AuditAction, record
-from services.companies import access
 from services.config import Settings
+from services.context import Acting
 from services.money import oversized
 from services.timestamps import now_iso
 from services.vouchers.model import AdjustmentRow, AdjustmentVoucher, VoucherError, VoucherSource, VoucherStatus
@@ -118,8 +118,8 @@ def _editable(db: Database, company_id: str, voucher_id: str) -> AdjustmentVouch
 @contextmanager
 def _writing(settings: Settings, company_id: str, actor: str) -> Iterator[Database]:
     """The database under the write lock, for a person who may draft the company's vouchers (refused otherwise,
-    with the reason in a VoucherError and a line in the audit log)."""
-    with access.acting(settings, actor, "reconcile", company_id, error=VoucherError) as db, store.write_lock(db):
+    with the reason and a line in the audit log)."""
+    with Acting(settings, actor).writing("reconcile", company_id) as db:
         yield db
 
 
@@ -169,7 +169,7 @@ def attach_pdf(settings: Settings, company_id: str, voucher_id: str, name: str, 
         raise VoucherError(f"Filen {name} är inte en PDF. Välj en PDF-fil.")
     if len(content) > MAX_ATTACHMENT_BYTES:
         raise VoucherError(f"Filen {name} är större än {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB. Välj en mindre fil.")
-    access.require(settings, actor, "reconcile", company_id, error=VoucherError)  # before the file is kept
+    Acting(settings, actor).require("reconcile", company_id)  # before the file is kept
     sha256 = attachment_files.keep(settings, content, "application/pdf")  # it takes the write lock itself
     with store.open_db(settings.database_path) as db, store.write_lock(db):
         _editable(db, company_id, voucher_id)

@@ -17,9 +17,9 @@ from datetime import date
 
 from services import attachment_files, logs, store
 from services.audit import AuditAction, record
-from services.companies import access
 from services.companies.connections import open_client
 from services.config import Settings
+from services.context import Acting
 from services.fortnox import files, resources
 from services.fortnox.client import FortnoxClient
 from services.fortnox.errors import FortnoxApiError, FortnoxError, FortnoxUnavailable, RateLimited, Unauthorized
@@ -177,6 +177,16 @@ def _unknown(voucher: AdjustmentVoucher, why: str) -> ExportResult:
                         "export letar efter den i Fortnox innan något skickas igen.", unknown=True)
 
 
+def _found_earlier(client: FortnoxClient, year_id: str, voucher: AdjustmentVoucher) -> ExportResult | None:
+    """The voucher's result when a send that may have arrived is settled by looking in Fortnox: exported when it is
+    there, unknown when Fortnox can't be asked; None when it is not there (it may be sent)."""
+    try:
+        found = find_in_fortnox(client, year_id, voucher)
+    except FortnoxError as exc:
+        return _unknown(voucher, exc.message)
+    return _exported(voucher, found) if found else None
+
+
 def _payload(voucher: AdjustmentVoucher, series: str) -> dict:
     rows = [resources.VoucherRow(account=row.account, debit=ore_to_decimal(row.debit_ore),
                                  credit=ore_to_decimal(row.credit_ore), text=row.text, cost_center=row.cost_center,
@@ -196,12 +206,8 @@ def _send_one(settings: Settings, client: FortnoxClient, books: FortnoxBooks, vo
     if earlier_attempt:
         if year is None:
             return _unknown(voucher, f"Fortnox har inget räkenskapsår för {voucher.date} att leta i.")
-        try:
-            found = find_in_fortnox(client, year.id, voucher)
-        except FortnoxError as exc:
-            return _unknown(voucher, exc.message)
-        if found:
-            return _exported(voucher, found)
+        if settled := _found_earlier(client, year.id, voucher):
+            return settled
     problems = draft_problems(voucher) + fortnox_problems(voucher, books, series)
     if problems:
         return ExportResult(voucher.id, ExportOutcome.FAILED, "\n".join(problems))
@@ -226,12 +232,8 @@ def _send_one(settings: Settings, client: FortnoxClient, books: FortnoxBooks, vo
             why = exc.message
         except FortnoxError as exc:
             return ExportResult(voucher.id, ExportOutcome.FAILED, exc.message)
-        try:
-            found = find_in_fortnox(client, year.id, voucher)
-        except FortnoxError as exc:
-            return _unknown(voucher, exc.message)
-        if found:
-            return _exported(voucher, found)
+        if settled := _found_earlier(client, year.id, voucher):
+            return settled
     return _unknown(voucher, why)
 
 
@@ -280,10 +282,10 @@ def export_vouchers(settings: Settings, company_id: str, voucher_ids: Sequence[s
                     series: str | None = None) -> list[ExportResult]:
     """Create each chosen voucher in Fortnox once; one already exported, or being exported elsewhere, is skipped.
 
-    Raises ExportRefused when the actor's role or company access does not allow exporting (logged as refused),
+    Raises Refused when the actor's role or company access does not allow exporting (logged as refused),
     and FortnoxError when Fortnox can't be read before anything is claimed (nothing has changed then).
     """
-    access.require(settings, actor, "export", company_id, error=ExportRefused)
+    Acting(settings, actor).require("export", company_id)
     ids = list(dict.fromkeys(voucher_ids))
     if not ids:
         raise ExportRefused("Markera minst en verifikation att exportera.")

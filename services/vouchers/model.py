@@ -8,25 +8,18 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from services.errors import Invalid
+from services.labels import LabelledEnum
 from services.owners import owner_gone
 from services.timestamps import now_iso
 
 STUCK_SENDING = timedelta(minutes=5)
 
 
-class VoucherStatus(StrEnum):
-    DRAFT = "draft"
-    SENDING = "sending"
-    EXPORTED = "exported"
-    FAILED = "failed"
-
-    @property
-    def label(self) -> str:
-        return _STATUS_LABELS[self]
-
-
-_STATUS_LABELS = {VoucherStatus.DRAFT: "Utkast", VoucherStatus.SENDING: "Skickas",
-                  VoucherStatus.EXPORTED: "Exporterad", VoucherStatus.FAILED: "Fel"}
+class VoucherStatus(LabelledEnum):
+    DRAFT = "draft", "Utkast"
+    SENDING = "sending", "Skickas"
+    EXPORTED = "exported", "Exporterad"
+    FAILED = "failed", "Fel"
 
 
 class VoucherSource(StrEnum):

@@ -1,5 +1,5 @@
 """Fixtures for tests that drive the Fortnox sandbox: an in-process app per test (fresh state in tmp_path, a
-manual clock), a TestClient, and tokens for the demo tenants.
+manual clock), a TestClient, and tokens for the demo tenants; and demo mode composed as the app composes it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from sandbox.clock import ManualClock
 from sandbox.context import Sandbox
 from sandbox.server import SandboxSettings, create_app
 from sandbox.world import MIDSIZE_TENANT_ID, SMALL_TENANT_ID
+from services.demo import add_demo_drafts
+from services.imports import hooks
 from tests.sandbox_flows import bearer, service_token
 
 with warnings.catch_warnings():
@@ -24,6 +26,15 @@ with warnings.catch_warnings():
 
 # A fixed "now" (2026-03-02 09:00 UTC): after both demo companies' latest year, like the real date.
 SANDBOX_EPOCH = datetime(2026, 3, 2, 9, 0, tzinfo=UTC).timestamp()
+
+
+@pytest.fixture(autouse=True)
+def _demo_drafts_after_imports() -> Iterator[None]:
+    """These tests call the services in demo mode (tests.conftest.settings_for) without the app's start-up, so they
+    register what services.startup.prepare registers in demo mode; taken off again after each test."""
+    hooks.register(add_demo_drafts)
+    yield
+    hooks.unregister(add_demo_drafts)
 
 
 @pytest.fixture

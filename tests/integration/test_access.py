@@ -9,16 +9,14 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from services import store
-from services.companies.access import acting
 from services.companies.connections import connect_service_account, finish_authorization, start_authorization
 from services.companies.deletion import delete_company_data
-from services.companies.model import AccessDenied, Company, ConnectError, Requester
+from services.companies.model import Company, Requester
 from services.config import Settings
 from services.context import Acting
 from services.errors import Refused
 from services.fortnox import auth
 from services.fortnox.errors import AuthError
-from services.imports.model import ImportFailed
 from services.imports.pipeline import run_import
 from services.imports.runs import import_runs, request_cancel
 from services.imports.sie_file import import_sie_file
@@ -42,7 +40,7 @@ from services.reconcile.model import (
 )
 from services.vouchers.drafts import delete_draft, list_vouchers
 from services.vouchers.export import export_vouchers
-from services.vouchers.model import ExportRefused, VoucherError, VoucherStatus
+from services.vouchers.model import VoucherStatus
 from tests.conftest import settings_for
 from tests.fortnox_login import authorize
 from tests.sandbox_flows import fortnox_sie
@@ -74,14 +72,14 @@ def _refusals(settings: Settings) -> list[dict]:
 
 def test_export_refuses_a_support_actor_and_sends_nothing(staff_settings: Settings, company: Company) -> None:
     draft = list_vouchers(staff_settings, company.id)[0]
-    with pytest.raises(ExportRefused, match="Rollen support får inte exportera"):
+    with pytest.raises(Refused, match="Rollen support får inte exportera"):
         export_vouchers(staff_settings, company.id, [draft.id], actor="sam@byra.se")
     assert all(v.status != VoucherStatus.EXPORTED for v in list_vouchers(staff_settings, company.id))
 
 
 def test_a_refused_export_is_in_the_audit_log_with_who_and_why(staff_settings: Settings, company: Company) -> None:
     draft = list_vouchers(staff_settings, company.id)[0]
-    with pytest.raises(ExportRefused):
+    with pytest.raises(Refused):
         export_vouchers(staff_settings, company.id, [draft.id], actor="sam@byra.se")
     [refusal] = _refusals(staff_settings)
     assert (refusal["actor"], refusal["company_id"]) == ("sam@byra.se", company.id)
@@ -90,13 +88,13 @@ def test_a_refused_export_is_in_the_audit_log_with_who_and_why(staff_settings: S
 
 def test_export_refuses_someone_outside_the_allow_list(staff_settings: Settings, company: Company) -> None:
     draft = list_vouchers(staff_settings, company.id)[0]
-    with pytest.raises(ExportRefused, match="finns inte bland personalen"):
+    with pytest.raises(Refused, match="finns inte bland personalen"):
         export_vouchers(staff_settings, company.id, [draft.id], actor="extern@example.net")
 
 
 def test_export_refuses_a_company_outside_the_persons_list(staff_settings: Settings, company: Company) -> None:
     draft = list_vouchers(staff_settings, company.id)[0]
-    with pytest.raises(ExportRefused, match="inte behörighet till det här företaget"):
+    with pytest.raises(Refused, match="inte behörighet till det här företaget"):
         export_vouchers(staff_settings, company.id, [draft.id], actor="kim@byra.se")
 
 
@@ -107,7 +105,7 @@ def test_redovisning_may_export(staff_settings: Settings, company: Company) -> N
 
 
 def test_delete_refuses_a_support_actor_and_keeps_the_data(staff_settings: Settings, company: Company) -> None:
-    with pytest.raises(AccessDenied, match="Rollen support får inte radera"):
+    with pytest.raises(Refused, match="Rollen support får inte radera"):
         delete_company_data(staff_settings, company.id, "sam@byra.se")
     with store.open_db(staff_settings.database_path) as db:
         assert db["companies"].count == 1 and db["connections"].count == 1
@@ -115,7 +113,7 @@ def test_delete_refuses_a_support_actor_and_keeps_the_data(staff_settings: Setti
 
 def test_import_refuses_a_company_outside_the_persons_list_before_any_run(
         staff_settings: Settings, company: Company) -> None:
-    with pytest.raises(ImportFailed, match="inte behörighet till det här företaget och får inte importera"):
+    with pytest.raises(Refused, match="inte behörighet till det här företaget och får inte importera"):
         run_import(staff_settings, company.id, started_by="kim@byra.se")
     assert [run["started_by"] for run in import_runs(staff_settings, company.id)] == ["rita@byra.se"]
     assert _refusals(staff_settings)[0]["detail"].startswith("import: Du har inte behörighet")
@@ -129,15 +127,15 @@ def test_support_may_import(staff_settings: Settings, company: Company) -> None:
 def test_a_sie_file_for_a_company_outside_the_persons_list_is_refused_and_creates_nothing(
         staff_settings: Settings, sandbox, small_tenant: dict, company: Company) -> None:
     books = fortnox_sie(sandbox.url, small_tenant["tenant_id"], "2")
-    with pytest.raises(ImportFailed, match="inte behörighet"):
+    with pytest.raises(Refused, match="inte behörighet"):
         import_sie_file(staff_settings, books, started_by="kim@byra.se")
     assert len(import_runs(staff_settings, company.id)) == 1
 
 
 def test_saving_mappings_refuses_a_company_outside_the_persons_list(
         staff_settings: Settings, company: Company) -> None:
-    with pytest.raises(AccessDenied, match="får inte ändra kontomappningar"), \
-            acting(staff_settings, "kim@byra.se", "map", company.id) as db:
+    with pytest.raises(Refused, match="får inte ändra kontomappningar"), \
+            Acting(staff_settings, "kim@byra.se").writing("map", company.id) as db:
         mapping.save_mappings(db, company.id, [mapping.MappingEdit("1510", "1510", "7251")], "kim@byra.se")
     with store.open_db(staff_settings.database_path) as db:
         assert db["account_mappings"].count == 0
@@ -173,7 +171,7 @@ def test_a_correction_refuses_a_company_outside_the_persons_list(
 
 def test_connecting_a_company_outside_the_persons_list_keeps_no_token(
         staff_settings: Settings, small_tenant: dict) -> None:
-    with pytest.raises(ConnectError, match="inte behörighet till det här företaget och får inte ansluta"):
+    with pytest.raises(Refused, match="inte behörighet till det här företaget och får inte ansluta"):
         connect_service_account(staff_settings, small_tenant["tenant_id"], actor="kim@byra.se")
     with store.open_db(staff_settings.database_path) as db:
         assert (db["companies"].count, db["connections"].count) == (0, 0)
@@ -183,7 +181,7 @@ def test_connecting_a_company_outside_the_persons_list_keeps_no_token(
 def test_editing_a_draft_refuses_a_company_outside_the_persons_list(
         staff_settings: Settings, company: Company) -> None:
     draft = list_vouchers(staff_settings, company.id)[0]
-    with pytest.raises(VoucherError, match="inte behörighet till det här företaget"):
+    with pytest.raises(Refused, match="inte behörighet till det här företaget"):
         delete_draft(staff_settings, company.id, draft.id, actor="kim@byra.se")
     assert draft.id in {v.id for v in list_vouchers(staff_settings, company.id)}
 
@@ -191,7 +189,7 @@ def test_editing_a_draft_refuses_a_company_outside_the_persons_list(
 def test_a_refused_sie_file_for_a_new_company_names_no_company_in_the_log(
         staff_settings: Settings, sandbox, small_tenant: dict) -> None:
     books = fortnox_sie(sandbox.url, small_tenant["tenant_id"], "2")
-    with pytest.raises(ImportFailed, match="inte behörighet"):
+    with pytest.raises(Refused, match="inte behörighet"):
         import_sie_file(staff_settings, books, started_by="kim@byra.se")
     [refusal] = _refusals(staff_settings)
     assert refusal["company_id"] is None
@@ -200,14 +198,13 @@ def test_a_refused_sie_file_for_a_new_company_names_no_company_in_the_log(
 def test_cancelling_an_import_refuses_a_company_outside_the_persons_list(
         staff_settings: Settings, company: Company) -> None:
     [run] = import_runs(staff_settings, company.id)
-    with pytest.raises(ImportFailed, match="får inte importera"):
+    with pytest.raises(Refused, match="får inte importera"):
         request_cancel(staff_settings, run["id"], "kim@byra.se")
 
 
 def test_the_shared_reference_chart_refuses_someone_limited_to_some_companies(staff_settings: Settings) -> None:
-    with pytest.raises(AccessDenied, match="Referenskontoplanen delas av alla företag"), \
-            acting(staff_settings, "kim@byra.se", "map", None):
-        pass
+    with pytest.raises(Refused, match="Referenskontoplanen delas av alla företag"):
+        Acting(staff_settings, "kim@byra.se").require("map", None)
 
 
 def test_a_refused_fortnox_login_is_revoked_at_fortnox(staff_settings: Settings,
@@ -217,7 +214,7 @@ def test_a_refused_fortnox_login_is_revoked_at_fortnox(staff_settings: Settings,
     monkeypatch.setattr(auth, "_token_set", lambda token: issued.append(token_set(token)) or issued[-1])
     kim = Requester("kim@byra.se", "kims-browser")
     params = parse_qs(urlparse(authorize(start_authorization(staff_settings, kim))).query)
-    with pytest.raises(ConnectError, match="får inte ansluta"):
+    with pytest.raises(Refused, match="får inte ansluta"):
         finish_authorization(staff_settings, code=params["code"][0], state=params["state"][0], error=None,
                              requester=kim)
     [tokens] = issued

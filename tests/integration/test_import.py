@@ -10,7 +10,9 @@ from services.companies.connections import connect_service_account, open_client
 from services.companies.model import Company
 from services.config import Settings
 from services.fortnox import resources
-from services.imports.model import ImportFailed, RunProgress, RunStatus
+from services.demo import add_demo_drafts
+from services.imports import hooks
+from services.imports.model import ImportFailed, ImportPart, RunProgress, RunStatus
 from services.imports.pipeline import run_import
 from services.imports.runs import import_runs
 from services.sie import read_sie
@@ -123,6 +125,18 @@ def test_demo_mode_adds_two_drafts_after_the_first_import_only(settings: Setting
     assert _count(settings, "adjustment_vouchers", company) == 2
     run_import(settings, company.id)
     assert _count(settings, "adjustment_vouchers", company) == 2
+
+
+def test_an_import_adds_no_drafts_of_its_own_unless_demo_mode_is_composed_in(
+        settings: Settings, company: Company) -> None:
+    hooks.unregister(add_demo_drafts)
+    run_import(settings, company.id)
+    assert _count(settings, "adjustment_vouchers", company) == 0
+
+
+def test_an_import_of_ledgers_alone_adds_no_demo_drafts(settings: Settings, company: Company) -> None:
+    run_import(settings, company.id, parts=[ImportPart.LEDGERS])
+    assert _count(settings, "adjustment_vouchers", company) == 0
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from services.ledgers import open_items as ledger_views
 from services.mapping import review as mapping
 from services.mapping.model import Problem
 from services.reconcile import api, cli
-from services.reconcile.model import CHECK_LABELS, ItemKind, MarkStatus, RemedyKind, Status, VoucherKey
+from services.reconcile.model import CheckId, ItemKind, MarkStatus, RemedyKind, Status, VoucherKey
 from services.vouchers.drafts import add_drafts, list_vouchers
 from services.vouchers.export import export_vouchers
 from services.vouchers.model import AdjustmentRow
@@ -110,7 +110,7 @@ def test_the_reconciliation_finds_exactly_the_planted_findings(imported, sandbox
 
 def test_the_small_company_reconciles_clean(imported) -> None:
     payload = _payload(*imported[0])
-    assert {check["id"]: check["status"] for check in payload["checks"]} == dict.fromkeys(CHECK_LABELS, "ok")
+    assert {check["id"]: check["status"] for check in payload["checks"]} == dict.fromkeys(CheckId, "ok")
 
 
 @pytest.mark.parametrize("index", [MIDSIZE, LARGE], ids=["mid-size", "large"])

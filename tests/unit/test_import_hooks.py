@@ -1,0 +1,42 @@
+"""After-import hooks: what an entry point composes in runs once per published import, in the order registered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlite_utils import Database
+
+from services.imports import hooks
+from services.imports.model import ImportResult
+
+RESULT = ImportResult(run_id=1, company_id="c1", years=[])
+
+
+@pytest.fixture
+def calls() -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def first(db: Database, result: ImportResult) -> None:
+        seen.append(f"first {result.company_id}")
+
+    def second(db: Database, result: ImportResult) -> None:
+        seen.append(f"second {result.run_id}")
+
+    hooks.register(first)
+    hooks.register(second)
+    hooks.register(first)
+    yield seen
+    hooks.unregister(first)
+    hooks.unregister(second)
+
+
+def test_each_hook_runs_once_in_the_order_registered(calls: list[str]) -> None:
+    hooks.after_import(Database(memory=True), RESULT)
+    assert calls == ["first c1", "second 1"]
+
+
+def test_an_unregistered_hook_no_longer_runs(calls: list[str]) -> None:
+    hooks.unregister(hooks._registered[0])
+    hooks.after_import(Database(memory=True), RESULT)
+    assert calls == ["second 1"]
