@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from .amounts import read_amount_ore
-from .encoding import CP437
+from .encoding import CP437, encode_cp437
 from .errors import SieError, SieMessage, where
 from .ksumma import KSUMMA_ABSENT, KSUMMA_MISMATCH, KSUMMA_VERIFIED, record_bytes
 from .model import (
@@ -508,7 +508,7 @@ class DocumentBuilder:
         """Feed the checksum content of one record (label and field contents)."""
         assert self._crc is not None
         try:
-            data = text.encode("cp437")
+            data = encode_cp437(text)
         except UnicodeEncodeError:
             data = text.encode(self.doc.encoding)
         self._crc = zlib.crc32(data, self._crc)

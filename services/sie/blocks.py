@@ -31,12 +31,12 @@ import re
 import zlib
 from datetime import date
 from decimal import Decimal
-from typing import cast
 
 from .assembly import OUTSIDE, kronor
+from .encoding import encode_cp437
 from .errors import SieError, where
 from .lines import LineReader
-from .model import BTRANS, RTRANS, TRANS, SieTransaction, SieVoucher, voucher_label
+from .model import BTRANS, RTRANS, TRANS, SieTransaction, SieVoucher, new_transaction, voucher_label
 from .tokenizer import tokenize_line
 
 __all__ = ["BlockReader"]
@@ -314,7 +314,7 @@ class BlockReader(LineReader):
                 twin.line = ver_line
                 twin.sign = _unquoted(vsign) or None if vsign else None
                 twin.__class__ = SieVoucher  # type: ignore[assignment]  # a class switch mypy cannot model
-                voucher = cast(SieVoucher, twin)
+                voucher: SieVoucher = twin  # type: ignore[assignment]  # it is one now
                 if keep:
                     vouchers.append(voucher)
                 if on_voucher is not None:
@@ -371,7 +371,7 @@ class BlockReader(LineReader):
             row.__class__ = SieTransaction  # type: ignore[assignment]  # a class switch mypy cannot model
             append(row)
             ln += 1
-        return cast("tuple[SieTransaction, ...]", tuple(built)), total  # each row is one now
+        return tuple(built), total  # type: ignore[arg-type]  # each row is one now
 
     def _general_rows(
         self, rows_found: list[tuple[str, ...]], first_row: int, vtext: str, warnings: list[tuple[str, str, int]]
@@ -404,7 +404,7 @@ class BlockReader(LineReader):
                 shadow = True
                 pending = None
             text = _unquoted(txw) if txw else tx
-            row = SieTransaction(
+            row = new_transaction(
                 account, amount, objects, self._bulk_dates[td], vtext if text == vtext else text,
                 self._bulk_quantities[q], _KINDS[kind], ln, _unquoted(sg) or None, shadow,
             )
@@ -475,11 +475,11 @@ class BlockReader(LineReader):
             crc = zlib.crc32(text.encode("ascii"), crc)
         else:
             try:
-                crc = zlib.crc32(text.encode("cp437"), crc)
+                crc = zlib.crc32(encode_cp437(text), crc)
             except UnicodeEncodeError:  # record by record, as the careful path
                 for record in records:
                     try:
-                        data = record.encode("cp437")
+                        data = encode_cp437(record)
                     except UnicodeEncodeError:
                         data = record.encode(self.doc.encoding)
                     crc = zlib.crc32(data, crc)
