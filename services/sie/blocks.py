@@ -32,11 +32,11 @@ import zlib
 from datetime import date
 from decimal import Decimal
 
-from .assembly import OUTSIDE, kronor
 from .encoding import encode_cp437
 from .errors import SieError, where
 from .lines import LineReader
 from .model import BTRANS, RTRANS, TRANS, SieTransaction, SieVoucher, new_transaction, voucher_label
+from .state import OUTSIDE, kronor
 from .tokenizer import tokenize_line
 
 __all__ = ["BlockReader"]
