@@ -28,7 +28,6 @@ raised, or collected, exactly as that path does.
 from __future__ import annotations
 
 import datetime
-import re
 import zlib
 from datetime import date
 from decimal import Decimal
@@ -201,12 +200,12 @@ class BlockReader(LineReader):
                         rows, total = general_rows(rows_found, first_row, vtext, warnings)
             except _Fallback:
                 break
-            if feed:
-                self._ksumma_block(m, rows_found)
             if series[:1] == '"':
                 series = unquoted(series)
             if vnumber[:1] == '"':
                 vnumber = unquoted(vnumber)
+            if feed:
+                self._ksumma_block((series, vnumber, ds, vtext, rs, unquoted(vsign)), rows_found)
             for code, message, line in warnings:
                 self.tolerate(code, message, line)
             if total:
@@ -373,12 +372,12 @@ class BlockReader(LineReader):
         """A date in SIE form that exists (ISO dates never reach here)."""
         return self._date(written, "datumet")
 
-    def _ksumma_block(self, m: re.Match[str], rows_found: list[tuple[str, ...]]) -> None:
+    def _ksumma_block(self, ver: tuple[str, ...], rows_found: list[tuple[str, ...]]) -> None:
         """Feed the block's records into #KSUMMA as the careful path would:
-        each record's label and field contents, in CP437 (ASCII text, the
-        common case, is the same bytes and encodes much faster)."""
-        series, vnumber, ds, vtext, rs, vsign, _ = m.groups("")
-        head = "".join(("#VER", unquoted(series), unquoted(vnumber), ds, unquoted(vtext), rs, unquoted(vsign)))
+        each record's label and field contents (``ver``: the #VER's fields,
+        unquoted), in CP437 (ASCII text, the common case, is the same bytes
+        and encodes much faster)."""
+        head = "#VER" + "".join(ver)
         text = head + self._ksumma_rows(rows_found)
         crc = self._crc
         assert crc is not None
