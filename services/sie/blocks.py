@@ -4,10 +4,11 @@ Most of a large SIE file is voucher blocks: a ``#VER`` line, ``{``, the
 ``#TRANS``/``#RTRANS``/``#BTRANS`` rows, ``}``. Reading them line by line
 through the tokenizer costs tens of times what decoding the bytes costs, so
 runs of blocks are matched in the decoded text with one regular expression
-per block (``_BLOCK``) and one ``findall`` for its rows (``_rows_pattern``),
-and the vouchers are built from the groups. When nobody keeps the vouchers
-and the caller takes columns (``check``), a block of plain #TRANS rows is
-handed on as its accounts and amounts, and no object is made per row.
+per block (``BLOCK``, in ``block_patterns.py``) and one ``findall`` for its
+rows (``rows_pattern``), and the vouchers are built from the groups. When
+nobody keeps the vouchers and the caller takes columns (``check``), a block of
+plain #TRANS rows is handed on as its accounts and amounts, and no object is
+made per row.
 
 The patterns accept every spelling real exporters use that cannot give a
 warning: indentation, any run of spaces and tabs between fields, trailing
@@ -27,102 +28,19 @@ raised, or collected, exactly as that path does.
 from __future__ import annotations
 
 import datetime
-import re
 import zlib
 from datetime import date
 from decimal import Decimal
-from typing import cast
 
-from .assembly import OUTSIDE, kronor
+from .block_patterns import BLOCK, KINDS, ROW_PATTERNS, object_list, rows_pattern, short_ore, unquoted
+from .encoding import encode_cp437
 from .errors import SieError, where
 from .lines import LineReader
-from .model import BTRANS, RTRANS, TRANS, SieTransaction, SieVoucher, voucher_label
-from .tokenizer import tokenize_line
+from .model import TRANS, SieTransaction, SieVoucher, new_transaction, voucher_label
+from .state import OUTSIDE, kronor
 
 __all__ = ["BlockReader"]
 
-# The patterns are written for Python's backtracking engine: alternatives
-# that exclude each other are atomic (``(?>...)``) and runs are possessive
-# (``*+``, ``++``), so that nothing is saved to try again; an optional part is
-# ``(?:X|)`` rather than ``(?:X)?``, which re compiles into a repeat that
-# saves every group position so far.
-#
-# The content of a quoted string: a '"' only after a backslash (``\"`` is an
-# escaped quote), and never a backslash just before the closing quote (that
-# quote would be escaped). No tab (a warning) and no line end.
-_CONTENT = r'[^"\\\t\n]*+(?:\\++(?:"|[^"\\\t\n])[^"\\\t\n]*+)*+'
-# A text field: quoted, or a bare word without quote, brace or blank.
-_FIELD = rf'(?>"{_CONTENT}"|[^\s"{{}}]++)'
-# A row's text: its content when quoted without backslash (the common case,
-# one group), else the field as written (the other group).
-_TEXT = rf'(?>"([^"\\\t\n]*+)"|({_FIELD}))'
-# One dimension-object pair of an object list.
-_PAIR = r'(?>[0-9]++|"[0-9]++")[ \t]++(?>"[^"\\{}\t\n]*+"|[^\s"{}\\]++)'
-_DATE = r'(?>""|([0-9]{8}))'
-_END = r"[ \t\r\x1a]*+\n"  # what the careful path strips from a line's end
-# A row, as one whole line after its indentation (see _rows_pattern).
-# Groups: kind, account (a bare word: one that is not a number gives the
-# careful path's warning, see _general_rows), object list content, amount
-# with two decimals, any other amount, date, text (two groups, see _TEXT),
-# quantity, sign. At most 16 integer digits: a longer amount is checked
-# against the store's bound by the careful path.
-_ROW = (
-    r'#(TRANS|RTRANS|BTRANS)[ \t]++([^\s"{}\\]++)[ \t]++'
-    rf"\{{[ \t]*+((?:{_PAIR})(?:[ \t]++{_PAIR})*+|)[ \t]*+\}}[ \t]++"
-    r"(?>(-?[0-9]{1,16}\.[0-9]{2})|(-?[0-9]{1,16}(?:\.[0-9]|)))"
-    rf'(?:[ \t]++{_DATE}(?:[ \t]++{_TEXT}(?:[ \t]++(?>""|(-?[0-9]++(?:\.[0-9]++|)))(?:[ \t]++({_FIELD})|)|)|)|)'
-    rf"{_END}"
-)
-# A whole block: the #VER line (series, number, date, text, registration
-# date, sign), "{", the row lines (group 7; each must then match _ROW) up to
-# the first line that starts with "}", and that line.
-_BLOCK = re.compile(
-    rf"#VER[ \t]++({_FIELD})[ \t]++({_FIELD})[ \t]++([0-9]{{8}})"
-    rf"(?:[ \t]++({_FIELD})(?:[ \t]++{_DATE}(?:[ \t]++({_FIELD})|)|)|){_END}"
-    rf"[ \t]*+\{{{_END}"
-    rf"((?:[ \t]*+#[RB]?TRANS[ \t][^\n]*+\n)*+)[ \t]*+\}}{_END}"
-)
-assert _BLOCK.groups == 7
-_KINDS = {"TRANS": TRANS, "RTRANS": RTRANS, "BTRANS": BTRANS}
-
-
-def _unquoted(value: str) -> str:
-    """A ``_FIELD`` as the tokenizer reads it."""
-    if value[:1] != '"':
-        return value
-    value = value[1:-1]
-    return value.replace('\\"', '"') if "\\" in value else value
-
-
-def _rows_pattern(indent: str) -> re.Pattern[str] | None:
-    """The pattern of a block's rows, each a whole line that starts with
-    ``indent`` (most exporters indent every row alike; a row indented
-    otherwise does not match). The indentation is a literal prefix, which
-    lets findall skip to the next row at once. One pattern per indentation
-    met is compiled and kept, up to a bound: past it (a file indented in
-    ever new ways) None, and the careful path reads the block."""
-    pattern = _ROW_PATTERNS.get(indent)
-    if pattern is None and len(_ROW_PATTERNS) < _MAX_ROW_PATTERNS:
-        pattern = _ROW_PATTERNS[indent] = re.compile("^" + re.escape(indent) + _ROW, re.MULTILINE)
-        assert pattern.groups == 10
-    return pattern
-
-
-_ROW_PATTERNS: dict[str, re.Pattern[str]] = {}
-_MAX_ROW_PATTERNS = 64
-_rows_pattern("")
-
-
-def _short_ore(amount: str) -> int:
-    """An amount with one decimal or none (matched by ``_ROW``) in öre."""
-    return int(amount.replace(".", "")) * 10 if "." in amount else int(amount) * 100
-
-
-def _objects(content: str) -> tuple[tuple[str, str], ...]:
-    """An object list's content (matched by ``_ROW``) as the tokenizer reads it."""
-    objects = tokenize_line("#X {" + content + "}").fields[0]
-    assert isinstance(objects, tuple)
-    return objects
 
 
 class _Row:
@@ -214,8 +132,8 @@ class BlockReader(LineReader):
         case (plain #TRANS rows whose accounts, dates and object lists are
         in the caches) is written out with locals. A block that must go to
         the careful path raises _Fallback before anything of it is kept."""
-        block = _BLOCK.match
-        rows_of = _ROW_PATTERNS[""].findall
+        block = BLOCK.match
+        rows_of = ROW_PATTERNS[""].findall
         indent = ""
         names = self._names
         dates = self._bulk_dates
@@ -241,7 +159,7 @@ class BlockReader(LineReader):
             if row_lines:
                 if not row_lines.startswith(indent) or row_lines[len(indent)] != "#":
                     indent = row_lines[: len(row_lines) - len(row_lines.lstrip(" \t"))]
-                    pattern = _rows_pattern(indent)
+                    pattern = rows_pattern(indent)
                     if pattern is None:
                         break
                     rows_of = pattern.findall
@@ -254,7 +172,7 @@ class BlockReader(LineReader):
             ver_line = number + 1
             first_row = ver_line + 2
             if vtext[:1] == '"':
-                vtext = _unquoted(vtext)
+                vtext = unquoted(vtext)
             warnings: list[tuple[str, str, int]] = []
             try:
                 d = dates.get(ds)
@@ -273,7 +191,7 @@ class BlockReader(LineReader):
                             rows, total = plain_rows(rows_found, first_row, vtext)
                         else:
                             # Two decimals (a2), or one or none (ao): the pattern checked them.
-                            amounts = [int(r[3].replace(".", "")) if r[3] else _short_ore(r[4]) for r in rows_found]
+                            amounts = [int(r[3].replace(".", "")) if r[3] else short_ore(r[4]) for r in rows_found]
                             accounts = [names[r[1]] for r in rows_found]
                             for r in rows_found:
                                 dates[r[5]]  # a date not yet checked: a KeyError
@@ -282,12 +200,12 @@ class BlockReader(LineReader):
                         rows, total = general_rows(rows_found, first_row, vtext, warnings)
             except _Fallback:
                 break
-            if feed:
-                self._ksumma_block(m, rows_found)
             if series[:1] == '"':
-                series = _unquoted(series)
+                series = unquoted(series)
             if vnumber[:1] == '"':
-                vnumber = _unquoted(vnumber)
+                vnumber = unquoted(vnumber)
+            if feed:
+                self._ksumma_block((series, vnumber, ds, vtext, rs, unquoted(vsign)), rows_found)
             for code, message, line in warnings:
                 self.tolerate(code, message, line)
             if total:
@@ -312,9 +230,9 @@ class BlockReader(LineReader):
                 twin.reg_date = reg_date
                 twin.transactions = rows
                 twin.line = ver_line
-                twin.sign = _unquoted(vsign) or None if vsign else None
+                twin.sign = unquoted(vsign) or None if vsign else None
                 twin.__class__ = SieVoucher  # type: ignore[assignment]  # a class switch mypy cannot model
-                voucher = cast(SieVoucher, twin)
+                voucher: SieVoucher = twin  # type: ignore[assignment]  # it is one now
                 if keep:
                     vouchers.append(voucher)
                 if on_voucher is not None:
@@ -352,10 +270,10 @@ class BlockReader(LineReader):
         ln = first_row
         for _, a, o, a2, ao, td, tx, txw, q, sg in rows_found:
             # Two decimals (a2), or one or none (ao): the pattern checked them.
-            amount = int(a2.replace(".", "")) if a2 else _short_ore(ao)
+            amount = int(a2.replace(".", "")) if a2 else short_ore(ao)
             total += amount
             if txw:
-                tx = _unquoted(txw)
+                tx = unquoted(txw)
             row = _Row()
             row.account = names[a]
             row.amount_ore = amount
@@ -366,12 +284,12 @@ class BlockReader(LineReader):
             row.quantity = quantities[q]
             row.kind = TRANS
             row.line = ln
-            row.sign = _unquoted(sg) or None if sg else None
+            row.sign = unquoted(sg) or None if sg else None
             row.shadow = False
             row.__class__ = SieTransaction  # type: ignore[assignment]  # a class switch mypy cannot model
             append(row)
             ln += 1
-        return cast("tuple[SieTransaction, ...]", tuple(built)), total  # each row is one now
+        return tuple(built), total  # type: ignore[arg-type]  # each row is one now
 
     def _general_rows(
         self, rows_found: list[tuple[str, ...]], first_row: int, vtext: str, warnings: list[tuple[str, str, int]]
@@ -387,7 +305,7 @@ class BlockReader(LineReader):
         total = 0
         pending: SieTransaction | None = None
         for ln, (kind, a, o, a2, ao, td, tx, txw, q, sg) in enumerate(rows_found, first_row):
-            amount = int(a2.replace(".", "")) if a2 else _short_ore(ao)
+            amount = int(a2.replace(".", "")) if a2 else short_ore(ao)
             account = self._names.get(a)
             if account is None:
                 if self.strict:
@@ -403,10 +321,10 @@ class BlockReader(LineReader):
                     raise _Fallback
                 shadow = True
                 pending = None
-            text = _unquoted(txw) if txw else tx
-            row = SieTransaction(
+            text = unquoted(txw) if txw else tx
+            row = new_transaction(
                 account, amount, objects, self._bulk_dates[td], vtext if text == vtext else text,
-                self._bulk_quantities[q], _KINDS[kind], ln, _unquoted(sg) or None, shadow,
+                self._bulk_quantities[q], KINDS[kind], ln, unquoted(sg) or None, shadow,
             )
             rows.append(row)
             self._seen.add("#" + kind)
@@ -431,7 +349,7 @@ class BlockReader(LineReader):
 
     def _fill(self, rows: list[tuple[str, ...]]) -> None:
         """Put the accounts, object lists, dates and quantities of ``rows``
-        (groups of ``_ROW``) in the caches the block path looks them up in;
+        (groups of ``ROW``) in the caches the block path looks them up in;
         an account that is not a number is never put there."""
         names = self._names
         objects_cache = self._objects_cache
@@ -441,7 +359,7 @@ class BlockReader(LineReader):
             if account.isdigit():  # else the careful path's warning (_general_rows)
                 names.setdefault(account, account)
             if objs not in objects_cache:
-                objects_cache[objs] = _objects(objs)
+                objects_cache[objs] = object_list(objs)
             if tds not in dates:
                 try:
                     dates[tds] = self._checked_date(tds)
@@ -454,33 +372,48 @@ class BlockReader(LineReader):
         """A date in SIE form that exists (ISO dates never reach here)."""
         return self._date(written, "datumet")
 
-    def _ksumma_block(self, m: re.Match[str], rows_found: list[tuple[str, ...]]) -> None:
+    def _ksumma_block(self, ver: tuple[str, ...], rows_found: list[tuple[str, ...]]) -> None:
         """Feed the block's records into #KSUMMA as the careful path would:
-        each record's label and field contents, in CP437 (ASCII text, the
-        common case, is the same bytes and encodes much faster)."""
-        series, vnumber, ds, vtext, rs, vsign, _ = m.groups("")
-        records = ["".join(("#VER", _unquoted(series), _unquoted(vnumber), ds, _unquoted(vtext), rs, _unquoted(vsign)))]
-        append = records.append
-        joined = self._objects_joined
-        for kind, a, o, a2, ao, td, tx, txw, q, sg in rows_found:
-            objects = joined.get(o)
-            if objects is None:
-                objects = joined[o] = "".join(d + obj for d, obj in _objects(o))
-            append("".join(("#", kind, a, objects, a2 or ao, td, _unquoted(txw) if txw else tx, q,
-                            _unquoted(sg) if sg else "")))
-        text = "".join(records)
+        each record's label and field contents (``ver``: the #VER's fields,
+        unquoted), in CP437 (ASCII text, the common case, is the same bytes
+        and encodes much faster)."""
+        head = "#VER" + "".join(ver)
+        text = head + self._ksumma_rows(rows_found)
         crc = self._crc
         assert crc is not None
         if text.isascii():
             crc = zlib.crc32(text.encode("ascii"), crc)
         else:
             try:
-                crc = zlib.crc32(text.encode("cp437"), crc)
+                crc = zlib.crc32(encode_cp437(text), crc)
             except UnicodeEncodeError:  # record by record, as the careful path
-                for record in records:
+                for record in (head, *self._ksumma_records(rows_found)):
                     try:
-                        data = record.encode("cp437")
+                        data = encode_cp437(record)
                     except UnicodeEncodeError:
                         data = record.encode(self.doc.encoding)
                     crc = zlib.crc32(data, crc)
         self._crc = crc
+
+    def _ksumma_rows(self, rows_found: list[tuple[str, ...]]) -> str:
+        """The rows' records, one after the other. When no row has an object
+        list, a quoted text with an escape or a quoted signature, each group
+        is its own content and the empty ones add nothing: a record is "#"
+        and its groups joined, with no Python-level work per row."""
+        if rows_found:
+            _, _, objects, _, _, _, _, escaped_texts, _, signs = zip(*rows_found)
+            if not any(objects) and not any(escaped_texts) and '"' not in "".join(signs):
+                return "#" + "#".join(map("".join, rows_found))
+        return "".join(self._ksumma_records(rows_found))
+
+    def _ksumma_records(self, rows_found: list[tuple[str, ...]]) -> list[str]:
+        """Each row's record: label and field contents, as the careful path feeds them."""
+        records = []
+        joined = self._objects_joined
+        for kind, a, o, a2, ao, td, tx, txw, q, sg in rows_found:
+            objects = joined.get(o)
+            if objects is None:
+                objects = joined[o] = "".join(d + obj for d, obj in object_list(o))
+            records.append("".join(("#", kind, a, objects, a2 or ao, td, unquoted(txw) if txw else tx, q,
+                                    unquoted(sg) if sg else "")))
+        return records

@@ -23,6 +23,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Sequence
 
+from .encoding import CP437, encode_cp437
 from .tokenizer import tokenize_line
 
 __all__ = ["KSUMMA_ABSENT", "KSUMMA_MISMATCH", "KSUMMA_VERIFIED", "ksumma_of", "ksumma_update", "record_bytes"]
@@ -49,7 +50,8 @@ def record_bytes(label: str, fields: Iterable[Field], encoding: str = "cp437") -
             for dim, obj in value:
                 parts.append(dim)
                 parts.append(obj)
-    return "".join(parts).encode(encoding)
+    text = "".join(parts)
+    return encode_cp437(text) if encoding == CP437 else text.encode(encoding)
 
 
 def ksumma_update(crc: int, label: str, fields: Iterable[Field], encoding: str = "cp437") -> int:

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .assembly import AWAITING_BRACE, INSIDE, OUTSIDE, ROW_KINDS, SKIPPING, DocumentBuilder, preview
+from .assembly import DocumentBuilder
+from .state import AWAITING_BRACE, INSIDE, OUTSIDE, SKIPPING, preview
 from .errors import SieError, where
 from .tokenizer import SieLine, tokenize_line
+from .voucher_assembly import ROW_KINDS
 
 __all__ = ["LineReader"]
 

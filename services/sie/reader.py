@@ -42,7 +42,9 @@ The work is split by concern:
   warning (and rows whose account is no number, warning as ``lines.py``
   would); for ``check`` plain blocks become columns, not objects;
 * ``lines.py`` reads every other line with the tokenizer (``tokenizer.py``);
-* ``assembly.py`` gives each record its meaning and builds the document.
+* ``assembly.py`` gives each record its meaning and builds the document, with
+  the handlers of ``header_records.py``, ``balance_records.py`` and
+  ``voucher_assembly.py`` over the shared state of ``state.py``.
 """
 
 from __future__ import annotations
@@ -51,11 +53,11 @@ import gc
 from collections.abc import Callable
 
 from .amounts import parse_amount_ore
-from .assembly import AWAITING_BRACE, INSIDE, STRICT_TOLERATED, RowsSink, TooManyErrors, parse_date
 from .blocks import BlockReader
 from .errors import SieError, where
 from .model import SieDocument, SieVoucher
 from .source import LineSource
+from .state import AWAITING_BRACE, INSIDE, STRICT_TOLERATED, RowsSink, TooManyErrors, parse_date
 
 __all__ = ["STRICT_TOLERATED", "parse_amount_ore", "parse_date", "read_lines", "read_sie"]
 
