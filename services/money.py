@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from services.numbers import grouped
+from services.numbers import format_decimal, grouped
 
 
 def format_sek(ore: int) -> str:
@@ -25,8 +25,11 @@ def ore_to_json(ore: int) -> str:
 
 
 def format_rate(rate: Decimal) -> str:
-    """Decimal('11.3825') → '11,3825': a currency rate written the Swedish way."""
-    return format(rate, "f").replace(".", ",")
+    """A currency rate with (at least) four decimals and a decimal comma: Decimal('11.38') → '11,3800', so rates
+    written side by side ("kursen 10,4300 i stället för fakturans 11,3800") read alike; more decimals are kept."""
+    exponent = rate.as_tuple().exponent
+    places = max(4, -exponent if isinstance(exponent, int) else 0)
+    return format_decimal(rate, places)
 
 
 # The largest amount stored: 9 999 999 999 999,99 kr, far above any real one, and so small that sums of thousands

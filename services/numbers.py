@@ -23,6 +23,11 @@ def format_count(count: int | None) -> str:
     return "" if count is None else grouped(int(count))
 
 
+def format_counted(count: int, one: str, many: str) -> str:
+    """A count and its noun in the right number: (1, 'rad', 'rader') → '1 rad', 316 → '316 rader'."""
+    return f"{format_count(count)} {one if count == 1 else many}"
+
+
 def format_part_of(part: int, whole: int) -> str:
     """'6 703 av 7 583'."""
     return f"{format_count(part)} av {format_count(whole)}"

@@ -9,8 +9,10 @@ from services.companies.model import Blocker, Company
 from services.errors import ServiceError
 from services.imports import api as imports
 from services.imports.model import ImportAlreadyRunning, ImportPart, PartProgress, RunProgress, RunStatus
-from services.numbers import format_count, format_part_of, format_size
+from services.numbers import format_count, format_counted, format_part_of, format_size
+from services.timestamps import local_time
 from ui import context
+from ui.import_status import parts_text
 from ui.text import escape_markdown
 
 LAST_RUN_KEY = "underhall.last_run"
@@ -130,7 +132,10 @@ def _progress(company: Company) -> None:
     for part in (part for part in PART_KEYS if part in run["parts"]):
         done = progress.parts.get(part) if progress is not None else None
         status.progress(done.share if done else 0.0, text=_part_text(part, done))
-    if planned:
+    if planned and not progress.requests_left:
+        status.caption(f"Allt är hämtat ({format_part_of(progress.requests_done, progress.requests_planned)} anrop); "
+                       "importen sparar nu det hämtade i databasen …")
+    elif planned:
         minutes, seconds = divmod(round(progress.eta_seconds or 0), 60)
         status.caption(f"Cirka {minutes} min {seconds} s kvar vid Fortnox gräns på "
                        f"{format_count(round(progress.requests_per_second))} anrop per sekund "
@@ -158,9 +163,15 @@ def _part_text(part: ImportPart, done: PartProgress | None) -> str:
 
 
 def _draw_outcome(company: Company) -> None:
-    run_id = st.session_state.get(LAST_RUN_KEY)
-    run = next((r for r in imports.history(context.acting(), company.id, limit=5) if r["id"] == run_id), None)
+    """The outcome of the run this session started or followed; else one line on the company's latest run."""
+    recent = imports.history(context.acting(), company.id, limit=5)
+    run = next((r for r in recent if r["id"] == st.session_state.get(LAST_RUN_KEY)), None)
     if run is None:
+        if recent:
+            latest = recent[0]
+            st.caption(f"Senaste import {local_time(latest['finished_at'] or latest['started_at'])}: "
+                       f"{RunStatus(latest['status']).label} – {parts_text(latest)}, startad av "
+                       f"{escape_markdown(latest['started_by'])}. Alla importer finns under Historik.")
         return
     if run["status"] == RunStatus.CANCELLED and run["cancel_requested"]:  # asked for: information, said once
         st.info(escape_markdown(run["error"]), icon=":material/info:")
@@ -192,7 +203,8 @@ def _draw_outcome(company: Company) -> None:
         column.metric(label, format_count(value))
     missing = counts.get(ImportPart.ATTACHMENTS, {}).get("missing")
     if missing:
-        st.warning(f"{missing} bilagor fanns inte längre i Fortnox och hämtades inte.", icon=":material/warning:")
+        st.warning(f"{format_counted(missing, 'bilaga', 'bilagor')} fanns inte längre i Fortnox och hämtades inte.",
+                   icon=":material/warning:")
     if ImportPart.ATTACHMENTS in counts:
         st.caption(f"Bilagorna tar {format_size(counts[ImportPart.ATTACHMENTS]['bytes'])}.")
     st.page_link("app_pages/verifikationer.py", label="Vidare till Verifikationer", icon=":material/receipt_long:")

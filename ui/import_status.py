@@ -26,7 +26,7 @@ def _count(run: dict, sources: tuple[tuple[str, str], ...]) -> int | None:
     return None
 
 
-def _parts(run: dict) -> str:
+def parts_text(run: dict) -> str:
     return ", ".join(ImportPart(part).label for part in run["parts"])
 
 
@@ -42,7 +42,7 @@ def draw_history(company: Company | None) -> None:
         "Klar": [local_time(run["finished_at"]) for run in runs],
         "Status": [RunStatus(run["status"]).label for run in runs],
         "Startad av": [run["started_by"] for run in runs],
-        "Delar": [_parts(run) for run in runs],
+        "Delar": [parts_text(run) for run in runs],
         **{label: pd.array([_count(run, sources) for run in runs], dtype="Int64") for label, sources in COUNTS.items()},
         "Meddelande": [run["error"] or "" for run in runs],
     }), key="underhall.history", file_name=file_stem("importhistorik", company.orgnr))

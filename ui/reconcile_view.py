@@ -307,8 +307,10 @@ def _draft_form(company: Company, result: Outcome, finding: Finding, known: Fact
     accounts = api.offset_accounts(acting, company.id, result.result.year.id, known)
     options = [a for a in accounts if a != item.account]
     proposed = api.default_offset(acting, company.id, finding, known)
-    st.caption(f"{finding.remedy.text} Rättelsen tar {format_sek(item.amount_ore)} kr av {item.account} och "
-               "kan redigeras under Verifikationer tills den exporteras.")
+    side = "debiterar" if item.amount_ore < 0 else "krediterar"  # the correction's row on the account is -amount
+    st.caption(f"{finding.remedy.text} Rättelsen {side} {item.account} med {format_sek(abs(item.amount_ore))} kr "
+               "och motkontot med samma belopp åt andra hållet; den kan redigeras under Verifikationer tills den "
+               "exporteras.")
     offset = st.selectbox("Motkonto", options, key=f"{key}.offset", format_func=lambda a: f"{a} {accounts[a]}",
                           index=options.index(proposed) if proposed in options else None,
                           placeholder="Välj motkonto")

@@ -11,6 +11,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from services.errors import ServiceError
 from services.imports import api as imports
 from services.imports.model import MAX_UPLOAD_MB, SieFileReview
+from services.numbers import format_counted
 from ui import context
 from ui.text import escape_markdown
 
@@ -107,5 +108,6 @@ def draw() -> None:
         path.unlink(missing_ok=True)
         st.session_state.pop(SAVED_KEY, None)
         context.choose_company(result.company_id)
-        context.flash("success", f"SIE-filen är importerad: {result.vouchers} verifikationer, {result.transactions} transaktioner.")
+        context.flash("success", f"SIE-filen är importerad: {format_counted(result.vouchers, 'verifikation', 'verifikationer')}, "
+                      f"{format_counted(result.transactions, 'transaktion', 'transaktioner')}.")
         st.rerun()

@@ -22,7 +22,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from services import spreadsheets
 from services.money import format_sek
-from services.numbers import format_count
+from services.numbers import format_count, format_counted
 
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHAR_PX = 8  # a generous width of one character in the grid's 14 px font: digits and capitals fit
@@ -43,11 +43,11 @@ def download_pair(frame: Callable[[], pd.DataFrame], rows: int, money: Sequence[
                   shares: Sequence[str] = ()) -> None:
     """CSV and Excel of a whole list (written when clicked), each saying how many rows it holds; side by side,
     each as wide as its label."""
-    count = format_count(rows)
+    count = format_counted(rows, "rad", "rader")
     row = st.container(horizontal=True)
-    download(row, f"CSV ({count} rader)", lambda: spreadsheets.csv_bytes(frame(), money, shares),
+    download(row, f"CSV ({count})", lambda: spreadsheets.csv_bytes(frame(), money, shares),
              f"{file_name}.csv", "text/csv", f"{key}.csv")
-    download(row, f"Excel ({count} rader)",
+    download(row, f"Excel ({count})",
              lambda: spreadsheets.excel_bytes([spreadsheets.Sheet(file_name, frame(), money, shares)]),
              f"{file_name}.xlsx", EXCEL, f"{key}.xlsx")
 

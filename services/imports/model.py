@@ -97,8 +97,12 @@ class RunProgress:
         """Seconds left at the rate limit; None while planning (any figure then would be a guess that jumps)."""
         if not self.planned:
             return None
-        remaining = sum(max(p.requests_planned - p.requests_done, 0) for p in self.parts.values())
-        return remaining / self.requests_per_second if self.requests_per_second else 0.0
+        return self.requests_left / self.requests_per_second if self.requests_per_second else 0.0
+
+    @property
+    def requests_left(self) -> int:
+        """Requests still to send to Fortnox; none left while planned means the run is saving what it fetched."""
+        return sum(max(p.requests_planned - p.requests_done, 0) for p in self.parts.values())
 
     def to_json(self) -> str:
         return json.dumps({"requests_per_second": self.requests_per_second, "planned": self.planned,

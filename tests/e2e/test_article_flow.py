@@ -29,6 +29,11 @@ def test_the_article_steps_connect_import_and_export_one_voucher_once(
     page.get_by_role("button", name="Importera data").click()
     expect(page.get_by_text("Importen är klar")).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stMetric").filter(has_text="Verifikationer")).to_be_visible()
+    later = page.context.new_page()  # another session opening Underhåll is told of the import too
+    later.goto(page.url)
+    wait_for_app(later)
+    expect(later.get_by_text(re.compile(r"^Senaste import .+: Klar – SIE4-data, startad av"))).to_be_visible()
+    later.close()
 
     page.get_by_role("link", name="Verifikationer").first.click()
     wait_for_app(page)

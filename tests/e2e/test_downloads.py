@@ -13,7 +13,7 @@ from tests.e2e.conftest import RunningApp, wait_for_app
 from tests.e2e.large_company import import_large_company
 
 CLICKS_PER_PAGE = 55
-ROWS = re.compile(r"CSV \(([\d\u00a0 ]+) rader\)")
+ROWS = re.compile(r"CSV \(([\d\u00a0 ]+) rad(?:er)?\)")
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,9 @@
 from decimal import Decimal
 
+import pytest
+
 from services.fortnox import jsonio
-from services.money import format_sek, ore_to_json
+from services.money import format_rate, format_sek, ore_to_json
 
 
 def test_amounts_show_swedish_thousands_and_decimal_comma() -> None:
@@ -19,3 +21,9 @@ def test_decimals_travel_as_exact_json_numbers() -> None:
     text = jsonio.dumps({"Debit": Decimal("12500.10"), "Credit": Decimal("0.00"), "Text": "Å \"x\""})
     assert text == '{"Debit":12500.10,"Credit":0.00,"Text":"Å \\"x\\""}'
     assert jsonio.loads(text)["Debit"] == Decimal("12500.10")
+
+
+@pytest.mark.parametrize(("rate", "text"), [("11.38", "11,3800"), ("10.4300", "10,4300"), ("11.5", "11,5000"),
+                                            ("0.071234", "0,071234"), ("1", "1,0000")])
+def test_a_rate_is_written_with_at_least_four_decimals_and_a_decimal_comma(rate: str, text: str) -> None:
+    assert format_rate(Decimal(rate)) == text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from services.money import format_sek
-from services.numbers import format_count, format_decimal, format_part_of, format_size
+from services.numbers import format_count, format_counted, format_decimal, format_part_of, format_size
 
 NBSP = "\u00a0"
 
@@ -32,3 +32,8 @@ def test_a_size_ends_in_its_unit() -> None:
 
 def test_millions_of_kronor_keep_every_digit() -> None:
     assert format_sek(100_025_540) == f"1{NBSP}000{NBSP}255,40"
+
+
+def test_a_count_takes_its_noun_in_the_singular_only_for_one() -> None:
+    assert [format_counted(n, "rad", "rader") for n in (0, 1, 2, 21122)] == [
+        "0 rader", "1 rad", "2 rader", "21\u00a0122 rader"]
