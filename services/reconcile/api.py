@@ -42,8 +42,8 @@ from services.timestamps import now_iso
 RATE_WARNING_SHARE = Decimal("0.10")
 # REPORT_MONEY, finding_state, signed_text, summary_frame: the report's wording, which the page shows too.
 __all__ = ["REPORT_MONEY", "balance_date", "data_version", "default_offset", "draft_correction", "draft_revaluation",
-           "facts", "facts_as_new_as_the_books", "find", "finding_state", "invoice_files", "invoice_rows", "offset_accounts",
-           "open_currencies", "outcome", "parse_rate", "rate_warning", "reconcile", "report_excel",
+           "facts", "facts_as_new_as_the_books", "find", "finding_state", "invoice_files", "invoice_rows",
+           "offset_accounts", "open_currencies", "outcome", "parse_rate", "rate_warning", "reconcile", "report_excel",
            "report_pdf", "run", "set_mark", "sign_off", "signed_text", "summary_frame", "trial_balance",
            "voucher_rows", "year_at", "years"]
 

@@ -104,7 +104,8 @@ def test_fortnox_is_asked_for_the_facts_again_only_when_an_import_came_after_the
     run_import(settings, company.id)
     acting = Acting(settings, "support@byra.se")
     with store.open_db(settings.database_path) as db:
-        imported = db.execute("select max(finished_at) from import_runs where company_id = ?", [company.id]).fetchone()[0]
+        imported = db.execute("select max(finished_at) from import_runs where company_id = ?",
+                              [company.id]).fetchone()[0]
 
     def kept_at(checked_at: str | None = None) -> str:
         with store.open_db(settings.database_path) as db:
