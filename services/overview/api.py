@@ -4,7 +4,8 @@ needs them. Pages call only these functions (and `model`).
 
 `statuses` is cheap (a few queries per company); `reconciliation` runs the checks, worth caching by
 `services.reconcile.api.data_version`. Nothing here writes, except that reading the reconciliation may reopen a
-sign-off whose figures changed (as Avstämning would), with its audit line.
+sign-off whose figures changed (as Avstämning would), with its audit line, and keeps Fortnox's facts when an import
+made it ask for them again.
 """
 
 from __future__ import annotations
@@ -64,13 +65,16 @@ def _connection(company: Company, row: dict | None, now: datetime) -> Connection
 
 
 def reconciliation(acting: Acting, company_id: str) -> ReconciliationState:
-    """Avstämning at the end of the latest imported year, with the marks, corrections and sign-offs made there
-    (Fortnox is not asked: the facts kept from the last import are used)."""
+    """Avstämning at the end of the latest imported year, with the marks, corrections and sign-offs made there,
+    computed by the same functions as Avstämning with Fortnox's facts no older than the last import (asked again
+    only after an import), so both pages count the same findings."""
     try:
-        result = reconcile.run(acting, company_id, live=False)
+        day = reconcile.balance_date(acting, company_id)
     except Invalid:  # no financial year imported yet
         return ReconciliationState(balance_date=None)
+    known = reconcile.facts_as_new_as_the_books(acting, company_id, reconcile.year_at(acting, company_id, day).id)
+    result = reconcile.outcome(acting, reconcile.reconcile(acting, company_id, day, {}, known))
     signed = result.signed_off
-    return ReconciliationState(balance_date=result.result.balance_date, handled=result.handled, total=result.total,
+    return ReconciliationState(balance_date=day, handled=result.handled, total=result.total,
                                closable=result.closable, signed_off_by=signed.by if signed else None,
                                signed_off_at=signed.at if signed else None)

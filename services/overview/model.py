@@ -8,6 +8,7 @@ from datetime import date
 from services.companies.model import Company
 from services.imports.model import RunStatus
 from services.labels import LabelledEnum
+from services.numbers import format_part_of
 
 
 class ConnectionStatus(LabelledEnum):
@@ -62,4 +63,4 @@ class ReconciliationState:
             return "Ingen bokföring importerad"
         if not self.total:
             return "Inga fynd" if self.closable else "Data saknas"
-        return f"{self.handled} av {self.total} hanterade"
+        return f"{format_part_of(self.handled, self.total)} hanterade"  # as Avstämning writes it

@@ -42,8 +42,8 @@ from services.timestamps import now_iso
 RATE_WARNING_SHARE = Decimal("0.10")
 # REPORT_MONEY, finding_state, signed_text, summary_frame: the report's wording, which the page shows too.
 __all__ = ["REPORT_MONEY", "balance_date", "data_version", "default_offset", "draft_correction", "draft_revaluation",
-           "facts", "find", "finding_state", "invoice_files", "invoice_rows", "offset_accounts",
-           "open_currencies", "outcome", "parse_rate", "rate_warning", "reconcile", "report_excel",
+           "facts", "facts_as_new_as_the_books", "find", "finding_state", "invoice_files", "invoice_rows",
+           "offset_accounts", "open_currencies", "outcome", "parse_rate", "rate_warning", "reconcile", "report_excel",
            "report_pdf", "run", "set_mark", "sign_off", "signed_text", "summary_frame", "trial_balance",
            "voucher_rows", "year_at", "years"]
 
@@ -80,6 +80,18 @@ def facts(acting: Acting, company_id: str, year_id: str, *, live: bool = True) -
         return account_facts.refresh(acting.settings, company_id, year_id)
     with acting.db() as db:
         return account_facts.stored(db, company_id, year_id)
+
+
+def facts_as_new_as_the_books(acting: Acting, company_id: str, year_id: str) -> Facts:
+    """The kept answer while no import came after it; asked again (and kept) once one did, or when none is kept.
+    For a view that cannot ask Fortnox on every look (Översikt): it then counts what Avstämning, which asks on
+    opening, counts — also right after an import nobody has reconciled since."""
+    with acting.db() as db:
+        kept = account_facts.stored(db, company_id, year_id)
+        imported = db.execute(queries.LAST_IMPORT_FINISHED, [company_id]).fetchone()[0]
+    if kept.known and kept.checked_at is not None and (imported is None or kept.checked_at >= imported):
+        return kept
+    return account_facts.refresh(acting.settings, company_id, year_id)
 
 
 def reconcile(acting: Acting, company_id: str, day: date | None, rates: Mapping[str, Decimal],

@@ -157,6 +157,7 @@ INVOICES_WITH_PAYMENTS = (
     "from ledger_invoices i where i.company_id = ? and i.kind = ? and i.number in (select value from json_each(?)) "
     "order by i.invoice_date")
 
+LAST_IMPORT_FINISHED = "select max(finished_at) from import_runs where company_id = ?"
 # What `api.data_version` reads: a change in any of these can change a computed check.
 VERSION_BY_COMPANY = (
     "select max(finished_at), count(*) from import_runs where company_id = ?",

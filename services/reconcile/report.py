@@ -20,6 +20,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 
 from services import spreadsheets
 from services.money import format_sek
+from services.numbers import format_part_of
 from services.reconcile.model import CheckOutcome, Finding, Outcome, ResolutionKind
 from services.timestamps import local_time, now_iso
 
@@ -39,6 +40,15 @@ def signed_text(outcome: CheckOutcome | Outcome) -> str:
     return "Ej signerad"
 
 
+def check_signed_text(result: Outcome, outcome: CheckOutcome) -> str:
+    """A check's signature as an auditor reads it: its own sign-off, else the whole reconciliation's, which covers
+    every check in it (signing the whole needs every check closed), so no row says Ej signerad under a signed
+    header."""
+    if outcome.signed_off is None and result.signed_off is not None:
+        return f"{signed_text(result)} (hela avstämningen)"
+    return signed_text(outcome)
+
+
 def finding_state(finding: Finding) -> str:
     resolution = finding.resolution
     if resolution is None:
@@ -56,13 +66,13 @@ def summary_frame(result: Outcome) -> pd.DataFrame:
     return pd.DataFrame({
         "Kontroll": [o.check.label for o in result.checks],
         "Status": [o.status.label for o in result.checks],
-        "Hanterade": [f"{o.handled} av {len(o.findings)}" for o in result.checks],
+        "Hanterade": [format_part_of(o.handled, len(o.findings)) for o in result.checks],
         "Huvudbok": [o.check.gl_ore for o in result.checks],
         "Jämförelse": [o.check.ledger_ore for o in result.checks],
         "Differens": [o.check.difference_ore for o in result.checks],
         "Förklarat": [o.check.explained_ore for o in result.checks],
         "Oförklarat": [o.check.unexplained_ore for o in result.checks],
-        "Signering": [signed_text(o) for o in result.checks],
+        "Signering": [check_signed_text(result, o) for o in result.checks],
     })
 
 
@@ -81,7 +91,7 @@ def _heading_lines(result: Outcome, heading: Heading) -> list[str]:
     computed = result.result
     return [f"Avstämningsrapport per {computed.balance_date}",
             f"{heading.company} ({heading.orgnr}), räkenskapsår {computed.year.start}–{computed.year.end}",
-            f"{result.handled} av {result.total} fynd hanterade. {signed_text(result)}.",
+            f"{format_part_of(result.handled, result.total)} fynd hanterade. {signed_text(result)}.",
             f"Utskriven {local_time(now_iso())} av {heading.prepared_by}."]
 
 
@@ -132,6 +142,6 @@ def pdf(result: Outcome, heading: Heading) -> bytes:
             frame = findings_frame(Outcome(result.result, (outcome,)))[
                 ["Slag", "Fynd", "Belopp", "Åtgärd", "Status", "Markering", "Anteckning"]]
             story.append(_table(frame, [w * width for w in (.11, .3, .08, .19, .11, .07, .14)], body, right))
-        story.append(_p(signed_text(outcome), styles["Italic"]))
+        story.append(_p(check_signed_text(result, outcome), styles["Italic"]))
     document.build(story)
     return buffer.getvalue()

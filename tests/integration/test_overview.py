@@ -17,6 +17,7 @@ from services.imports.model import RunStatus
 from services.imports.pipeline import run_import
 from services.overview import api as overview
 from services.overview.model import CompanyStatus, ConnectionStatus
+from services.reconcile import api as reconcile
 from services.vouchers.drafts import list_vouchers
 from tests.conftest import settings_for
 
@@ -82,6 +83,43 @@ def test_the_reconciliation_is_at_the_latest_balance_date_with_its_progress(sett
     state = overview.reconciliation(acting, company.id)
     assert state.balance_date is not None and state.signed_off_by is None
     assert state.progress in (f"{state.handled} av {state.total} hanterade", "Inga fynd")
+
+
+def test_right_after_an_import_the_findings_counted_are_those_avstamning_counts(tmp_path: Path, sandbox,
+                                                                              tenants: list[dict]) -> None:
+    settings = settings_for(tmp_path, sandbox.port)
+    company = connect_service_account(settings, tenants[1]["tenant_id"])  # one with an inactive account's balance
+    run_import(settings, company.id, parts=("sie4", "ledgers"))
+    acting = Acting(settings, "support@byra.se")
+    before_avstamning = overview.reconciliation(acting, company.id)
+    avstamning = reconcile.run(acting, company.id)  # what the page shows: Fortnox asked now
+    after_avstamning = overview.reconciliation(acting, company.id)
+    assert avstamning.total > 0
+    assert ((before_avstamning.handled, before_avstamning.total) == (avstamning.handled, avstamning.total)
+            == (after_avstamning.handled, after_avstamning.total))
+
+
+def test_fortnox_is_asked_for_the_facts_again_only_when_an_import_came_after_the_kept_answer(
+        settings: Settings, company: Company) -> None:
+    run_import(settings, company.id)
+    acting = Acting(settings, "support@byra.se")
+    with store.open_db(settings.database_path) as db:
+        imported = db.execute("select max(finished_at) from import_runs where company_id = ?",
+                              [company.id]).fetchone()[0]
+
+    def kept_at(checked_at: str | None = None) -> str:
+        with store.open_db(settings.database_path) as db:
+            if checked_at:
+                db.execute("update account_facts set checked_at = ? where company_id = ?", [checked_at, company.id])
+            return db.execute("select checked_at from account_facts where company_id = ?", [company.id]).fetchone()[0]
+
+    overview.reconciliation(acting, company.id)
+    kept_at(imported)  # asked when the import finished: still as new as the books
+    overview.reconciliation(acting, company.id)
+    assert kept_at() == imported
+    kept_at("2020-01-01T00:00:00+00:00")  # asked before the import
+    overview.reconciliation(acting, company.id)
+    assert kept_at() >= imported
 
 
 def test_only_companies_the_person_may_see_are_listed(tmp_path: Path, sandbox, tenants: list[dict]) -> None:

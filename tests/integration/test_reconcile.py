@@ -355,6 +355,28 @@ def test_a_company_closes_through_corrections_export_and_import_and_its_report_r
     assert amounts and all(not isinstance(amount, str) for amount in amounts)
 
 
+def test_a_signed_reconciliations_report_shows_its_signature_on_every_check_row(tmp_path_factory, sandbox,
+                                                                                 tenants) -> None:
+    acting, company_id = _import(tmp_path_factory, sandbox, tenants[0])
+    api.sign_off(acting, api.run(acting, company_id), "unbalanced_vouchers")
+    api.sign_off(acting, api.run(acting, company_id))
+    signed = api.run(acting, company_id)
+    whole, own = api.signed_text(signed), api.signed_text(signed.check("unbalanced_vouchers"))
+    assert whole.startswith(f"Avstämd av {ANNA}") and own.startswith(f"Avstämd av {ANNA}")
+    sheet = load_workbook(io.BytesIO(api.report_excel(acting, signed, "Bokslutsdemo AB", "556677-8899")))[
+        "Sammanfattning"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if "Signering" in row)
+    column = rows[header].index("Signering")
+    by_check = {row[0]: row[column] for row in rows[header + 1:] if row[0]}
+    assert by_check == {o.check.label: own if o.check.id == "unbalanced_vouchers" else f"{whole} (hela avstämningen)"
+                        for o in signed.checks}
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(
+        api.report_pdf(acting, signed, "Bokslutsdemo AB", "556677-8899"))).pages)
+    assert "Ej signerad" not in text
+    assert text.count("(hela avstämningen)") == 2 * (len(signed.checks) - 1)  # the summary's row, the check's part
+
+
 def test_the_command_line_drafts_a_correction_once(imported, tmp_path_factory, sandbox, tenants) -> None:
     acting, company_id = _import(tmp_path_factory, sandbox, tenants[MIDSIZE])
     manual = next(i for c in _payload(acting, company_id)["checks"] for i in c["items"] if i["kind"] == "manual_posting")
