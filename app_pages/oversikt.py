@@ -45,8 +45,8 @@ def _row(status: CompanyStatus, state: ReconciliationState) -> dict:
         "Importstatus": ("Pågår nu" if last.running else last.status.label) if last else "Ingen import",
         "Avstämd per": state.balance_date or pd.NaT,
         "Avstämning": state.progress,
-        "Signerad": (f"{state.signed_off_by}, {local_time(state.signed_off_at)}" if state.signed_off_by else ""),
         "Utkast": status.drafts_waiting,
+        "Signerad": (f"{state.signed_off_by}, {local_time(state.signed_off_at)}" if state.signed_off_by else ""),
         "Öppna": f"./underhall?company={company.orgnr}",
     }
 

@@ -30,6 +30,20 @@ def parts_text(run: dict) -> str:
     return ", ".join(ImportPart(part).label for part in run["parts"])
 
 
+def history_frame(runs: list[dict]) -> pd.DataFrame:
+    """Historik's list: the counts before the texts of what was fetched and of what went wrong, which run on to the
+    right, so the counts stay in view."""
+    return pd.DataFrame({
+        "Start": [local_time(run["started_at"]) for run in runs],
+        "Klar": [local_time(run["finished_at"]) for run in runs],
+        "Status": [RunStatus(run["status"]).label for run in runs],
+        "Startad av": [run["started_by"] for run in runs],
+        **{label: pd.array([_count(run, sources) for run in runs], dtype="Int64") for label, sources in COUNTS.items()},
+        "Delar": [parts_text(run) for run in runs],
+        "Meddelande": [run["error"] or "" for run in runs],
+    })
+
+
 def draw_history(company: Company | None) -> None:
     """Historik: one row per import, newest first, with its downloads like every list; the requests apart."""
     runs = imports.history(context.acting(), company.id) if company else []
@@ -37,15 +51,7 @@ def draw_history(company: Company | None) -> None:
         st.caption("Inga importer ännu.")
         return
     started = [local_time(run["started_at"]) for run in runs]
-    tables.show(pd.DataFrame({
-        "Start": started,
-        "Klar": [local_time(run["finished_at"]) for run in runs],
-        "Status": [RunStatus(run["status"]).label for run in runs],
-        "Startad av": [run["started_by"] for run in runs],
-        "Delar": [parts_text(run) for run in runs],
-        **{label: pd.array([_count(run, sources) for run in runs], dtype="Int64") for label, sources in COUNTS.items()},
-        "Meddelande": [run["error"] or "" for run in runs],
-    }), key="underhall.history", file_name=file_stem("importhistorik", company.orgnr))
+    tables.show(history_frame(runs), key="underhall.history", file_name=file_stem("importhistorik", company.orgnr))
     with st.expander("Tekniska detaljer: anrop till Fortnox"):
         st.caption("Anrop är hur många förfrågningar importen skickade till Fortnox; 429-svar är hur många gånger "
                    "Fortnox bad den vänta (gränsen för anrop per sekund). Importen väntar och fortsätter själv.")

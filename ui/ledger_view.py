@@ -85,10 +85,11 @@ def choose_filter(items: pd.DataFrame, kind: str) -> ItemFilter:
 
 def _party_frame(totals: pd.DataFrame, kind: str) -> pd.DataFrame:
     party, number, *_ = WORDS[kind]
-    frame = pd.DataFrame({number: totals["party_number"], party: totals["party_name"], "Poster": totals["items"],
+    frame = pd.DataFrame({number: totals["party_number"], "Poster": totals["items"],
                           "Kvar (SEK)": totals["remaining_sek"], "Förfallet (SEK)": totals["overdue_sek"]})
     for bucket in BUCKETS:
         frame[bucket] = totals[bucket]
+    frame[party] = totals["party_name"]  # last: a long name runs on to the right, the amounts stay in view
     return frame
 
 
@@ -110,11 +111,12 @@ def item_frame(items: pd.DataFrame, kind: str) -> pd.DataFrame:
     after = [f"{status} {day}" if status else "" for status, day in zip(items["after_status"], items["after_date"],
                                                                        strict=True)]
     return _shown(pd.DataFrame({
-        "Faktura": items["number"], number: items["party_number"], party: items["party_name"],
-        "Fakturadatum": items["invoice_date"], "Förfallodatum": items["due_date"], "Valuta": items["currency"],
-        "Belopp": items["total"], "Kvar": items["remaining"], "Kvar (SEK)": items["remaining_sek"],
-        "Bokförd": items["booked"].map({True: "Ja", False: "Nej"}), "Dagar förfallen": items["days_overdue"],
-        "Ålder": items["bucket"].astype(str), "Efter balansdagen": after,
+        "Faktura": items["number"], number: items["party_number"],
+        "Belopp": items["total"], "Kvar": items["remaining"], "Valuta": items["currency"],
+        "Kvar (SEK)": items["remaining_sek"], "Dagar förfallen": items["days_overdue"],
+        "Fakturadatum": items["invoice_date"], "Förfallodatum": items["due_date"], "Ålder": items["bucket"].astype(str),
+        "Bokförd": items["booked"].map({True: "Ja", False: "Nej"}), "Efter balansdagen": after,
+        party: items["party_name"],  # last: a long name runs on to the right, the amounts stay in view
     }), ITEM_MONEY)
 
 

@@ -39,13 +39,19 @@ ICONS = {Status.OK: ":material/check_circle:", Status.EXPLAINED: ":material/task
 RATES_KEY = "avstamning.rates"
 NOTICE_KEY = "avstamning.notice"
 WANTED_DAY_KEY = "avstamning.day"
-VOUCHER_COLUMNS = {"series": "Serie", "number": "Nr", "date": "Datum", "text": "Text", "account": "Konto",
-                   "amount_ore": "Belopp", "row_text": "Radtext", "struck_by": "Struken"}
+# Identifying columns and amounts first, texts after them: a long text runs on to the right, the amounts stay in view.
+VOUCHER_COLUMNS = {"series": "Serie", "number": "Nr", "date": "Datum", "account": "Konto", "amount_ore": "Belopp",
+                   "text": "Text", "row_text": "Radtext", "struck_by": "Struken"}
 INVOICE_COLUMNS = {"number": "Faktura", "party_name": "Motpart", "invoice_date": "Fakturadatum",
                    "due_date": "Förfallodatum", "currency": "Valuta", "total": "Belopp i valuta",
                    "total_sek_ore": "Belopp SEK", "paid_sek": "Betalt SEK", "booked": "Bokförd"}
-TRIAL_COLUMNS = {"account": "Konto", "name": "Namn", "opening": "IB", "period": "Period", "balance": "Saldo",
-                 "adjustments": "Bokslutsverifikationer", "after": "Efter bokslutsverifikationer"}
+TRIAL_COLUMNS = {"account": "Konto", "opening": "IB", "period": "Period", "balance": "Saldo",
+                 "adjustments": "Bokslutsverifikationer", "after": "Efter bokslutsverifikationer", "name": "Namn"}
+
+
+def _ordered(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """`frame`'s columns named and placed as `labels` has them."""
+    return frame.rename(columns=labels)[list(labels.values())]
 
 
 @st.cache_data(ttl=600, show_spinner="Hämtar låst period och inaktiva konton från Fortnox …")
@@ -65,7 +71,7 @@ def run(company_id: str, day: date, rates: tuple[tuple[str, Decimal], ...], know
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
 def _trial_balance(company_id: str, year: Year, day: date, version: str) -> pd.DataFrame:
-    return api.trial_balance(context.acting(), company_id, year, day).rename(columns=TRIAL_COLUMNS)
+    return _ordered(api.trial_balance(context.acting(), company_id, year, day), TRIAL_COLUMNS)
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
@@ -200,7 +206,7 @@ def _state(finding: Finding) -> str:
 def _findings_frame(findings: Sequence[Finding]) -> pd.DataFrame:
     return pd.DataFrame({
         "Id": [f.id for f in findings], "Slag": [f.item.kind.label for f in findings],
-        "Fynd": [f.item.text for f in findings], "Belopp": [f.item.amount_ore for f in findings],
+        "Belopp": [f.item.amount_ore for f in findings], "Fynd": [f.item.text for f in findings],
         "Åtgärd": [f.remedy.text for f in findings], "Status": [_state(f) for f in findings],
         "Anteckning": [f.mark.note if f.mark else "" for f in findings],
     })
@@ -251,7 +257,7 @@ def _drill_down(company: Company, result: Outcome, finding: Finding, known: Fact
     if item.vouchers:
         rows = api.voucher_rows(acting, company.id, item.vouchers).drop(columns=["year_id"])
         rows["struck_by"] = [f"Struken av {by}" if by else ("Struken" if by == "" else "") for by in rows["struck_by"]]
-        tables.show(rows.rename(columns=VOUCHER_COLUMNS), money=["Belopp"], key=f"{key}.vouchers",
+        tables.show(_ordered(rows, VOUCHER_COLUMNS), money=["Belopp"], key=f"{key}.vouchers",
                     file_name=file_stem("verifikationer", finding.check_id.label))
     if item.invoice and item.invoice_kind:
         invoices = api.invoice_rows(acting, company.id, item.invoice_kind, [item.invoice], result.result.balance_date)

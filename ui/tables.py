@@ -4,7 +4,8 @@ A list is drawn whole in one table (the grid scrolls virtually, so 50 000 rows c
 which is what lets every column sort over the whole list, not a page of it. Amounts arrive as integer öre: the table
 gets kronor as numbers, so they sort as numbers, drawn by the browser in its own locale with two decimals
 (1 234,50 in the Swedish browsers staff use); counts are grouped the same way (21 122). Every column is made wide
-enough for its longest value, so no amount or sentence is ever cut (the grid scrolls sideways instead), and a
+enough for its longest value, measured in the grid's own font, so no amount or sentence is ever cut, and no wider:
+at 1440 px the numbers of a list stay in view (a long free-text column, placed last, is what scrolls sideways). A
 missing value is an empty cell, never "None".
 
 Beside each list, its CSV (semicolon, decimal comma: what Swedish Excel opens) and Excel files hold the same whole
@@ -13,11 +14,15 @@ list, filters applied, and say how many rows; amounts stay exact there (`service
 
 from __future__ import annotations
 
+import functools
+import math
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from PIL import ImageFont
 from streamlit.delta_generator import DeltaGenerator
 
 from services import spreadsheets
@@ -25,9 +30,14 @@ from services.money import format_sek
 from services.numbers import format_count, format_counted
 
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CHAR_PX = 8  # a generous width of one character in the grid's 14 px font: digits and capitals fit
-CELL_PADDING_PX = 24  # the grid's padding on both sides of a cell
-HEADER_PADDING_PX = 48  # a header also holds the sort arrow and the column menu
+# The grid draws its cells in Streamlit's own variable font (Source Sans) at 14 px: regular in cells, semibold in
+# headers. Widths are measured in that very font file, shipped inside the streamlit package.
+GRID_FONT = next(Path(st.__file__).parent.glob("static/static/media/SourceSansVF-Upright.ttf.*.woff2"), None)
+FONT_PX = 14
+CELL_WEIGHT, HEADER_WEIGHT = 400, 600
+CHAR_PX = 8  # without the font file (a Streamlit that renamed it): a generous width of any character at 14 px
+CELL_PADDING_PX = 20  # the grid's padding on both sides of a cell (8.5 px each) and a little room
+HEADER_PADDING_PX = 32  # the cell padding and room for the "↑ " Streamlit puts before a sorted column's title
 MIN_WIDTH_PX = 60
 
 
@@ -52,8 +62,31 @@ def download_pair(frame: Callable[[], pd.DataFrame], rows: int, money: Sequence[
              f"{file_name}.xlsx", EXCEL, f"{key}.xlsx")
 
 
-def _width(label: str, longest: int) -> int:
-    return max(MIN_WIDTH_PX, len(label) * CHAR_PX + HEADER_PADDING_PX, longest * CHAR_PX + CELL_PADDING_PX)
+@functools.cache
+def _char_px(char: str, weight: int) -> float:
+    """One character's advance in the grid's font, summed per text: kerning, which the sum leaves out, pulls this
+    font's letters together far more often than apart (the sum came out 0–8 % wider than the browser's text on the
+    app's labels and amounts), and CELL_PADDING_PX keeps 3 px of room beyond the grid's padding."""
+    if GRID_FONT is None:
+        return CHAR_PX
+    font = ImageFont.truetype(str(GRID_FONT), FONT_PX)
+    font.set_variation_by_axes([weight])
+    return font.getlength(char)
+
+
+def text_px(texts: Iterable[str], weight: int = CELL_WEIGHT) -> float:
+    """How wide the grid draws the widest of `texts`."""
+    return max((sum(_char_px(char, weight) for char in text) for text in set(texts)), default=0.0)
+
+
+def _as_drawn(number: str) -> str:
+    """A number as the Swedish browser writes it: a minus sign (wider than the hyphen `format_sek` writes)."""
+    return number.replace("-", "\u2212")
+
+
+def _width(label: str, texts: Iterable[str]) -> int:
+    return math.ceil(max(MIN_WIDTH_PX, text_px([label], HEADER_WEIGHT) + HEADER_PADDING_PX,
+                         text_px(texts) + CELL_PADDING_PX))
 
 
 def kronor(ore: pd.Series) -> pd.Series:
@@ -66,21 +99,20 @@ def money_column(label: str, kronor_values: pd.Series) -> st.column_config.Numbe
     largest."""
     values = kronor_values.dropna()
     ends = (values.max(), values.min()) if len(values) else ()
-    longest = max((len(format_sek(round(v * 100))) for v in ends), default=0)
-    return st.column_config.NumberColumn(label, format="localized", step=0.01, width=_width(label, longest),
+    return st.column_config.NumberColumn(label, format="localized", step=0.01,
+                                         width=_width(label, [_as_drawn(format_sek(round(v * 100))) for v in ends]),
                                          alignment="right")
 
 
 def _count_column(label: str, values: pd.Series) -> st.column_config.NumberColumn:
     numbers = values.dropna()
     ends = (numbers.max(), numbers.min()) if len(numbers) else ()
-    longest = max((len(format_count(int(v))) for v in ends), default=0)
-    return st.column_config.NumberColumn(label, format="localized", step=1, width=_width(label, longest))
+    return st.column_config.NumberColumn(label, format="localized", step=1,
+                                         width=_width(label, [_as_drawn(format_count(int(v))) for v in ends]))
 
 
 def _text_column(label: str, values: pd.Series) -> st.column_config.TextColumn:
-    longest = int(values.str.len().max()) if len(values) else 0
-    return st.column_config.TextColumn(label, width=_width(label, longest))
+    return st.column_config.TextColumn(label, width=_width(label, values))
 
 
 def _whole_numbers(values: pd.Series) -> bool:
@@ -109,15 +141,15 @@ def prepared(frame: pd.DataFrame, money: Sequence[str], shares: Sequence[str] = 
         elif column in shares:
             shown[column] = pd.to_numeric(values, errors="coerce").astype("float64")
             config[column] = st.column_config.NumberColumn(str(column), format="percent", step=0.001,
-                                                           width=_width(str(column), len("100,0 %")))
+                                                           width=_width(str(column), ["100,0 %"]))
         elif _whole_numbers(values):
             shown[column] = pd.to_numeric(values).astype("Int64")
             config[column] = _count_column(str(column), values)
         elif pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
             shown[column] = values  # other numbers (rates): the browser's decimal comma, every decimal kept
-            longest = int(values.dropna().map(lambda v: len(str(v))).max()) if values.notna().any() else 0
+            texts = [_as_drawn(f"{v:,}".replace(",", "\u00a0").replace(".", ",")) for v in values.dropna()]
             config[column] = st.column_config.NumberColumn(str(column), format="localized",
-                                                           width=_width(str(column), longest + longest // 3))
+                                                           width=_width(str(column), texts))
         else:
             shown[column] = ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values]
             config[column] = _text_column(str(column), shown[column])

@@ -1,5 +1,6 @@
 """Lists on the large company, in the browser: each is one table over the whole list that sorts amounts as numbers,
-its downloads hold the whole list (filters applied) and say how many rows, and no amount or label is cut."""
+its downloads hold the whole list (filters applied) and say how many rows, no amount or label is cut, and on a
+1440 × 900 laptop every amount and count column is in view without scrolling sideways."""
 
 from __future__ import annotations
 
@@ -13,17 +14,21 @@ from openpyxl import load_workbook
 from playwright.sync_api import Locator, Page, expect
 
 from services import store
+from services.companies.access import CLI_ACTOR
+from services.context import Acting
+from services.imports import api as imports
 from services.ledgers import open_items as views
 from services.ledgers.model import BUCKETS, ItemFilter, LedgerKind
 from services.numbers import format_part_of
 from tests.conftest import settings_for
 from tests.e2e.conftest import RunningApp, wait_for_app
-from tests.e2e.large_company import import_large_company
-from ui import ledger_view, tables
+from tests.e2e.large_company import LARGE, import_large_company
+from ui import import_status, ledger_view, tables
 
 HEADER_PX = 35  # st.dataframe's header row
 CELL_PADDING_PX = 8.5  # glide-data-grid's horizontal padding on each side of a cell
 ROWS = re.compile(r"CSV \(([\d\u00a0 ]+) rad(?:er)?\)")
+LAPTOP = {"width": 1440, "height": 900}  # the screen staff work on
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +47,8 @@ def open_items(app: RunningApp, sandbox, large_company: str) -> pd.DataFrame:
 
 @pytest.fixture
 def reskontra(page: Page, app: RunningApp, large_company: str) -> Locator:
-    """The Kundreskontra tab, wide enough that every column of its tables is in view."""
-    page.set_viewport_size({"width": 2600, "height": 1400})
+    """The Kundreskontra tab on the laptop screen staff use."""
+    page.set_viewport_size(LAPTOP)
     page.goto(f"{app.url}/reskontra")
     wait_for_app(page)
     panel = page.get_by_role("tabpanel").first
@@ -74,9 +79,11 @@ def _visible_column(grid: Locator, header: str) -> list[str]:
 
 def _click_header(grid: Locator, widths: list[int], index: int) -> None:
     """Click column `index`'s header: the grid is a canvas, so by position (the row-marker column is what the
-    scroller's width holds beyond the data columns)."""
+    scroller's width holds beyond the data columns, measurable while they overflow the grid)."""
     grid.scroll_into_view_if_needed()
-    content = grid.evaluate("grid => grid.querySelector('.dvn-scroller').scrollWidth")
+    content, shown = grid.evaluate("grid => [grid.querySelector('.dvn-scroller').scrollWidth, "
+                                   "grid.querySelector('.dvn-scroller').clientWidth]")
+    assert content > shown, "the columns fit the grid: the row markers' width cannot be told"
     marker = content - sum(widths)
     box = grid.bounding_box()
     grid.page.mouse.click(box["x"] + marker + sum(widths[:index]) + widths[index] / 2, box["y"] + HEADER_PX / 2)
@@ -165,3 +172,50 @@ def test_no_amount_name_header_or_button_label_is_cut(reskontra: Locator, open_i
     for button in reskontra.get_by_test_id("stDownloadButton").get_by_role("button").all():
         assert button.evaluate("b => b.scrollWidth <= b.clientWidth"), button.inner_text()
         assert re.fullmatch(r"(CSV|Excel) \([\d\u00a0]+ rad(?:er)?\)", button.inner_text().split("\n")[-1].strip())
+
+
+def _numbers_out_of_view(grid: Locator, frame: pd.DataFrame, money: list[str]) -> list[str]:
+    """The amount and count columns of `frame` (drawn by ui.tables in `grid`) whose header is not wholly
+    inside the grid's box, or whose grid reaches past the window: the grid is a canvas, so each header's box is
+    its place among the columns' widths after the row markers."""
+    _, config = tables.prepared(frame, money)
+    widths = [config[column]["width"] for column in frame.columns]
+    grid.scroll_into_view_if_needed()
+    marker = grid.evaluate("grid => grid.querySelector('.dvn-scroller').scrollWidth") - sum(widths)
+    box = grid.bounding_box()
+    window = grid.page.viewport_size["width"]
+    left = box["x"] + marker
+    hidden = []
+    for column, width in zip(frame.columns, widths, strict=True):
+        is_number = config[column]["type_config"]["type"] == "number"
+        if is_number and (left + width > box["x"] + box["width"] or left + width > window):
+            hidden.append(column)
+        left += width
+    return hidden
+
+
+def test_at_1440_px_every_amount_of_the_reskontra_lists_is_in_view(page: Page, app: RunningApp,
+                                                                   open_items: pd.DataFrame) -> None:
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{app.url}/reskontra")
+    wait_for_app(page)
+    grids = page.get_by_role("tabpanel").first.get_by_test_id("stDataFrame")
+    expect(grids).to_have_count(3, timeout=60_000)
+    wait_for_app(page)
+    assert _numbers_out_of_view(grids.nth(1), _party_frame(open_items), ["Kvar (SEK)", "Förfallet (SEK)",
+                                                                         *BUCKETS]) == []
+    assert _numbers_out_of_view(grids.nth(2), ledger_view.item_frame(open_items, LedgerKind.CUSTOMER),
+                                ledger_view.ITEM_MONEY) == []
+
+
+def test_at_1440_px_every_count_of_the_import_history_is_in_view(page: Page, app: RunningApp, sandbox,
+                                                                 tenants: list[dict], large_company: str) -> None:
+    runs = imports.history(Acting(settings_for(app.data_dir, sandbox.port), CLI_ACTOR), large_company)
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{app.url}/underhall?company={tenants[LARGE]['orgnr']}")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Historik").click()
+    grid = page.get_by_role("tabpanel", name="Historik").get_by_test_id("stDataFrame").first
+    expect(grid).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+    assert _numbers_out_of_view(grid, import_status.history_frame(runs), []) == []
