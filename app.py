@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import assets, context
+from ui.text import escape_markdown
 
 COMPANY_PICKER = "sidebar.company"
 
@@ -61,10 +62,11 @@ with st.sidebar:
         st.session_state[COMPANY_PICKER] = company
         st.selectbox("Företag", known, index=None, key=COMPANY_PICKER, format_func=lambda c: c.label,
                      placeholder="Välj företag", on_change=_company_picked)
-    if company is not None and company.connected:
-        assets.caption("check_circle", "Ansluten till Fortnox")
+    if company is not None and company.connected:  # the org.nr in full: a long name cuts it in the picker
+        assets.caption("check_circle", f"Ansluten till Fortnox · org.nr {escape_markdown(company.orgnr)}")
     elif company is not None:
-        assets.caption("link_off", "Inte ansluten – klicka på Anslut under Underhåll → Import.")
+        assets.caption("link_off", f"Inte ansluten – klicka på Anslut under Underhåll → Import · org.nr "
+                                   f"{escape_markdown(company.orgnr)}")
 
 if refused:
     context.refuse_company_in_url()

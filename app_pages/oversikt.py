@@ -12,7 +12,7 @@ from services.overview import api as overview
 from services.overview.model import CompanyStatus, ConnectionStatus, ReconciliationState
 from services.reconcile import api as reconcile
 from services.timestamps import local_time
-from ui import context
+from ui import context, tables
 from ui.text import escape_markdown
 
 PAGE_FILES = {"Underhåll": ("app_pages/underhall.py", ":material/build:"),
@@ -80,15 +80,10 @@ rows = [_row(status, state) for status, state in zip(statuses, states, strict=Tr
 if not rows:
     st.info("Inget företag matchar filtret.", icon=":material/filter_alt_off:")
     st.stop()
-table = pd.DataFrame(rows)
-event = st.dataframe(
-    table, hide_index=True, key="oversikt.table", on_select="rerun", selection_mode="single-row",
-    column_config={
-        "Avstämd per": st.column_config.DateColumn("Avstämd per", format="YYYY-MM-DD"),
-        "Utkast": st.column_config.NumberColumn("Utkast", format="localized"),
-        "Öppna": st.column_config.LinkColumn("Öppna", display_text="Underhåll"),
-    },
-)
+shown, config = tables.prepared(pd.DataFrame(rows), money=())  # widths from the values, like every list
+config["Öppna"] = tables.link_column("Öppna", "Underhåll")
+event = st.dataframe(shown, hide_index=True, key="oversikt.table", on_select="rerun", selection_mode="single-row",
+                     column_config=config)
 st.caption(f"{len(rows)} av {len(statuses)} företag.")
 chosen = event.selection.rows
 if chosen:

@@ -89,6 +89,11 @@ def _width(label: str, texts: Iterable[str]) -> int:
                          text_px(texts) + CELL_PADDING_PX))
 
 
+def link_column(label: str, display_text: str) -> st.column_config.LinkColumn:
+    """A column of links, each drawn as `display_text` and as wide as it."""
+    return st.column_config.LinkColumn(label, display_text=display_text, width=_width(label, [display_text]))
+
+
 def kronor(ore: pd.Series) -> pd.Series:
     """Öre as kronor for a table cell (display only: files and sums keep the integers)."""
     return pd.to_numeric(ore, errors="coerce").astype("float64") / 100
