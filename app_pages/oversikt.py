@@ -43,7 +43,7 @@ def _row(status: CompanyStatus, state: ReconciliationState) -> dict:
         # one column, time first so it sorts by time: eleven columns side by side would not fit a laptop's width
         "Senaste import": (f"{local_time(last.started_at)} · {'Pågår nu' if last.running else last.status.label}"
                            f" · {last.started_by}") if last else "Ingen import",
-        "Avstämd per": state.balance_date or pd.NaT,
+        "Balansdag": state.balance_date or pd.NaT,  # the reconciliation's, as Avstämning names it
         "Avstämning": state.progress,
         "Utkast": status.drafts_waiting,
         "Signerad": (f"{state.signed_off_by}, {local_time(state.signed_off_at)[:10]}" if state.signed_off_by else ""),
