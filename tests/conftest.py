@@ -10,6 +10,7 @@ waits on it; the rate limit itself is tested against its own sandbox.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -18,6 +19,8 @@ import pytest
 from sandbox.background import RunningSandbox, start_server
 from services import store
 from services.config import Settings, load_settings
+from services.demo import add_demo_drafts
+from services.imports import hooks
 from tests import hypothesis_budget
 from tests.client_speed import FAST_CLIENT
 
@@ -51,6 +54,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _uses_module_fixture(item: pytest.Item) -> bool:
     info = getattr(item, "_fixtureinfo", None)
     return info is not None and any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
+
+
+@contextmanager
+def demo_composition() -> Iterator[None]:
+    """What services.startup.prepare adds in demo mode, for tests that call the services in demo mode without the
+    app's start-up (settings_for): the demo's drafts follow a published import."""
+    hooks.register(add_demo_drafts)
+    try:
+        yield
+    finally:
+        hooks.unregister(add_demo_drafts)
 
 
 @pytest.fixture(scope="session")

@@ -19,9 +19,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from tests.client_speed import FAST_CLIENT
+from tests.conftest import demo_composition
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -29,6 +31,15 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Assertions wait for what they expect up to 20 s (Playwright's default is 5 s): with the suite on every core,
 # Streamlit's reruns on a busy machine take longer than that; what is asserted is unchanged.
 expect.set_options(timeout=20_000)
+NAVIGATIONS_WAITED_FOR = 3  # a page that loads anew while wait_for_app watches it is waited on again, this often
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _demo_drafts_after_imports() -> Iterator[None]:
+    """Some tests import into their app's database from this process (tests/e2e/large_company.py), in demo mode as
+    the app runs: composed as the app's start-up composes it, so the demo's drafts follow the import."""
+    with demo_composition():
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -170,7 +181,15 @@ def wait_for_app(page: Page) -> None:
 
     The watcher is installed on the page's first wait (always after a `goto`, whose first run starts from the
     `initial` state, so nothing is missed) and, through the context, in every page loaded after that."""
-    if not page.evaluate("() => typeof window.__streamlitIdle === 'function'"):
-        page.context.add_init_script(script=_IDLE_WATCH)
-        page.evaluate(_IDLE_WATCH)
-    page.wait_for_function("() => window.__streamlitIdle()", polling=50, timeout=90_000)
+    for _ in range(NAVIGATIONS_WAITED_FOR):
+        try:
+            if not page.evaluate("() => typeof window.__streamlitIdle === 'function'"):
+                page.context.add_init_script(script=_IDLE_WATCH)
+                page.evaluate(_IDLE_WATCH)
+            page.wait_for_function("() => window.__streamlitIdle()", polling=50, timeout=90_000)
+            return
+        except PlaywrightError as exc:  # the click that came before loads a new page (Logga ut): wait on that one
+            if "Execution context was destroyed" not in str(exc):
+                raise
+            page.wait_for_load_state()
+    raise AssertionError(f"the page kept navigating: {page.url}")

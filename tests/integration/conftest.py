@@ -15,8 +15,7 @@ from sandbox.clock import ManualClock
 from sandbox.context import Sandbox
 from sandbox.server import SandboxSettings, create_app
 from sandbox.world import MIDSIZE_TENANT_ID, SMALL_TENANT_ID
-from services.demo import add_demo_drafts
-from services.imports import hooks
+from tests.conftest import demo_composition
 from tests.sandbox_flows import bearer, service_token
 
 with warnings.catch_warnings():
@@ -32,9 +31,8 @@ SANDBOX_EPOCH = datetime(2026, 3, 2, 9, 0, tzinfo=UTC).timestamp()
 def _demo_drafts_after_imports() -> Iterator[None]:
     """These tests call the services in demo mode (tests.conftest.settings_for) without the app's start-up, so they
     register what services.startup.prepare registers in demo mode; taken off again after each test."""
-    hooks.register(add_demo_drafts)
-    yield
-    hooks.unregister(add_demo_drafts)
+    with demo_composition():
+        yield
 
 
 @pytest.fixture
