@@ -149,18 +149,24 @@ def app(sandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAp
 # server a rerun request (a BackMsg whose field 11, rerun_script, is encoded first: tag byte 0x5A), but the page
 # keeps saying `data-test-script-state="notRunning"` until the server answers that the run started. A rerun asked
 # for while the page says notRunning is therefore "pending" until that attribute next changes (the run started);
-# the app is idle when it is connected, not running and no rerun is pending.
+# the app is idle when it is connected, not running and no rerun is pending (or one has gone unanswered for 15 s:
+# the assertions after the wait still wait for what they expect).
 _IDLE_WATCH = """
 (() => {
+  const UNANSWERED_RERUN_MS = 15000;  // a rerun the server never started (merged into another): stop waiting for it
   if (window.__streamlitIdle) return;
   const app = () => document.querySelector("[data-testid='stApp']");
   const scriptState = () => app()?.getAttribute("data-test-script-state");
   let rerunPending = false;
+  let pendingSince = 0;
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
       : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
-    if (bytes !== null && bytes[0] === 0x5a && scriptState() === "notRunning") rerunPending = true;
+    if (bytes !== null && bytes[0] === 0x5a && scriptState() === "notRunning") {
+      rerunPending = true;
+      pendingSince = Date.now();
+    }
     return send.call(this, data);
   };
   new MutationObserver(() => { rerunPending = false; }).observe(document, {
@@ -168,7 +174,8 @@ _IDLE_WATCH = """
   });
   window.__streamlitIdle = () => {
     const element = app();
-    return element !== null && !rerunPending
+    const unanswered = rerunPending && Date.now() - pendingSince > UNANSWERED_RERUN_MS;
+    return element !== null && (!rerunPending || unanswered)
       && element.getAttribute("data-test-connection-state") === "CONNECTED"
       && element.getAttribute("data-test-script-state") === "notRunning";
   };
