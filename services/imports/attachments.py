@@ -123,14 +123,19 @@ def known_files(db: Database, company_id: str) -> dict[str, str]:
         "select file_id, sha256 from attachments where company_id = ?", [company_id])}
 
 
-def publish(db: Database, company_id: str, data: AttachmentData, *, replace_all: bool) -> dict[str, int]:
-    if replace_all:
-        db.table("attachments").delete_where("company_id = ?", [company_id])
-    TableRows.of("attachments", (
+def prepare(company_id: str, data: AttachmentData) -> TableRows:
+    """The downloaded files' links as rows, built before the publishing transaction (see store.TableRows)."""
+    return TableRows.of("attachments", (
         {"company_id": company_id, "kind": kind, "document": link.document, "file_id": link.file_id,
          "name": link.name or f"{'Faktura' if kind == LedgerKind.CUSTOMER else 'Leverantörsfaktura'} {link.document}.pdf",
-         "sha256": sha} for kind, link, sha in data.links), replace=True).insert(db)
+         "sha256": sha} for kind, link, sha in data.links), replace=True)
+
+
+def publish(db: Database, company_id: str, rows: TableRows, missing: int, *, replace_all: bool) -> dict[str, int]:
+    if replace_all:
+        db.table("attachments").delete_where("company_id = ?", [company_id])
+    rows.insert(db)
     row = db.execute(
         "select count(*), coalesce(sum(f.size), 0) from attachments a join files f on f.sha256 = a.sha256 "
         "where a.company_id = ?", [company_id]).fetchone()
-    return {"files": row[0], "bytes": row[1], "missing": len(data.missing)}
+    return {"files": row[0], "bytes": row[1], "missing": missing}

@@ -225,8 +225,10 @@ class _Run:
 
     def attachments(self, files_plan: AttachmentsPlan) -> tuple[dict[str, int], list[str]]:
         data = attachments.download(self.client, self.settings, files_plan.staging, self.tracker, files_plan.plan)
+        rows = attachments.prepare(self.company_id, data)
         with store.open_db(self.settings.database_path) as db, store.write_lock(db):
-            counts = attachments.publish(db, self.company_id, data, replace_all=not files_plan.incremental)
+            counts = attachments.publish(db, self.company_id, rows, len(data.missing),
+                                         replace_all=not files_plan.incremental)
             self._move_cursor(db, PART_ATTACHMENTS)
             files_plan.staging.clear(db)
         notes = [f"Bilagan {link.name or link.file_id} till faktura {link.document} finns inte längre i Fortnox "
