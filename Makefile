@@ -46,13 +46,13 @@ check: $(VENV)/.dev shared
 	$(VENV)/bin/lint-imports
 	HYPOTHESIS_PROFILE=check $(PY) -m pytest tests/unit -n $(TEST_WORKERS) --dist load -m "not slow"
 
-# Everything, one pytest-xdist worker per core. `--dist loadgroup`: tests/conftest.py puts each integration and
-# browser test file in a group of its own, so a file's module-scoped sandbox or Streamlit server starts once, on
-# one worker; unit tests spread one by one. Tests marked `alone` (ten browser sessions at once) take the whole
+# Everything, one pytest-xdist worker per core. `--dist loadfile`: each test file runs on one worker, in order, so a
+# file's module-scoped sandbox or Streamlit server starts once (xdist 3.8's `loadgroup` no longer groups anything
+# under pytest 9, which ignores the group suffix it writes into the test id). Tests marked `alone` (ten browser sessions at once) take the whole
 # machine, so they run afterwards by themselves (exit code 5: PYTEST_ARGS selected none of them). The thirty
 # slowest tests are listed at the end, to show where the time goes.
 test: $(VENV)/.dev chromium shared
-	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not alone" --durations=30 $(PYTEST_ARGS)
+	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not alone" --durations=30 $(PYTEST_ARGS)
 	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest -m alone $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 bench: $(VENV)/.dev

@@ -41,21 +41,6 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "same bytes); make check leaves it to make test")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """For `--dist loadgroup`: an integration or browser test file runs on one worker, so its module-scoped
-    sandbox or Streamlit server starts once and its tests keep their order; unit tests spread one by one, except
-    those sharing a module-scoped fixture."""
-    for item in items:
-        path = item.nodeid.split("::")[0]
-        if not path.startswith("tests/unit/") or _uses_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(path))
-
-
-def _uses_module_fixture(item: pytest.Item) -> bool:
-    info = getattr(item, "_fixtureinfo", None)
-    return info is not None and any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
-
-
 @contextmanager
 def demo_composition() -> Iterator[None]:
     """What services.startup.prepare adds in demo mode, for tests that call the services in demo mode without the

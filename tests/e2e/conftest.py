@@ -84,6 +84,9 @@ def _write_auth_secrets(data_dir: Path, port: int, auth: dict[str, str]) -> Path
     return path
 
 
+STARTS_TRIED = 3  # a port another test's server took between choosing it and binding it is given up, this often
+
+
 @contextmanager
 def running_app(sandbox, data_dir: Path, *, auth: dict[str, str] | None = None,
                 extra_env: dict[str, str] | None = None) -> Iterator[RunningApp]:
@@ -92,7 +95,20 @@ def running_app(sandbox, data_dir: Path, *, auth: dict[str, str] | None = None,
     `auth` (client_id, client_secret, server_metadata_url …) turns staff sign-in on through a secrets.toml of the
     server's own (`--secrets.files`); `extra_env` adds settings such as STAFF_ALLOWLIST.
     """
-    port = _free_port()
+    for _ in range(STARTS_TRIED):
+        port = _free_port()
+        process, log_path = _start_streamlit(sandbox, data_dir, port, auth, extra_env)
+        try:
+            if _serves_the_port(process, port, log_path):
+                yield RunningApp(url=f"http://localhost:{port}", data_dir=data_dir)
+                return
+        finally:
+            _stop(process)
+    raise RuntimeError(f"Streamlit found no free port in {STARTS_TRIED} tries:\n{log_path.read_text()}")
+
+
+def _start_streamlit(sandbox, data_dir: Path, port: int, auth: dict[str, str] | None,
+                     extra_env: dict[str, str] | None) -> tuple[subprocess.Popen, Path]:
     env = {**os.environ, "PORT": str(port), "SANDBOX_PORT": str(sandbox.port), "DATA_DIR": str(data_dir), **FAST_CLIENT,
            **(extra_env or {})}
     env.pop("FORTNOX_CLIENT_ID", None)
@@ -111,31 +127,39 @@ def running_app(sandbox, data_dir: Path, *, auth: dict[str, str] | None = None,
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
-        try:
-            url = f"http://localhost:{port}"
-            _wait_until_healthy(url, process, log_path)
-            yield RunningApp(url=url, data_dir=data_dir)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:  # a loaded machine: do not leave the server behind
-                process.kill()
-                process.wait()
+    return process, log_path
 
 
-def _wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
+def _serves_the_port(process: subprocess.Popen, port: int, log_path: Path) -> bool:
+    """Whether this process, and not another test's server, answers on the port: the free port is chosen before
+    Streamlit binds it, so a server started meanwhile on another worker may hold it and answer the health check
+    while this one exits with "Port … is not available". Only the server that bound the port prints its URL."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
-                return
-        except httpx.HTTPError:
-            pass
         if process.poll() is not None:
+            if f"Port {port} is not available" in log_path.read_text():
+                return False
             raise RuntimeError(log_path.read_text())
+        if f"URL: http://127.0.0.1:{port}" in log_path.read_text() and _healthy(port):
+            return True
         time.sleep(0.2)
     raise RuntimeError(f"Streamlit did not start within 60 s:\n{log_path.read_text()}")
+
+
+def _healthy(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).text == "ok"
+    except httpx.HTTPError:
+        return False
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:  # a loaded machine: do not leave the server behind
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="module")
