@@ -44,12 +44,15 @@ def pytest_configure(config: pytest.Config) -> None:
 @contextmanager
 def demo_composition() -> Iterator[None]:
     """What services.startup.prepare adds in demo mode, for tests that call the services in demo mode without the
-    app's start-up (settings_for): the demo's drafts follow a published import."""
-    hooks.register(add_demo_drafts)
+    app's start-up (settings_for): the demo's drafts follow a published import. Nested in one that registered
+    it already (a browser test file's session after an integration test file's, on one worker), it leaves the hook
+    in place when it ends."""
+    added = hooks.register(add_demo_drafts)
     try:
         yield
     finally:
-        hooks.unregister(add_demo_drafts)
+        if added:
+            hooks.unregister(add_demo_drafts)
 
 
 @pytest.fixture(scope="session")

@@ -19,10 +19,13 @@ class AfterImport(Protocol):
 _registered: list[AfterImport] = []
 
 
-def register(hook: AfterImport) -> None:
-    """Run `hook` after every import that publishes, from now on in this process; registering twice runs it once."""
-    if hook not in _registered:
-        _registered.append(hook)
+def register(hook: AfterImport) -> bool:
+    """Run `hook` after every import that publishes, from now on in this process; registering twice runs it once.
+    True when this call added it, so that only the one who added it takes it off again."""
+    if hook in _registered:
+        return False
+    _registered.append(hook)
+    return True
 
 
 def unregister(hook: AfterImport) -> None:

@@ -8,7 +8,9 @@ import pytest
 from sqlite_utils import Database
 
 from services.imports import hooks
+from services.demo import add_demo_drafts
 from services.imports.model import ImportResult
+from tests.conftest import demo_composition
 
 RESULT = ImportResult(run_id=1, company_id="c1", years=[])
 
@@ -40,3 +42,20 @@ def test_an_unregistered_hook_no_longer_runs(calls: list[str]) -> None:
     hooks.unregister(hooks._registered[0])
     hooks.after_import(Database(memory=True), RESULT)
     assert calls == ["second 1"]
+
+
+def test_only_the_registration_that_added_a_hook_says_so(calls: list[str]) -> None:
+    def third(db: Database, result: ImportResult) -> None:
+        calls.append("third")
+
+    assert hooks.register(third) is True
+    assert hooks.register(third) is False
+    hooks.unregister(third)
+
+
+def test_a_nested_demo_composition_leaves_the_outer_ones_hook_in_place() -> None:
+    with demo_composition():
+        with demo_composition():
+            pass
+        assert add_demo_drafts in hooks._registered
+    assert add_demo_drafts not in hooks._registered
