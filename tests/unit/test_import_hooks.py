@@ -15,6 +15,12 @@ from tests.conftest import demo_composition
 RESULT = ImportResult(run_id=1, company_id="c1", years=[])
 
 
+@pytest.fixture(autouse=True)
+def _no_hooks_but_these(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registry of this test's own: the worker's process may hold a browser test session's demo hook."""
+    monkeypatch.setattr(hooks, "_registered", [])
+
+
 @pytest.fixture
 def calls() -> Iterator[list[str]]:
     seen: list[str] = []
