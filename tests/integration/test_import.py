@@ -10,7 +10,6 @@ from services.companies.connections import connect_service_account, open_client
 from services.companies.model import Company
 from services.config import Settings
 from services.fortnox import resources
-from services.demo import add_demo_drafts
 from services.imports import hooks
 from services.imports.model import ImportFailed, ImportPart, RunProgress, RunStatus
 from services.imports.pipeline import run_import
@@ -128,8 +127,8 @@ def test_demo_mode_adds_two_drafts_after_the_first_import_only(settings: Setting
 
 
 def test_an_import_adds_no_drafts_of_its_own_unless_demo_mode_is_composed_in(
-        settings: Settings, company: Company) -> None:
-    hooks.unregister(add_demo_drafts)
+        settings: Settings, company: Company, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hooks, "_registered", [])  # for this test only: the worker may run browser files after it
     run_import(settings, company.id)
     assert _count(settings, "adjustment_vouchers", company) == 0
 
